@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` (install, build the database if missing, start)
+# and `make test` (install, then the whole suite). Everything else here serves those two.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+DB := data/current.duckdb
+PORT ?= 8501
+
+.PHONY: run test install system-packages database rebuild describe translations bench clean
+
+run: install database translations
+	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
+
+test: install system-packages translations
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# Chromium renders PNG exports (kaleido) and drives the browser tests (playwright).
+# It comes from the system's packages: nothing downloads a browser at run time.
+system-packages:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium from the system packages..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+database: install
+	@test -e $(DB) || $(PY) -m etl build
+
+rebuild: install
+	$(PY) -m etl build
+
+describe: install
+	$(PY) -m etl describe
+
+translations: install
+	$(PY) -m app.i18n compile
+
+bench: install database
+	$(PY) bench/etl.py
+
+clean:
+	rm -rf data/builds $(DB) data/etl_runs.jsonl

@@ -1,0 +1,50 @@
+"""Caching of named queries: `load(query, *args)` runs a query function on the current build.
+
+Results are cached with `st.cache_data`, keyed on the query's name, its
+arguments, the build the dashboard reads and the version of the app's own store,
+so a new build or a newly recorded status is seen on the next rerun.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from app import db, state
+
+# name -> function returning a DataFrame from the app's store; registered by the features that keep state.
+_state_views: dict[str, Callable[[], pd.DataFrame]] = {}
+_queries: dict[str, Callable] = {}
+
+
+def state_view(name: str) -> Callable:
+    """Register a function producing a frame from the app's store, for queries marked `@uses_state(name)`."""
+    def register(producer: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFrame]:
+        _state_views[name] = producer
+        return producer
+    return register
+
+
+def run_uncached(query: Callable, *args, **kwargs):
+    """Run a query on a fresh cursor of the current build, with the app's state registered if it needs it."""
+    with db.cursor() as cur:
+        for name in getattr(query, "state_views", ()):
+            cur.register(name, _state_views[name]())
+        return query(cur, *args, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=1000, ttl=6 * 3600)
+def _cached(query_name: str, build: str, state_version: int, args: tuple, kwargs: tuple):
+    return run_uncached(_queries[query_name], *args, **dict(kwargs))
+
+
+def load(query: Callable, *args, **kwargs):
+    """The query's result for these arguments on the current build (cached)."""
+    name = f"{query.__module__}.{query.__qualname__}"
+    _queries[name] = query
+    return _cached(name, db.build_id(), state.version(), args, tuple(sorted(kwargs.items())))
+
+
+def clear() -> None:
+    _cached.clear()

@@ -1,0 +1,56 @@
+"""Country names in the reader's language, the OTS states, and the "OTS members" entities.
+
+The member states together, and members with observers, can be chosen as one
+entity wherever a country can; `members_of` turns an entity code into the
+countries it stands for, so queries take a list of codes.
+"""
+from __future__ import annotations
+
+from app.cached import load
+from app.i18n import _, current_language
+from app.queries import common
+
+MEMBERS = ("AZE", "KAZ", "KGZ", "TUR", "UZB")
+OBSERVERS = ("HUN", "TKM")
+OTS_STATES = MEMBERS + OBSERVERS
+GROUP_MEMBERS = "OTS"          # the five member states as one entity
+GROUP_WITH_OBSERVERS = "OTS+"  # members and observers as one entity
+GROUPS = {GROUP_MEMBERS: MEMBERS, GROUP_WITH_OBSERVERS: OTS_STATES}
+
+
+def table():
+    return load(common.countries)
+
+
+def name(code: str) -> str:
+    """A country's (or entity's) name in the session's language."""
+    if code == GROUP_MEMBERS:
+        return _("OTS member states")
+    if code == GROUP_WITH_OBSERVERS:
+        return _("OTS members and observers")
+    names = _names(current_language())
+    return names.get(code, code)
+
+
+def _names(language: str) -> dict[str, str]:
+    frame = table()
+    return dict(zip(frame["iso3"], frame[f"name_{language}"]))
+
+
+def members_of(code: str) -> tuple[str, ...]:
+    return GROUPS.get(code, (code,))
+
+
+def is_group(code: str) -> bool:
+    return code in GROUPS
+
+
+def choices(include_groups: bool = True, all_countries: bool = True) -> list[str]:
+    """Codes for a country picker: groups, then the OTS states, then every other country by name."""
+    codes = ([GROUP_MEMBERS, GROUP_WITH_OBSERVERS] if include_groups else []) + list(OTS_STATES)
+    if all_countries:
+        language = current_language()
+        frame = table()
+        others = frame[~frame["iso3"].isin(OTS_STATES)]
+        codes += list(others.sort_values(f"name_{language}")["iso3"])
+    return codes

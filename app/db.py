@@ -1,0 +1,84 @@
+"""Read-only access to the published database, safe for Streamlit's threads and for rebuilds.
+
+The published path is a symlink to the current build (see `etl.build`). We
+resolve it on every query and keep one read-only connection per build file, so
+a new build is picked up without a restart while queries already running on the
+previous build finish there. A DuckDB connection is not thread-safe: every query
+gets its own `.cursor()`.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DB_PATH_ENV = "OTS_DB_PATH"
+CONNECTIONS_KEPT = 2  # the current build and the one before it, for queries still running
+
+
+class DatabaseUnavailable(Exception):
+    """The database is missing or unreadable; the message is a sentence for the user."""
+
+
+def database_path() -> Path:
+    return Path(os.environ.get(DB_PATH_ENV, PROJECT_ROOT / "data" / "current.duckdb"))
+
+
+REBUILD_HINT = "Build it with `make database` (or `python -m etl build`), then reload this page."
+
+_lock = threading.Lock()
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def current_build_file() -> Path:
+    path = database_path()
+    real = Path(os.path.realpath(path))
+    if not real.is_file():
+        raise DatabaseUnavailable(f"The database has not been built yet. {REBUILD_HINT}")
+    return real
+
+
+def build_id() -> str:
+    """Names the build the dashboard is reading; caches are keyed on it."""
+    real = current_build_file()
+    return f"{real.name}:{real.stat().st_mtime_ns}"
+
+
+def _connection(real: Path) -> duckdb.DuckDBPyConnection:
+    key = str(real)
+    with _lock:
+        connection = _connections.get(key)
+        if connection is None:
+            try:
+                connection = duckdb.connect(key, read_only=True)
+                connection.execute("SELECT count(*) FROM countries").fetchone()
+            except duckdb.Error as error:
+                raise DatabaseUnavailable(
+                    f"The database file {real.name} cannot be read ({type(error).__name__}); it may be damaged. "
+                    f"{REBUILD_HINT}") from None
+            _connections[key] = connection
+            while len(_connections) > CONNECTIONS_KEPT:
+                oldest = next(iter(_connections))
+                _connections.pop(oldest).close()
+        return connection
+
+
+@contextmanager
+def cursor():
+    """A cursor on the current build; closed when the block ends."""
+    cur = _connection(current_build_file()).cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def close_all() -> None:
+    """Forget every connection (tests, and after the database path changes)."""
+    with _lock:
+        while _connections:
+            _connections.popitem()[1].close()

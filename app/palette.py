@@ -1,0 +1,44 @@
+"""Colours: one fixed colour per member and observer state on every chart and map.
+
+Okabe-Ito colours, distinguishable with the common forms of colour blindness.
+Other countries share muted greys so the OTS states stand out.
+"""
+from __future__ import annotations
+
+STATE_COLOURS = {
+    "AZE": "#0072B2",  # blue
+    "KAZ": "#56B4E9",  # sky blue
+    "KGZ": "#E69F00",  # orange
+    "TUR": "#D55E00",  # vermillion
+    "UZB": "#009E73",  # bluish green
+    "HUN": "#CC79A7",  # reddish purple
+    "TKM": "#B8A200",  # a darker yellow than Okabe-Ito's, readable on white
+    "RUS": "#555555",  # the main destination: dark grey, never confused with a member
+}
+OTHER_COLOURS = ("#8C8C8C", "#A6A6A6", "#7A8B99", "#9E9A91", "#B0B7BF", "#8E8279")
+GROUP_COLOUR = "#00688B"  # "OTS members" as one entity: the theme's primary colour
+SEQUENTIAL = ("#E6F2F7", "#9CCBDD", "#4C9DBD", "#00688B", "#003A4F")  # light -> dark, for magnitudes
+STATUS_COLOURS = {
+    "agreed": "#9CCBDD",
+    "in progress": "#E69F00",
+    "implemented": "#009E73",
+    "not applicable": "#D9D9D9",
+    "no information": "#FFFFFF",
+}
+
+
+def country_colour(iso3: str) -> str:
+    if iso3 in STATE_COLOURS:
+        return STATE_COLOURS[iso3]
+    if iso3 and iso3.startswith("OTS"):
+        return GROUP_COLOUR
+    return OTHER_COLOURS[sum(map(ord, iso3 or "")) % len(OTHER_COLOURS)]
+
+
+def colour_map(codes) -> dict[str, str]:
+    return {code: country_colour(code) for code in codes}
+
+
+def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
+    colour = colour.lstrip("#")
+    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]

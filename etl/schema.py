@@ -1,0 +1,133 @@
+"""Declarations shared by every ETL module: provenance, raw-file layout, table schema.
+
+A source module declares *what* it reads and writes with these classes; the
+loader in `etl.validate` and `etl.build` does the reading, checking and writing.
+Nothing here touches files or the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+# Raw column kinds understood by the validator (see etl.validate).
+RAW_KINDS = ("text", "int", "float", "date", "iso3")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a data set comes from, after the fields OWID keeps beside each snapshot."""
+
+    dataset: str
+    publisher: str
+    url: str
+    licence: str
+    citation: str = ""
+    accessed: str = ""
+    caveats: str = ""
+
+
+@dataclass(frozen=True)
+class RawColumn:
+    """One column of a raw file as the publisher (or a member state) sends it."""
+
+    name: str
+    kind: str = "text"
+    required: bool = True  # a value must be present in every row
+    min_value: float | None = None
+    allowed: tuple[str, ...] | None = None
+    max_length: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in RAW_KINDS:
+            raise ValueError(f"unknown raw column kind {self.kind!r} for {self.name}")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file's layout: its columns and the columns that identify a row."""
+
+    filename: str
+    columns: tuple[RawColumn, ...]
+    key: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a database table."""
+
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+    check: str | None = None  # a SQL boolean expression on this column
+    references: str | None = None  # "table(column)" this value must appear in
+
+    def ddl(self) -> str:
+        parts = [self.name, self.type]
+        if not self.nullable:
+            parts.append("NOT NULL")
+        if self.check:
+            parts.append(f"CHECK ({self.check})")
+        if self.references:
+            parts.append(f"REFERENCES {self.references}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A database table: its schema, description and provenance."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    provenance: Provenance
+    primary_key: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def ddl(self) -> str:
+        lines = [column.ddl() for column in self.columns]
+        if self.primary_key:
+            lines.append(f"PRIMARY KEY ({', '.join(self.primary_key)})")
+        if self.unique:
+            lines.append(f"UNIQUE ({', '.join(self.unique)})")
+        body = ",\n    ".join(lines)
+        return f"CREATE TABLE {self.name} (\n    {body}\n)"
+
+
+@dataclass(frozen=True)
+class Step:
+    """Read one raw file, validate it, transform it, and write one table."""
+
+    raw: RawFile
+    table: Table
+    transform: Callable[[pd.DataFrame], pd.DataFrame]
+    # Extra row-level checks after the schema checks: frame -> list of (row index, column, reason).
+    extra_checks: tuple[Callable[[pd.DataFrame], list[tuple[int, str, str]]], ...] = field(default=())
+
+
+SEX_VALUES = ("total", "female", "male")
+STATUS_VALUES = ("agreed", "in progress", "implemented", "not applicable", "no information")
+OTS_STATUS_VALUES = ("member", "observer")
+
+
+def sex_column() -> Column:
+    return Column("sex", "VARCHAR", "Both sexes ('total'), 'female' or 'male'.", nullable=False,
+                  check="sex IN ('total', 'female', 'male')")
+
+
+def country_column(name: str, description: str, nullable: bool = False) -> Column:
+    return Column(name, "VARCHAR", description, nullable=nullable, references="countries(iso3)")
+
+
+def count_column(name: str, description: str, nullable: bool = False, type_: str = "BIGINT") -> Column:
+    return Column(name, type_, description, nullable=nullable, check=f"{name} >= 0")

@@ -1,0 +1,82 @@
+"""Countries and territories: names in English, Russian and Turkish, OTS status, map label points.
+
+Feeds `countries`, which every other table's country codes must appear in.
+"""
+import pandas as pd
+
+from etl.schema import Column, Provenance, RawColumn, RawFile, Step, Table
+
+PROVENANCE = Provenance(
+    dataset="Country reference (names, regions, label points)",
+    publisher="countryinfo 1.0.1 (MIT, data mostly from Wikipedia) and Natural Earth admin-0 (public domain)",
+    url="https://www.naturalearthdata.com/",
+    licence="MIT (countryinfo); public domain (Natural Earth)",
+    citation="countryinfo 1.0.1, (c) Porimol Chandro; Natural Earth Admin 0 - Countries 1:110m v5",
+    accessed="2026-11-22",
+    caveats="Russian and Turkish names come from Natural Earth; where it has none, the English name is used. "
+            "CHI (Channel Islands), SUD (Sudan before 2011) and SCG (Serbia and Montenegro) are statistical "
+            "units of the sources, not ISO countries.",
+)
+
+RAW = RawFile(
+    "country_reference.csv",
+    columns=(
+        RawColumn("iso3"), RawColumn("iso2", required=False), RawColumn("name"),
+        RawColumn("name_tr", required=False), RawColumn("name_ru", required=False),
+        RawColumn("capital", required=False),
+        RawColumn("capital_lat", "float", required=False), RawColumn("capital_lon", "float", required=False),
+        RawColumn("country_lat", "float", required=False), RawColumn("country_lon", "float", required=False),
+        RawColumn("ne_label_lat", "float", required=False), RawColumn("ne_label_lon", "float", required=False),
+        RawColumn("region", required=False), RawColumn("subregion", required=False),
+        RawColumn("ots_status", required=False, allowed=("member", "observer")),
+        RawColumn("note", required=False),
+    ),
+    key=("iso3",),
+)
+
+TABLE = Table(
+    "countries",
+    "Every country or statistical unit named in the data, with names in the three interface languages.",
+    columns=(
+        Column("iso3", "VARCHAR", "ISO 3166 alpha-3 code (or the source's own code for units without one).",
+               nullable=False, check="length(iso3) = 3"),
+        Column("iso2", "VARCHAR", "ISO 3166 alpha-2 code, where there is one."),
+        Column("name_en", "VARCHAR", "Name in English.", nullable=False),
+        Column("name_ru", "VARCHAR", "Name in Russian (English where Natural Earth has none).", nullable=False),
+        Column("name_tr", "VARCHAR", "Name in Turkish (English where Natural Earth has none).", nullable=False),
+        Column("ots_status", "VARCHAR", "'member' or 'observer' of the Organization of Turkic States; empty otherwise.",
+               check="ots_status IN ('member', 'observer')"),
+        Column("region", "VARCHAR", "World region (Africa, Americas, Asia, Europe, Oceania)."),
+        Column("subregion", "VARCHAR", "UN subregion."),
+        Column("label_lat", "DOUBLE", "Latitude of the point where the country's marker and arcs are drawn.",
+               check="label_lat BETWEEN -90 AND 90"),
+        Column("label_lon", "DOUBLE", "Longitude of that point.", check="label_lon BETWEEN -180 AND 180"),
+        Column("note", "VARCHAR", "Why a row was added or changed by hand."),
+    ),
+    provenance=PROVENANCE,
+    primary_key=("iso3",),
+)
+
+# The publisher's short name predates the 2022 change; the organisation uses the new one.
+NAME_OVERRIDES = {"TUR": "Türkiye"}
+
+
+def transform(raw: pd.DataFrame) -> pd.DataFrame:
+    table = pd.DataFrame({
+        "iso3": raw["iso3"],
+        "iso2": raw["iso2"],
+        "name_en": raw["iso3"].map(NAME_OVERRIDES).fillna(raw["name"]),
+        "region": raw["region"],
+        "subregion": raw["subregion"],
+        "ots_status": raw["ots_status"],
+        # Natural Earth label points sit inside the shape; the rough centre and the capital are fallbacks.
+        "label_lat": raw["ne_label_lat"].fillna(raw["country_lat"]).fillna(raw["capital_lat"]),
+        "label_lon": raw["ne_label_lon"].fillna(raw["country_lon"]).fillna(raw["capital_lon"]),
+        "note": raw["note"],
+    })
+    table["name_ru"] = raw["name_ru"].fillna(table["name_en"])
+    table["name_tr"] = raw["name_tr"].fillna(table["name_en"])
+    return table[TABLE.column_names]
+
+
+STEPS = (Step(RAW, TABLE, transform),)

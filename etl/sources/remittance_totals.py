@@ -1,0 +1,50 @@
+"""World Bank / KNOMAD 2017 remittance inflows and outflows per economy (US$ million).
+
+Feeds `remittance_totals`.
+"""
+from dataclasses import replace
+
+import pandas as pd
+
+from etl.schema import Column, RawColumn, RawFile, Step, Table, country_column
+from etl.sources.remittances_bilateral import PROVENANCE as BILATERAL
+
+PROVENANCE = replace(
+    BILATERAL,
+    caveats="Row and column sums of the 2017 bilateral estimates (April 2018 vintage); they differ slightly "
+            "from the current World Development Indicators.",
+)
+
+RAW = RawFile(
+    "wb_remittances_2017_country_totals.csv",
+    columns=(
+        RawColumn("year", "int", min_value=1990), RawColumn("iso3", "iso3"), RawColumn("wb_name"),
+        RawColumn("remittance_inflows_usd_million", "float", min_value=0),
+        RawColumn("remittance_outflows_usd_million", "float", min_value=0),
+    ),
+    key=("year", "iso3"),
+)
+
+TABLE = Table(
+    "remittance_totals",
+    "Estimated remittances received and sent by each economy in 2017, in US$ million.",
+    columns=(
+        Column("year", "SMALLINT", "Year of the estimate.", nullable=False),
+        country_column("iso3", "Economy."),
+        Column("inflows_usd_million", "DOUBLE", "Remittances received.", nullable=False,
+               check="inflows_usd_million >= 0"),
+        Column("outflows_usd_million", "DOUBLE", "Remittances sent.", nullable=False,
+               check="outflows_usd_million >= 0"),
+    ),
+    provenance=PROVENANCE,
+    primary_key=("year", "iso3"),
+)
+
+
+def transform(raw: pd.DataFrame) -> pd.DataFrame:
+    table = raw.rename(columns={"remittance_inflows_usd_million": "inflows_usd_million",
+                                "remittance_outflows_usd_million": "outflows_usd_million"})
+    return table[TABLE.column_names]
+
+
+STEPS = (Step(RAW, TABLE, transform),)

@@ -1,0 +1,6 @@
+"""Page: measures (being written)."""
+import streamlit as st
+
+from app.i18n import _
+
+st.title(_("measures"))

@@ -1,0 +1,51 @@
+"""Shared fixtures: a database built by the real ETL from the real raw files, in a temporary folder.
+
+Every test that touches the app points it at that database and at an empty
+store of its own through environment variables, so tests never read or write
+the developer's `data/` and can run in parallel.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.build import DEFAULT_RAW_DIR, build
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    """The real database, built once per test session."""
+    folder = tmp_path_factory.mktemp("db")
+    path = folder / "current.duckdb"
+    build(DEFAULT_RAW_DIR, path)
+    return path
+
+
+@pytest.fixture
+def raw_copy(tmp_path) -> Path:
+    """A writable copy of data/raw, for tests that spoil a file."""
+    target = tmp_path / "raw"
+    shutil.copytree(DEFAULT_RAW_DIR, target)
+    return target
+
+
+@pytest.fixture
+def app_env(built_db, tmp_path, monkeypatch):
+    """Point the app at the built database and a fresh store; clear caches before and after."""
+    import streamlit as st
+
+    from app import db, state
+    monkeypatch.setenv("OTS_DB_PATH", str(built_db))
+    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state" / "app_state.duckdb"))
+    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
+    db.close_all()
+    state.close()
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+    db.close_all()
+    state.close()
