@@ -67,6 +67,11 @@ def _connection(real: Path) -> duckdb.DuckDBPyConnection:
         return connection
 
 
+def check_available() -> None:
+    """Raise DatabaseUnavailable (with a sentence for the user) unless the current build can be read."""
+    _connection(current_build_file())
+
+
 @contextmanager
 def cursor():
     """A cursor on the current build; closed when the block ends."""

@@ -67,6 +67,7 @@ def empty(text: str) -> None:
 def run_page(page) -> None:
     """Run a navigation page; any failure becomes a sentence, never a stack trace."""
     try:
+        db.check_available()
         page.run()
     except db.DatabaseUnavailable as problem:
         st.error(str(problem), icon=":material/database:")

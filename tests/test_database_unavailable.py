@@ -1,0 +1,39 @@
+"""A missing or damaged database file at start: every page says so in a sentence, with how to rebuild."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_ROOT
+from tests.test_pages_smoke import PAGES
+
+
+@pytest.fixture
+def broken_db_env(tmp_path, monkeypatch, request):
+    import streamlit as st
+
+    from app import db, state
+    path = tmp_path / "current.duckdb"
+    if request.param == "corrupt":
+        path.write_bytes(b"this is not a database" * 1000)
+    monkeypatch.setenv("OTS_DB_PATH", str(path))
+    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state.duckdb"))
+    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
+    db.close_all()
+    state.close()
+    st.cache_data.clear()
+    yield request.param
+    db.close_all()
+    state.close()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("broken_db_env", ["missing", "corrupt"], indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_explains_unusable_database(broken_db_env, page):
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = " ".join(e.value for e in at.error)
+    assert "make database" in messages
+    expected = "not been built" if broken_db_env == "missing" else "cannot be read"
+    assert expected in messages
