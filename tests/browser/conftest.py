@@ -1,0 +1,221 @@
+"""Real-browser fixtures: the dashboard served on a free loopback port, driven by the system Chromium.
+
+Nothing is downloaded: Playwright launches `/usr/bin/chromium` (see STACK.md), the
+server runs with the flags STACK.md lists, and it reads the database the ETL built
+for this test session (`built_db`) with a store and secrets file of its own.
+
+Helpers for tests:
+- `open_page(page, url)` navigates and waits until the script has finished running;
+- `wait_for_charts(page, plotly=n, deck=m)` waits until n plotly charts and m maps have drawn;
+- `assert_no_errors(page)` fails on an exception element or a "Page not found" dialog;
+- `screenshot(page, name)` saves `tests/screenshots/<name>.png` (gitignored).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = PROJECT_ROOT / "tests" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 720}
+SERVER_START_TIMEOUT = 90.0
+RUN_TIMEOUT_MS = 60_000
+
+PLOTLY_DRAWN = ".js-plotly-plot .main-svg"
+DECK_DRAWN = '[data-testid="stDeckGlJsonChart"] canvas'
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def streamlit_command(script: Path, port: int) -> list[str]:
+    """The command that serves `script` headless on a loopback port (flags from STACK.md)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+
+
+def wait_for_health(url: str, process: subprocess.Popen, log_path: Path,
+                    timeout: float = SERVER_START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s:\n{log_path.read_text()}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server we started (its own process group, by pid), politely then firmly."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
+
+class Server:
+    """A Streamlit server process started for tests or benchmarks; always stop it with `.stop()`."""
+
+    def __init__(self, script: Path, env: dict[str, str], log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "w")
+        self.process = subprocess.Popen(
+            streamlit_command(script, self.port), cwd=str(PROJECT_ROOT), env=env,
+            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_health(self.url, self.process, log_path)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        try:
+            stop_process(self.process)
+        finally:
+            self._log.close()
+
+
+def server_env(db_path: Path, folder: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["OTS_DB_PATH"] = str(db_path)
+    env["OTS_STATE_PATH"] = str(folder / "state" / "app_state.duckdb")
+    env["OTS_SECRETS_PATH"] = str(folder / "secrets.toml")
+    env.setdefault("BROWSER_PATH", CHROMIUM)
+    return env
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(built_db, tmp_path_factory):
+    """The dashboard served from this checkout, reading the session's built database."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    server = Server(PROJECT_ROOT / "dashboard.py", server_env(built_db, folder), folder / "streamlit.log")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context per test (no shared cookies or storage), 1280×720."""
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = context.new_page()
+    tab.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def wait_until_idle(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until Streamlit's script run has finished (the app element reports notRunning)."""
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+
+
+def open_page(page, url: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Navigate to `url` and wait until the app has run the page's script to the end."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    # The app element appears before the first run starts; give the run a moment to begin,
+    # then wait for it to end.
+    page.wait_for_selector('[data-testid="stApp"]', state="attached", timeout=timeout_ms)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && document.querySelector('[data-testid="stMain"], section.main, [data-testid="stAppViewContainer"]');
+        }""",
+        timeout=timeout_ms,
+    )
+    wait_until_idle(page, timeout_ms)
+
+
+def wait_for_charts(page, plotly: int = 0, deck: int = 0, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until at least `plotly` plotly charts and `deck` pydeck maps have drawn."""
+    page.wait_for_function(
+        """([plotly, deck, plotlySel, deckSel]) =>
+            document.querySelectorAll(plotlySel).length >= plotly
+            && document.querySelectorAll(deckSel).length >= deck""",
+        arg=[plotly, deck, PLOTLY_DRAWN, DECK_DRAWN],
+        timeout=timeout_ms,
+    )
+
+
+def count_charts(page) -> tuple[int, int]:
+    return (page.locator(".js-plotly-plot").count(), page.locator('[data-testid="stDeckGlJsonChart"]').count())
+
+
+def assert_no_errors(page) -> None:
+    """No exception element and no "Page not found" dialog."""
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"exception on {page.url}: {exceptions.first.inner_text()[:2000]}"
+    not_found = page.get_by_text("Page not found")
+    assert not_found.count() == 0, f"'Page not found' on {page.url}"
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    """Save a screenshot under tests/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
