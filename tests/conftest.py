@@ -49,3 +49,26 @@ def app_env(built_db, tmp_path, monkeypatch):
     st.cache_data.clear()
     db.close_all()
     state.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def navigation_pages_only():
+    """Make AppTest treat `pages/` the way the real server does once `st.navigation` has run.
+
+    AppTest resets `PagesManager.uses_pages_directory` before every run, and because
+    the owner's layout has a `pages/` folder beside `dashboard.py`, it then takes the
+    legacy multipage path and runs a page file on its own after `switch_page`,
+    skipping `dashboard.py` (the sidebar, the language, the error guard). The
+    server never does that with `st.navigation`, so neither should the tests.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init_without_pages_directory(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init_without_pages_directory
+    yield
+    PagesManager.__init__ = original_init

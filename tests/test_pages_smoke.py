@@ -21,3 +21,11 @@ def test_page_opens(app_env, page, language):
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def test_switch_page_runs_through_the_frame(app_env):
+    """Guards the AppTest set-up in conftest: a switched page still gets the sidebar and the guard."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/migration.py").run()
+    assert at.sidebar.selectbox, "the language switch of dashboard.py is missing: the page ran on its own"
