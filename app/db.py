@@ -48,18 +48,42 @@ def build_id() -> str:
     return f"{real.name}:{real.stat().st_mtime_ns}"
 
 
+def _damaged(real: Path, error: BaseException) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"The database file {real.name} cannot be read ({type(error).__name__}); "
+                               f"it may be damaged. {REBUILD_HINT}")
+
+
+def _is_damage(real: Path, error: duckdb.Error) -> bool:
+    """A read failure of the build file itself (cut short, or a block whose checksum fails)."""
+    message = str(error)
+    return ((isinstance(error, duckdb.IOException) and str(real) in message)
+            or message.startswith("Corrupt database file"))
+
+
+def _open_checked(real: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(real), read_only=True)
+    try:
+        connection.execute("SELECT count(*) FROM countries").fetchone()
+        # A file cut short (an interrupted copy, a full disk) still opens and answers the first
+        # tables; it is smaller than the blocks its header lists.
+        expected = connection.execute("SELECT total_blocks * block_size FROM pragma_database_size()").fetchone()[0]
+        if real.stat().st_size < expected:
+            raise duckdb.IOException(f"{real.name} is {real.stat().st_size} bytes, its header lists {expected}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def _connection(real: Path) -> duckdb.DuckDBPyConnection:
     key = str(real)
     with _lock:
         connection = _connections.get(key)
         if connection is None:
             try:
-                connection = duckdb.connect(key, read_only=True)
-                connection.execute("SELECT count(*) FROM countries").fetchone()
+                connection = _open_checked(real)
             except duckdb.Error as error:
-                raise DatabaseUnavailable(
-                    f"The database file {real.name} cannot be read ({type(error).__name__}); it may be damaged. "
-                    f"{REBUILD_HINT}") from None
+                raise _damaged(real, error) from None
             _connections[key] = connection
             while len(_connections) > CONNECTIONS_KEPT:
                 oldest = next(iter(_connections))
@@ -74,10 +98,19 @@ def check_available() -> None:
 
 @contextmanager
 def cursor():
-    """A cursor on the current build; closed when the block ends."""
-    cur = _connection(current_build_file()).cursor()
+    """A cursor on the current build; closed when the block ends.
+
+    A damaged part of the file found by a query in the block becomes DatabaseUnavailable (a
+    sentence saying how to rebuild), not an error of the view that happened to read it.
+    """
+    real = current_build_file()
+    cur = _connection(real).cursor()
     try:
         yield cur
+    except duckdb.Error as error:
+        if _is_damage(real, error):
+            raise _damaged(real, error) from error
+        raise
     finally:
         cur.close()
 
