@@ -1,0 +1,184 @@
+"""SQL on the app's own store for member-state submissions (Submit figures and Data and sources pages).
+
+Two tables live in the store (`app.state`), never in the ETL build, so a rebuild
+cannot lose them: `submissions` (one row per uploaded file: who, when, the
+file's name and checksum, what happened to it) and `submitted_figures` (the
+figures it added, in the layout of `reported_figures`). Rows are never deleted:
+a correction marks the earlier row `superseded`, a withdrawal marks rows
+`withdrawn` with who, when and why.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.sources.reported_figures import TABLE as REPORTED_FIGURES
+
+STATE_VIEW = "submitted_figures"  # the frame of active rows registered on read cursors
+FIGURE_COLUMNS = REPORTED_FIGURES.column_names  # the submitted rows have exactly the build table's columns
+ROW_STATUSES = ("active", "superseded", "withdrawn")
+
+SUBMISSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id VARCHAR PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    file_bytes BIGINT NOT NULL,
+    file_format VARCHAR NOT NULL CHECK (file_format IN ('csv', 'xlsx')),
+    stored_file VARCHAR NOT NULL,
+    submitted_by VARCHAR NOT NULL,
+    submitted_at TIMESTAMP NOT NULL,
+    rows_in_file INTEGER NOT NULL,
+    rows_added INTEGER NOT NULL,
+    rows_changed INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    status VARCHAR NOT NULL CHECK (status IN ('active', 'withdrawn')),
+    withdrawn_by VARCHAR,
+    withdrawn_at TIMESTAMP,
+    withdrawn_reason VARCHAR
+)"""
+
+SUBMITTED_FIGURES_DDL = """
+CREATE TABLE IF NOT EXISTS submitted_figures (
+    submission_id VARCHAR NOT NULL,
+    file_row INTEGER NOT NULL,
+    record_id VARCHAR NOT NULL,
+    topic VARCHAR NOT NULL CHECK (topic IN ('stranded', 'labour')),
+    nationality_iso3 VARCHAR,
+    location_iso3 VARCHAR,
+    indicator VARCHAR NOT NULL,
+    indicator_group VARCHAR NOT NULL,
+    value DOUBLE NOT NULL CHECK (value >= 0),
+    unit VARCHAR NOT NULL,
+    unit_base VARCHAR NOT NULL,
+    qualifier VARCHAR,
+    period_start DATE,
+    period_end DATE CHECK (period_end IS NULL OR period_start IS NULL OR period_end >= period_start),
+    description VARCHAR,
+    source_publisher VARCHAR NOT NULL,
+    source_url VARCHAR,
+    source_date DATE,
+    date_note VARCHAR,
+    status VARCHAR NOT NULL CHECK (status IN ('active', 'superseded', 'withdrawn')),
+    corrects_submission VARCHAR,
+    superseded_by VARCHAR,
+    withdrawn_by VARCHAR,
+    withdrawn_at TIMESTAMP,
+    withdrawn_reason VARCHAR,
+    PRIMARY KEY (submission_id, record_id)
+)"""
+
+DDL = (SUBMISSIONS_DDL, SUBMITTED_FIGURES_DDL)
+
+
+def active_figures(cur) -> pd.DataFrame:
+    """Submitted figures in force, with their submission (the `submitted_figures` state view)."""
+    return cur.execute(f"""
+        SELECT {', '.join('f.' + c for c in FIGURE_COLUMNS)}, f.submission_id, s.submitted_at, s.submitted_by,
+               s.file_name
+        FROM submitted_figures f JOIN submissions s USING (submission_id)
+        WHERE f.status = 'active'
+        ORDER BY f.record_id
+    """).df()
+
+
+def active_record(cur, record_ids: list[str]) -> pd.DataFrame:
+    """Active submitted rows with these record ids (to tell a correction from a new figure)."""
+    return cur.execute("""
+        SELECT record_id, submission_id FROM submitted_figures
+        WHERE status = 'active' AND list_contains($ids, record_id)
+    """, {"ids": list(record_ids)}).df()
+
+
+def submission_history(cur) -> pd.DataFrame:
+    """Every submission, newest first, with its counts and status (history tables of both data pages)."""
+    return cur.execute("""
+        SELECT s.submission_id, s.file_name, s.file_format, s.file_bytes, s.file_sha256, s.submitted_by,
+               s.submitted_at, s.rows_in_file, s.rows_added, s.rows_changed, s.rows_rejected,
+               count(f.record_id) FILTER (WHERE f.status = 'active') AS rows_in_force,
+               s.status, s.withdrawn_by, s.withdrawn_at, s.withdrawn_reason, s.stored_file
+        FROM submissions s LEFT JOIN submitted_figures f USING (submission_id)
+        GROUP BY ALL
+        ORDER BY s.submitted_at DESC, s.submission_id DESC
+    """).df()
+
+
+def submission(cur, submission_id: str) -> pd.DataFrame:
+    return cur.execute("SELECT * FROM submissions WHERE submission_id = $id", {"id": submission_id}).df()
+
+
+def submission_with_sha256(cur, sha256: str) -> pd.DataFrame:
+    """Active submissions of exactly this file (the same bytes uploaded again)."""
+    return cur.execute("""
+        SELECT submission_id, submitted_at, submitted_by FROM submissions
+        WHERE file_sha256 = $sha AND status = 'active' ORDER BY submitted_at
+    """, {"sha": sha256}).df()
+
+
+def insert_submission(cur, record: dict) -> None:
+    columns = list(record)
+    cur.execute(f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('$' + c for c in columns)})",
+                record)
+
+
+def insert_figures(cur, rows: pd.DataFrame) -> None:
+    """Append rows (already shaped like `submitted_figures`) to the store."""
+    cur.register("incoming_figures", rows)
+    try:
+        columns = ", ".join(rows.columns)
+        cur.execute(f"INSERT INTO submitted_figures ({columns}) SELECT {columns} FROM incoming_figures")
+    finally:
+        cur.unregister("incoming_figures")
+
+
+def supersede(cur, record_ids: list[str], by_submission: str) -> int:
+    """Mark the active rows with these ids as replaced by a newer submission; returns how many."""
+    return cur.execute("""
+        UPDATE submitted_figures SET status = 'superseded', superseded_by = $by
+        WHERE status = 'active' AND list_contains($ids, record_id) AND submission_id <> $by
+        RETURNING record_id
+    """, {"ids": list(record_ids), "by": by_submission}).df().shape[0]
+
+
+def withdraw_submission(cur, submission_id: str, by: str, at, reason: str) -> int:
+    """Mark a submission and all its rows withdrawn; returns the number of rows that were in force."""
+    in_force = cur.execute("""
+        SELECT count(*) FROM submitted_figures WHERE submission_id = $id AND status = 'active'
+    """, {"id": submission_id}).fetchone()[0]
+    params = {"id": submission_id, "by": by, "at": at, "reason": reason}
+    cur.execute("""
+        UPDATE submitted_figures SET status = 'withdrawn', withdrawn_by = $by, withdrawn_at = $at,
+               withdrawn_reason = $reason
+        WHERE submission_id = $id AND status <> 'withdrawn'
+    """, params)
+    cur.execute("""
+        UPDATE submissions SET status = 'withdrawn', withdrawn_by = $by, withdrawn_at = $at,
+               withdrawn_reason = $reason
+        WHERE submission_id = $id
+    """, params)
+    return in_force
+
+
+def restore_latest_superseded(cur, withdrawn_submission: str) -> int:
+    """For each figure of a withdrawn submission left with no row in force, put back its latest earlier version."""
+    pairs = cur.execute("""
+        SELECT submission_id, record_id FROM (
+            SELECT f.submission_id, f.record_id,
+                   row_number() OVER (PARTITION BY f.record_id ORDER BY s.submitted_at DESC, f.submission_id DESC) AS n
+            FROM submitted_figures f JOIN submissions s USING (submission_id)
+            WHERE f.status = 'superseded'
+              AND f.record_id IN (SELECT record_id FROM submitted_figures WHERE submission_id = $id)
+              AND f.record_id NOT IN (SELECT record_id FROM submitted_figures WHERE status = 'active')
+        ) WHERE n = 1
+    """, {"id": withdrawn_submission}).fetchall()
+    for submission_id, record_id in pairs:
+        cur.execute("""
+            UPDATE submitted_figures SET status = 'active', superseded_by = NULL
+            WHERE submission_id = $submission AND record_id = $record
+        """, {"submission": submission_id, "record": record_id})
+    return len(pairs)
+
+
+def snapshot(cur) -> dict[str, list[tuple]]:
+    """Everything in the submission tables, for tests that check nothing changed."""
+    return {table: cur.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for table in ("submissions", "submitted_figures")}

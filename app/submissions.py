@@ -1,0 +1,481 @@
+"""Checking a member state's file of figures before anything is stored: read it, validate it, preview it.
+
+An upload goes through the same rules as the ETL (`etl.validate` with the
+layout of `etl.sources.reported_figures`, plus a `topic` column), then through
+checks only an upload needs: size, what the file really is (by its first
+bytes, never by its name), formula-looking cells, and duplicates of figures
+already held. The result is a `Preview`: what would be added, what would be
+corrected and what is rejected, each rejected row with its row, column and
+reason. Nothing here writes anything; `confirm` hands a preview to the store.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from app import submissions_store
+from app.export import FORMULA_STARTS
+from app.i18n import N_, _
+from etl.schema import RawColumn, RawFile
+from etl.sources.reported_figures import RAW_COLUMNS, TOPICS, period_in_order, to_table
+from etl.validate import Problem, ValidationFailed, decode_csv, line_number, read_csv_text, validate_raw
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+EXCEL_SHEET = "figures"  # the sheet read from a workbook (else its first sheet)
+UPLOAD_TYPES = ["csv", "xlsx", "xls", "txt"]
+
+TEMPLATE = RawFile("submission", (RawColumn("topic", allowed=TOPICS),) + RAW_COLUMNS, key=("record_id",))
+TEMPLATE_COLUMNS = TEMPLATE.column_names
+NUMBER_COLUMNS = {c.name for c in TEMPLATE.columns if c.kind in ("int", "float")}
+# Two rows hold the same figure when these agree, whatever their record_id.
+FIGURE_IDENTITY = ("topic", "nationality_iso3", "location_iso3", "indicator", "value", "unit",
+                   "period_start", "period_end")
+
+# (column, required, format, meaning, example) — documented on the page and in the Excel template.
+TEMPLATE_HELP = (
+    ("topic", True, N_("'stranded' or 'labour'"), N_("Which page the figure belongs to."), "labour"),
+    ("record_id", True, N_("text, at most 64 characters"),
+     N_("Your identifier for the figure, unique in the file. Send the same identifier again to correct it."),
+     "KAZ-2025-001"),
+    ("nationality_iso3", False, N_("ISO 3166 alpha-3 code"),
+     N_("Citizens of this country. Empty: all nationalities."), "KAZ"),
+    ("location_iso3", False, N_("ISO 3166 alpha-3 code"), N_("Where they were. Empty: many countries."), "RUS"),
+    ("indicator", True, N_("text, at most 100 characters"),
+     N_("What was counted, for example citizens_repatriated, entries_for_work, work_permits_issued."),
+     "entries_for_work"),
+    ("value", True, N_("number, 0 or more, without thousands separators"), N_("The reported number."), "12500"),
+    ("unit", True, N_("text, at most 60 characters"),
+     N_("Unit, with a qualifier in brackets where the source gives one."), "persons (at least)"),
+    ("period_start", False, N_("date YYYY-MM-DD"), N_("Start of the period counted."), "2025-01-01"),
+    ("period_end", False, N_("date YYYY-MM-DD, not before period_start"),
+     N_("Date the count refers to (end of the period)."), "2025-06-30"),
+    ("description", False, N_("text"), N_("What the source says, in short."),
+     "Citizens of Kazakhstan who entered Russia for work, January-June 2025"),
+    ("source_publisher", True, N_("text, at most 300 characters"), N_("Who published the figure."),
+     "Ministry of Labour and Social Protection of Kazakhstan"),
+    ("source_url", False, N_("web address"), N_("Page the figure was read from."), "https://www.gov.kz/..."),
+    ("source_date", False, N_("date YYYY-MM-DD"), N_("Date of that page."), "2025-07-15"),
+    ("date_note", False, N_("text"), N_("How a date was inferred, or what the source did not show."), ""),
+)
+
+# First bytes of files that are certainly not a table of figures, and what to call them.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+    (b"{\\rtf", N_("an RTF document")),
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word (.doc)
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass
+class Preview:
+    """What confirming an upload would do. `refused` means the file as a whole cannot be used."""
+
+    filename: str
+    sha256: str
+    size: int
+    file_format: str | None  # 'csv' or 'xlsx' (by content), None when unreadable
+    rows_in_file: int = 0
+    problems: list[Problem] = field(default_factory=list)  # every problem, with row, column and reason
+    notes: list[str] = field(default_factory=list)  # worth knowing, but nothing is rejected for them
+    added: pd.DataFrame | None = None  # rows of `submitted_figures` layout (+ file_row)
+    changed: pd.DataFrame | None = None  # corrections: same, + corrects_submission and changed_columns
+    rejected: pd.DataFrame | None = None  # file_row, record_id, reasons
+    refused: bool = False
+
+    @property
+    def loadable(self) -> int:
+        return 0 if self.refused else len(self.added) + len(self.changed)
+
+    def problem_table(self) -> pd.DataFrame:
+        return pd.DataFrame([{"row": p.row, "column": p.column, "reason": p.reason} for p in self.problems],
+                            columns=["row", "column", "reason"]).astype({"row": "Int64"})
+
+
+class Refused(Exception):
+    """The file as a whole cannot be read as a table of figures."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+# --- reading: what the file really is ----------------------------------------------------------------
+
+def _extension(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def sniff(content: bytes, filename: str) -> str:
+    """'csv' or 'xlsx' by content; raises Refused for anything that is not a table of figures."""
+    def refuse(reason: str) -> Refused:
+        return Refused([Problem(filename, None, None, reason)])
+
+    if not content.strip():
+        raise refuse(_("The file is empty (0 bytes or only blank lines): there is nothing to load."))
+    if len(content) > MAX_BYTES:
+        raise refuse(_("The file is too large ({size} MB); the limit is {limit} MB. Split it into several files.")
+                     .format(size=f"{len(content) / 1024 / 1024:.1f}", limit=MAX_BYTES // (1024 * 1024)))
+    for signature, kind in _SIGNATURES:
+        if content.startswith(signature):
+            raise refuse(_("This is {kind}, not a spreadsheet. Upload the figures as CSV or Excel (.xlsx), "
+                           "using the template.").format(kind=_(kind)))
+    if content.startswith(_OLE2):
+        raise refuse(_("This is an old-format Excel (.xls) or Word file. Open it in Excel and save it as "
+                       "'Excel Workbook (.xlsx)' or 'CSV UTF-8'."))
+    if content.startswith(_ZIP):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+        except zipfile.BadZipFile:
+            raise refuse(_("The file looks like an Excel workbook but is damaged and cannot be opened.")) from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        kind = _("a Word document") if "word/document.xml" in names else _("a zip archive")
+        raise refuse(_("This is {kind}, not a spreadsheet. Upload the figures as CSV or Excel (.xlsx), "
+                       "using the template.").format(kind=kind))
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise refuse(_("The file is saved as UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' instead."))
+    return "csv"
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as the text a CSV would hold, so both formats go through the same checks."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "text"):  # an array formula: keep its text so it is caught as a formula
+        return f"={value.text}" if not str(value.text).startswith("=") else str(value.text)
+    return str(value)
+
+
+def _read_excel(content: bytes, filename: str) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula arrives as its text ("=A2*3") and is rejected, not silently evaluated.
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
+        raise Refused([Problem(filename, None, None,
+                               _("The Excel file cannot be opened; it may be damaged or password-protected."))]
+                      ) from None
+    try:
+        sheet = book[EXCEL_SHEET] if EXCEL_SHEET in book.sheetnames else book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise Refused([Problem(filename, 1, None, _("The first row of sheet '{sheet}' is empty: it must hold "
+                                                   "the column names of the template.").format(sheet=sheet.title))])
+    header = [h.strip() for h in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    frame.index = range(len(frame))  # row i of the frame is spreadsheet row i + 2, as for a CSV
+    return frame
+
+
+def _read_csv(content: bytes, filename: str) -> tuple[pd.DataFrame, list[str]]:
+    text = decode_csv(content, filename)
+    frame = read_csv_text(text, filename)
+    header = next(csv.reader(io.StringIO(text)), [])
+    return frame, [h.strip() for h in header]
+
+
+def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[str]]:
+    """The file as a frame of strings, its format by content, and notes; raises Refused."""
+    file_format = sniff(content, filename)
+    notes = []
+    extension = _extension(filename)
+    if file_format == "xlsx":
+        frame = _read_excel(content, filename)
+        header = list(frame.columns)
+        if extension in ("csv", "txt"):
+            notes.append(_("The file is named .{extension} but is an Excel workbook; it was read as Excel.")
+                         .format(extension=extension))
+    else:
+        try:
+            frame, header = _read_csv(content, filename)
+        except ValidationFailed as failure:
+            raise Refused(failure.problems) from None
+        if extension in ("xlsx", "xls"):
+            notes.append(_("The file is named .{extension} but holds CSV text; it was read as CSV.")
+                         .format(extension=extension))
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise Refused([Problem(filename, 1, name, _("the column appears more than once in the header"))
+                       for name in repeated])
+    blank = frame.apply(lambda row: all(not str(v).strip() for v in row), axis=1) if len(frame) else []
+    frame = frame[~pd.Series(blank, index=frame.index, dtype=bool)] if len(frame) else frame
+    if len(frame) > MAX_ROWS:
+        raise Refused([Problem(filename, None, None, _("The file has {rows} rows; the limit is {limit}. "
+                                                       "Split it into several files.").format(
+                                                           rows=len(frame), limit=MAX_ROWS))])
+    return frame, file_format, notes
+
+
+# --- checking: the ETL's rules, then the upload's own --------------------------------------------------
+
+def _formula_problems(frame: pd.DataFrame, filename: str) -> list[Problem]:
+    problems = []
+    for column in [c for c in TEMPLATE_COLUMNS if c in frame.columns]:
+        starts = ("=", "@") if column in NUMBER_COLUMNS else FORMULA_STARTS
+        values = frame[column].astype(str)
+        looks = values.str.startswith(("\t", "\r")) | values.str.lstrip().str.startswith(starts)
+        for index in frame.index[looks]:
+            shown = values[index].strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            problems.append(Problem(filename, line_number(index), column, _(
+                "looks like a spreadsheet formula ({value}): enter the value itself, and do not start text "
+                "with =, +, - or @").format(value=repr(shown))))
+    return problems
+
+
+def _period_problems(frame: pd.DataFrame, filename: str) -> list[Problem]:
+    """The ETL's period rule, on every row whose dates can be read (a bad date is reported on its own)."""
+    if not {"period_start", "period_end"} <= set(frame.columns):
+        return []
+    dates = frame[["period_start", "period_end"]].apply(
+        lambda column: pd.to_datetime(column.str.strip(), format="%Y-%m-%d", errors="coerce"))
+    return [Problem(filename, line_number(index), column, _("the period ends before it starts"))
+            for index, column, _reason in period_in_order(dates)]
+
+
+def _readable(reason: str) -> str:
+    # pandera shows failing numbers as numpy reprs ("np.float64(-5.0)"); the reader wants "-5.0".
+    return re.sub(r"np\.\w+\(([^()]*)\)", r"\1", reason)
+
+
+def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str):
+    """(typed rows that pass every rule, problems of the rows that do not). Raises Refused for the file."""
+    problems = _formula_problems(frame, filename) + _period_problems(frame, filename)
+    flagged_cells = {(p.row, p.column) for p in problems}
+    rows, typed = frame, None
+    while len(rows):
+        try:
+            typed = validate_raw(rows, TEMPLATE, known_countries, filename)
+            break
+        except ValidationFailed as failure:
+            in_rows = [p for p in failure.problems if p.row is not None and p.row >= 2]
+            if not in_rows:  # a missing column, or a rule broken by the file as a whole
+                raise Refused(failure.problems) from None
+            # A column-wide failure (row None) can be the echo of one bad cell: check again without the bad rows.
+            for p in in_rows:
+                column = p.column or ("record_id" if p.reason.startswith("duplicate key") else None)
+                if (p.row, column) not in flagged_cells:
+                    problems.append(Problem(p.file, p.row, column, _readable(p.reason)))
+            rows = rows.drop(index=sorted({p.row - 2 for p in in_rows}))
+    if typed is None:
+        return frame.iloc[0:0], problems
+    bad_rows = {p.row - 2 for p in problems if p.row is not None and p.row >= 2}
+    return typed.drop(index=[i for i in typed.index if i in bad_rows]), problems
+
+
+def _figure_key(row) -> tuple:
+    key = []
+    for column in FIGURE_IDENTITY:
+        value = row[column]
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            key.append(None)
+        elif column == "value":
+            key.append(float(value))
+        elif column.startswith("period_"):
+            key.append(pd.Timestamp(value).date().isoformat())
+        else:
+            key.append(str(value))
+    return tuple(key)
+
+
+def _as_table(typed: pd.DataFrame) -> pd.DataFrame:
+    """Typed template rows -> rows in the layout of `reported_figures`, indexed by file row."""
+    parts = [to_table(group.drop(columns="topic"), topic) for topic, group in typed.groupby("topic", sort=False)]
+    if not parts:
+        return pd.DataFrame(columns=submissions_store.FIGURE_COLUMNS)
+    table = pd.concat(parts).sort_index()
+    table["value"] = table["value"].astype(float)
+    table.insert(0, "file_row", [line_number(i) for i in table.index])
+    return table
+
+
+def _differences(new: pd.Series, old: pd.Series) -> list[str]:
+    changed = []
+    for column in TEMPLATE_COLUMNS:
+        a, b = new.get(column), old.get(column)
+        a_missing = a is None or (not isinstance(a, str) and pd.isna(a))
+        b_missing = b is None or (not isinstance(b, str) and pd.isna(b))
+        if a_missing and b_missing:
+            continue
+        if a_missing != b_missing:
+            changed.append(column)
+        elif column == "value":
+            if float(a) != float(b):
+                changed.append(column)
+        elif column.endswith(("_start", "_end", "_date")):
+            if pd.Timestamp(a).date() != pd.Timestamp(b).date():
+                changed.append(column)
+        elif str(a) != str(b):
+            changed.append(column)
+    return changed
+
+
+def _classify(table: pd.DataFrame, existing: pd.DataFrame, filename: str):
+    """Split valid rows into added and changed; duplicates of figures already held become problems."""
+    in_database = existing[existing["origin"] == "database"]
+    submitted = existing[existing["origin"] == "submission"].set_index("record_id", drop=False)
+    database_ids = set(in_database["record_id"])
+    held = {}
+    for _index, row in existing.iterrows():
+        held.setdefault(_figure_key(row), row)
+    added, changed, problems = [], [], []
+    seen_in_file = {}
+    for index, row in table.iterrows():
+        record_id, file_row = row["record_id"], row["file_row"]
+        key = _figure_key(row)
+        earlier = held.get(key)
+        if record_id in database_ids:
+            problems.append(Problem(filename, file_row, "record_id", _(
+                "record_id {record!r} is already a figure in the database (loaded by the ETL); give this figure "
+                "a new identifier").format(record=record_id)))
+        elif key in seen_in_file:
+            problems.append(Problem(filename, file_row, None, _(
+                "the same figure as row {row} of this file (same countries, indicator, value, unit and period)")
+                .format(row=seen_in_file[key])))
+        elif record_id in submitted.index:
+            previous = submitted.loc[record_id]
+            differences = _differences(row, previous)
+            if not differences:
+                problems.append(Problem(filename, file_row, "record_id", _(
+                    "already submitted unchanged in submission {submission}: nothing to correct").format(
+                        submission=previous["submission_id"])))
+            elif earlier is not None and earlier["record_id"] != record_id:
+                problems.append(Problem(filename, file_row, None, _duplicate_reason(earlier)))
+            else:
+                changed.append({**row.to_dict(), "corrects_submission": previous["submission_id"],
+                                "changed_columns": ", ".join(differences),
+                                "previous_value": float(previous["value"])})
+        elif earlier is not None:
+            problems.append(Problem(filename, file_row, None, _duplicate_reason(earlier)))
+        else:
+            added.append(row.to_dict())
+        seen_in_file.setdefault(key, file_row)
+    columns = list(table.columns)
+    return (pd.DataFrame(added, columns=columns),
+            pd.DataFrame(changed, columns=columns + ["corrects_submission", "changed_columns", "previous_value"]),
+            problems)
+
+
+def _duplicate_reason(earlier) -> str:
+    if earlier["origin"] == "database":
+        return _("the same figure is already in the database as {record} (same countries, indicator, value, "
+                 "unit and period)").format(record=earlier["record_id"])
+    return _("the same figure was already submitted as {record} in submission {submission}").format(
+        record=earlier["record_id"], submission=earlier["submission_id"])
+
+
+def check(content: bytes, filename: str, known_countries: set[str], existing: pd.DataFrame) -> Preview:
+    """Everything confirming this file would do, and every problem with it; stores nothing.
+
+    `existing` is `app.queries.figures.all_figures` (the build's figures and the submitted ones in force).
+    """
+    filename = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    preview = Preview(filename, hashlib.sha256(content).hexdigest(), len(content), None)
+    try:
+        frame, preview.file_format, preview.notes = read_upload(content, filename)
+        preview.rows_in_file = len(frame)
+        typed, problems = _validate_rows(frame, known_countries, filename)
+    except Refused as refusal:
+        preview.problems, preview.refused = refusal.problems, True
+        return preview
+    preview.added, preview.changed, duplicates = _classify(_as_table(typed), existing, filename)
+    preview.problems = sorted(problems + duplicates, key=lambda p: (p.row or 0, p.column or ""))
+    rejected_rows = sorted({p.row for p in preview.problems if p.row})
+    reasons = {row: "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason
+                              for p in preview.problems if p.row == row) for row in rejected_rows}
+    record_ids = frame["record_id"] if "record_id" in frame.columns else pd.Series(dtype=str)
+    preview.rejected = pd.DataFrame({
+        "file_row": rejected_rows,
+        "record_id": [record_ids.get(row - 2, "") for row in rejected_rows],
+        "reasons": [reasons[row] for row in rejected_rows],
+    })
+    if preview.loadable == 0 and not preview.problems:
+        preview.problems = [Problem(filename, None, None, _("The file has a header but no rows of figures."))]
+        preview.refused = True
+    return preview
+
+
+def confirm(preview: Preview, content: bytes, editor: str) -> str:
+    """Store the preview's added and corrected rows in one transaction; returns the new submission's id."""
+    if preview.refused or preview.loadable == 0:
+        raise ValueError(_("There is nothing in this file that can be added."))
+    if hashlib.sha256(content).hexdigest() != preview.sha256:
+        raise ValueError(_("The file changed since it was checked; check it again."))
+    return submissions_store.store(preview, content, editor)
+
+
+# --- the template ----------------------------------------------------------------------------------------
+
+def template_help() -> pd.DataFrame:
+    """The template's columns, documented in the reader's language."""
+    return pd.DataFrame([{"column": name, "required": _("yes") if required else _("no"), "format": _(fmt),
+                          "meaning": _(meaning), "example": example}
+                         for name, required, fmt, meaning, example in TEMPLATE_HELP])
+
+
+def template_csv() -> bytes:
+    """The CSV template: the header row, UTF-8, ready to fill in."""
+    return (",".join(TEMPLATE_COLUMNS) + "\r\n").encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The Excel template: a 'figures' sheet with the header, and a sheet documenting each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = EXCEL_SHEET
+    sheet.append(TEMPLATE_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, name in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", TEMPLATE_COLUMNS):
+        sheet.column_dimensions[letter].width = max(14, len(name) + 4)
+        if name.startswith(("period_", "source_date")) or name in ("nationality_iso3", "location_iso3"):
+            for row in range(2, 2002):  # text cells: Excel would turn 2025-01-01 into a date serial otherwise
+                sheet[f"{letter}{row}"].number_format = "@"
+    sheet.freeze_panes = "A2"
+    help_sheet = book.create_sheet(_("columns"))
+    documented = template_help()
+    help_sheet.append([_("Column"), _("Required"), _("Format"), _("Meaning"), _("Example")])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for row in documented.itertuples(index=False):
+        help_sheet.append(list(row))
+    for letter, width in zip("ABCDE", (18, 10, 40, 70, 40)):
+        help_sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
