@@ -4,7 +4,7 @@ import streamlit as st
 from app import i18n, ui
 from app.i18n import _
 
-st.set_page_config(page_title="OTS Migration Dashboard", page_icon=":material/public:", layout="wide",
+st.set_page_config(page_title="OTS Migration Dashboard", page_icon="🌐", layout="wide",
                    initial_sidebar_state="expanded")
 i18n.choose_language()
 
