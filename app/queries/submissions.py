@@ -143,7 +143,7 @@ def withdraw_submission(cur, submission_id: str, by: str, at, reason: str) -> in
     """Mark a submission and all its rows withdrawn; returns the number of rows that were in force."""
     in_force = cur.execute("""
         SELECT count(*) FROM submitted_figures WHERE submission_id = $id AND status = 'active'
-    """, {"id": submission_id}).fetchone()[0]
+    """, {"id": submission_id}).fetchall()[0][0]
     params = {"id": submission_id, "by": by, "at": at, "reason": reason}
     cur.execute("""
         UPDATE submitted_figures SET status = 'withdrawn', withdrawn_by = $by, withdrawn_at = $at,
