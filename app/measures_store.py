@@ -30,6 +30,11 @@ from etl.schema import STATUS_VALUES
 STATUSES = STATUS_VALUES  # agreed, in progress, implemented, not applicable, no information
 STATUS_LABELS = {"agreed": N_("agreed"), "in progress": N_("in progress"), "implemented": N_("implemented"),
                  "not applicable": N_("not applicable"), "no information": N_("no information")}
+
+
+def status_label(status: str) -> str:
+    """A status in the reader's language."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
 NOTE_MAX = 2000
 SOURCE_MAX = 500
 TITLE_MAX = 200
@@ -124,7 +129,7 @@ class StatusChangedMeanwhile(EditRefused):
         super().__init__([_("The status of this measure in this state changed while you were editing: it is now "
                             "“{status}” as of {date} (recorded by {who}). Nothing was saved; look at the "
                             "history, then record your status again if it still applies.").format(
-                                status=_(STATUS_LABELS.get(current["status"], current["status"])),
+                                status=status_label(current["status"]),
                                 date=_format_day(current.get("as_of")),
                                 who=current.get("recorded_by") or _("nobody"))])
 

@@ -1,0 +1,206 @@
+"""Helpers of the Agreed measures page: filtering, the history table, and the editors' forms.
+
+The forms are drawn only for a signed-in editor. Saving runs in the submit
+button's callback, with the cell's current row (`row_key`) bound when the form
+was drawn: if someone else recorded a status for that cell in the meantime,
+`measures_store.record_status` refuses and the editor is told what it is now.
+Outcomes are kept in session state and shown after the rerun. Text typed by
+editors is shown as text: in tables, or escaped for markdown.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app import auth, countries
+from app import measures_store as store
+from app.charts.common import md_escape
+from app.i18n import _, fmt_date
+
+FEEDBACK = "measures_feedback"              # outcome of saving a status
+MEETING_FEEDBACK = "measures_meeting_feedback"  # outcome of adding a meeting
+STATUS_PREFIX = "measures_new_status"
+MEETING_PREFIX = "measures_new_meeting"
+
+
+# ---------------------------------------------------------------- viewing
+
+def filtered(current: pd.DataFrame, meetings: list[str], states: list[str], statuses: list[str],
+             categories: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The cells to draw and the states (columns) to draw them in; an empty choice means all."""
+    states = states or list(countries.OTS_STATES)
+    frame = current[current["country_iso3"].isin(states)]
+    if meetings:
+        frame = frame[frame["meeting_id"].isin(meetings)]
+    if categories:
+        frame = frame[frame["category"].isin(categories)]
+    if statuses:  # keep the measures with at least one cell in a chosen status
+        keep = frame.loc[frame["status"].isin(statuses), "measure_id"].unique()
+        frame = frame[frame["measure_id"].isin(keep)]
+    return frame, states
+
+
+def matrix_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """The matrix as a table for the CSV export, one row per measure and state."""
+    return pd.DataFrame({
+        _("Meeting date"): pd.to_datetime(frame["meeting_date"]).dt.date,
+        _("Measure"): frame["measure_title"],
+        _("Category"): frame["category"],
+        _("State"): [countries.name(code) for code in frame["country_iso3"]],
+        _("Status"): [store.status_label(s) for s in frame["status"]],
+        _("Since"): pd.to_datetime(frame["as_of"]).dt.date,
+    })
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """A cell's history, newest first, for st.dataframe (which shows every value as text)."""
+    rows = history.iloc[::-1]
+    return pd.DataFrame({
+        _("As of"): pd.to_datetime(rows["as_of"]).dt.date,
+        _("Status"): [store.status_label(s) for s in rows["status"]],
+        _("Note"): rows["note"].fillna(""),
+        _("Source"): rows["source"],
+        _("Recorded by"): rows["recorded_by"],
+        _("Recorded at (UTC)"): pd.to_datetime(rows["recorded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+    })
+
+
+def timeline_export(history: pd.DataFrame) -> pd.DataFrame:
+    """The statuses behind the timeline, for the CSV export."""
+    table = history_table(history)
+    rows = history.iloc[::-1]
+    table.insert(0, _("State"), [countries.name(code) for code in rows["country_iso3"]])
+    table.insert(0, _("Measure"), list(rows["measure_title"]))
+    return table
+
+
+def summary_export(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-state summary with readable column names, for the CSV export."""
+    return pd.DataFrame({
+        _("State"): [countries.name(code) for code in summary["country_iso3"]],
+        _("Measures"): summary["measures"], _("Applicable"): summary["applicable"],
+        _("Implemented"): summary["implemented"], _("In progress"): summary["in_progress"],
+        _("Agreed"): summary["agreed"], _("Not applicable"): summary["not_applicable"],
+        _("No information"): summary["no_information"],
+    })
+
+
+def current_line(cell: dict) -> str:
+    """ "Current status: implemented, since 1 Mar 2021." as safe markdown."""
+    if cell.get("row_key") is None or pd.isna(cell.get("row_key")):
+        return md_escape(_("Current status: no information recorded."))
+    return md_escape(_("Current status: {status}, since {date}.").format(
+        status=store.status_label(cell["status"]), date=fmt_date(cell["as_of"])))
+
+
+def show_feedback(key: str = FEEDBACK) -> None:
+    """The outcome of the last save in this session, once."""
+    kind, messages = st.session_state.pop(key, (None, []))
+    for message in messages:
+        if kind == "success":
+            st.success(md_escape(message), icon=":material/check_circle:")
+        elif kind == "conflict":
+            st.warning(md_escape(message), icon=":material/sync_problem:")
+        else:
+            st.error(md_escape(message), icon=":material/error:")
+
+
+def _refused(problems: list[str], kind: str = "error", key: str = FEEDBACK) -> None:
+    st.session_state[key] = (kind, list(problems))
+
+
+# ---------------------------------------------------------------- recording a status
+
+def _save_status(measure_id: str, iso3: str, based_on: str | None, key: str) -> None:
+    values, editor = st.session_state, auth.current_editor()
+    try:
+        store.record_status(measure_id, iso3, values[f"{key}_status"], values[f"{key}_as_of"],
+                            values[f"{key}_note"], values[f"{key}_source"], editor or "",
+                            auth.display_name(editor) if editor else None, based_on)
+    except store.StatusChangedMeanwhile as changed:
+        _refused(changed.problems, "conflict")
+    except store.EditRefused as refused:
+        _refused(refused.problems)
+    else:
+        st.session_state[FEEDBACK] = ("success", [_("Saved: {state} is now “{status}” for this measure.").format(
+            state=countries.name(iso3), status=store.status_label(values[f"{key}_status"]))])
+        values[f"{key}_note"] = ""
+
+
+def record_status_form(cell: dict) -> None:
+    """Form to record a new status for one measure in one state, based on the status shown above it."""
+    based_on = cell.get("row_key")
+    based_on = None if based_on is None or pd.isna(based_on) else based_on
+    key = f"{STATUS_PREFIX}_{cell['measure_id']}_{cell['country_iso3']}"
+    with st.form(STATUS_PREFIX, border=True):
+        st.markdown("**" + _("Record a new status for this measure in {state}").format(
+            state=md_escape(countries.name(cell["country_iso3"]))) + "**")
+        left, right = st.columns(2)
+        left.selectbox(_("Status"), store.STATUSES, index=store.STATUSES.index(cell["status"]),
+                       format_func=store.status_label, key=f"{key}_status")
+        right.date_input(_("As of"), value=min(date.today(), store.latest_allowed_date()),
+                         min_value=pd.Timestamp(cell["meeting_date"]).date(), max_value=store.latest_allowed_date(),
+                         format="YYYY-MM-DD", key=f"{key}_as_of")
+        st.text_input(_("Source"), max_chars=store.SOURCE_MAX, key=f"{key}_source",
+                      placeholder=_("The document or communication, with its date"))
+        st.text_area(_("Note"), max_chars=store.NOTE_MAX, key=f"{key}_note",
+                     placeholder=_("What happened, in a sentence or two"))
+        st.form_submit_button(_("Save status"), type="primary", icon=":material/save:", on_click=_save_status,
+                              args=(cell["measure_id"], cell["country_iso3"], based_on, key))
+    st.caption(_("Your name and the time are recorded with the status. Earlier statuses are kept as history."))
+
+
+# ---------------------------------------------------------------- adding a meeting
+
+def _save_meeting(count: int) -> None:
+    values, editor, key = st.session_state, auth.current_editor(), MEETING_PREFIX
+    drafts = [store.MeasureDraft(values.get(f"{key}_{n}_title", ""), values.get(f"{key}_{n}_description", ""),
+                                 values.get(f"{key}_{n}_category") or "") for n in range(count)]
+    try:
+        meeting_id = store.add_meeting(
+            values[f"{key}_date"], values[f"{key}_title"], values[f"{key}_source"], drafts, editor or "",
+            auth.display_name(editor) if editor else None, organiser=values[f"{key}_organiser"],
+            participants=values[f"{key}_participants"], agreed_by=tuple(values[f"{key}_agreed_by"]))
+    except store.EditRefused as refused:
+        _refused(refused.problems, key=MEETING_FEEDBACK)
+        return
+    st.session_state[MEETING_FEEDBACK] = ("success", [_("Added the meeting of {date} ({id}) with {n} measures.").format(
+        date=fmt_date(values[f"{key}_date"]), id=meeting_id, n=count)])
+    for field in ("title", "source", "organiser", "participants"):
+        values[f"{key}_{field}"] = ""
+    for n in range(count):
+        values[f"{key}_{n}_title"] = values[f"{key}_{n}_description"] = ""
+
+
+def add_meeting_form(categories: list[str]) -> None:
+    """Form to add a meeting held after 2020 and the measures agreed at it."""
+    key = MEETING_PREFIX
+    count = st.number_input(_("Number of measures agreed at the meeting"), min_value=1,
+                            max_value=store.MEASURES_PER_MEETING_MAX, value=1, key=f"{key}_count")
+    with st.form(key, border=True):
+        left, right = st.columns([1, 3])
+        latest = store.latest_allowed_date()
+        left.date_input(_("Meeting date"), value=min(date.today(), latest), min_value=store.FIRST_EDITABLE_MEETING,
+                        max_value=latest, format="YYYY-MM-DD", key=f"{key}_date")
+        right.text_input(_("Title of the meeting"), max_chars=store.MEETING_TITLE_MAX, key=f"{key}_title")
+        left, right = st.columns(2)
+        left.text_input(_("Organiser (optional)"), max_chars=store.PEOPLE_MAX, key=f"{key}_organiser")
+        right.text_input(_("Participants (optional)"), max_chars=store.PEOPLE_MAX, key=f"{key}_participants")
+        st.text_input(_("Source"), max_chars=store.SOURCE_MAX, key=f"{key}_source",
+                      placeholder=_("The minutes or summary of the meeting"))
+        st.multiselect(_("States that agreed (their status starts as “agreed” on the meeting date)"),
+                       countries.OTS_STATES, default=list(countries.OTS_STATES), format_func=countries.name,
+                       key=f"{key}_agreed_by")
+        for n in range(int(count)):
+            st.markdown("**" + _("Measure {n}").format(n=n + 1) + "**")
+            left, right = st.columns([2, 1])
+            left.text_input(_("Title"), max_chars=store.TITLE_MAX, key=f"{key}_{n}_title")
+            right.selectbox(_("Category"), categories, index=None, accept_new_options=True,
+                            placeholder=_("Choose or type a new one"), key=f"{key}_{n}_category")
+            st.text_area(_("What was agreed"), max_chars=store.DESCRIPTION_MAX, height=80,
+                         key=f"{key}_{n}_description")
+        st.form_submit_button(_("Add meeting"), type="primary", icon=":material/add:", on_click=_save_meeting,
+                              args=(int(count),))
+    show_feedback(MEETING_FEEDBACK)
