@@ -1,6 +1,130 @@
-"""Page: data_sources (being written)."""
+"""Page: where every number comes from — coverage, tables and their sources, browsing, ETL runs, submissions."""
 import streamlit as st
 
-from app.i18n import _
+from app import countries, submissions, submissions_store, ui, url_state
+from app.cached import load
+from app.countries import OBSERVERS, OTS_STATES
+from app.export import ChartMeta, csv_bytes
+from app.i18n import _, fmt_date, fmt_int
+from app.queries import catalog
 
-st.title(_("data_sources"))
+GAP = "—"
+PAGE_SIZES = (25, 100, 500)
+
+st.title(_("Data and sources"))
+st.caption(_("Everything the dashboard shows comes from one database, built from the files listed here and "
+             "from the figures member states submit. Each table names its source, licence and caveats."))
+tables = load(catalog.tables)
+coverage_tab, tables_tab, browse_tab, runs_tab, submissions_tab = st.tabs(
+    [_("Coverage"), _("Tables and sources"), _("Browse and download"), _("ETL runs"), _("Submissions")])
+
+with coverage_tab:
+    st.subheader(_("What the database holds for each state"))
+    labels = {key: _(label) for key, label, _files in catalog.DATASETS}
+
+    def state_label(code):
+        return countries.name(code) + (" " + _("(observer)") if code in OBSERVERS else "")
+
+    matrix = catalog.coverage_matrix(load(catalog.coverage), list(OTS_STATES), labels, state_label, fmt_date)
+    st.dataframe(matrix.style.format(na_rep=GAP).map(
+        lambda cell: "background-color: #EEF4F7; color: #9AA5AE" if cell is None or cell != cell else ""),
+        width="stretch")
+    ui.caveat(_("Each cell: the years held, then when they were last updated (the build that first loaded "
+                "the current version of the source file, or the latest submission). “{gap}” is a gap: "
+                "nothing held.").format(gap=GAP))
+    meta = ChartMeta(_("Coverage of the OTS migration database"), _("OTS Migration Dashboard database"),
+                     slug="coverage")
+    ui.export_buttons(meta, matrix.fillna("").rename_axis(_("State")).reset_index(), None, key="coverage")
+
+with tables_tab:
+    dictionary = load(catalog.columns)
+    for table in tables.itertuples():
+        with st.expander(f"**{table.table_name}** — {table.description} ({fmt_int(table.row_count)} "
+                         + _("rows") + ")"):
+            st.markdown(f"**{_('Source')}:** {table.dataset} — {table.publisher}"
+                        + (f" · {table.url}" if table.url else ""))
+            st.markdown(f"**{_('Licence')}:** {table.licence or GAP}")
+            if table.citation:
+                st.markdown(f"**{_('Citation')}:** {table.citation}")
+            if table.accessed:
+                st.markdown(f"**{_('Copy taken')}:** {table.accessed}")
+            if table.caveats:
+                ui.caveat(table.caveats)
+            st.dataframe(dictionary[dictionary["table_name"] == table.table_name].drop(columns="table_name"),
+                         hide_index=True, width="stretch", column_config={
+                             "position": None, "column_name": _("Column"), "type": _("Type"),
+                             "required": _("Required"), "rule": _("Rule"), "description": _("Meaning")})
+    st.caption(_("Figures submitted by member states are kept in the dashboard's own store, not in the "
+                 "build, and are browsable as “{name}”.").format(name=catalog.SUBMITTED_TABLE))
+
+with browse_tab:
+    names = load(catalog.browsable)
+    left, middle, right = st.columns([2, 2, 1])
+    table_name = url_state.select(_("Table"), names, key="table", container=left, default="reported_figures")
+    shape = load(catalog.shape, table_name)
+    chosen = ()
+    if shape.country_columns:
+        picked = url_state.multiselect(_("Countries ({columns})").format(columns=", ".join(shape.country_columns)),
+                                       countries.choices(), key="countries", format_func=countries.name,
+                                       container=middle, placeholder=_("All countries"))
+        chosen = tuple(dict.fromkeys(code for pick in picked for code in countries.members_of(pick)))
+    page_size = right.selectbox(_("Rows per page"), PAGE_SIZES, key="browse_page_size")
+    year_from = year_to = None
+    if shape.first_year is not None and shape.first_year < shape.last_year:
+        years = list(range(shape.first_year, shape.last_year + 1))
+        left, middle, _spacer = st.columns([1, 1, 3])
+        year_from = url_state.select(_("From year"), years, key="from", default=years[0], container=left)
+        year_to = url_state.select(_("To year"), [y for y in years if y >= year_from], key="to",
+                                   default=years[-1], container=middle)
+        if (year_from, year_to) == (years[0], years[-1]):
+            year_from = year_to = None  # the whole range: rows without a year stay in
+    filters = (chosen, year_from, year_to)
+    total = load(catalog.browse_count, table_name, *filters)
+    if total == 0:
+        ui.empty(_("No rows of {table} match these filters. Choose other countries or years.").format(
+            table=table_name))
+    else:
+        pages = (total - 1) // page_size + 1
+        number = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1,
+                                 key=f"browse_page_{table_name}_{hash(filters)}_{page_size}")
+        first = (number - 1) * page_size
+        st.caption(_("Rows {first}–{last} of {total}").format(
+            first=fmt_int(first + 1), last=fmt_int(min(first + page_size, total)), total=fmt_int(total)))
+        st.dataframe(load(catalog.browse, table_name, *filters, limit=page_size, offset=first),
+                     hide_index=True, width="stretch")
+        source = tables[tables["table_name"] == table_name]
+        described = (f"{source.iloc[0]['dataset']} — {source.iloc[0]['publisher']}" if len(source)
+                     else _("Member-state submissions"))
+        filter_text = ((_("Countries"), ", ".join(chosen) or _("all")),
+                       (_("Years"), f"{year_from}–{year_to}" if year_from is not None else _("all")))
+        meta = ChartMeta(table_name, described, licence=source.iloc[0]["licence"] if len(source) else "",
+                         filters=filter_text, slug=f"{table_name}")
+        labels = ui.export_labels()
+        rows = load(catalog.browse, table_name, *filters)
+        parquet = load(catalog.browse_parquet, table_name, *filters, provenance=meta.provenance_line(labels))
+        left, right, _spacer = st.columns([1, 1, 3])
+        left.download_button(_("Download CSV ({rows} rows)").format(rows=fmt_int(total)),
+                             data=lambda: csv_bytes(rows, meta, labels), file_name=f"{meta.slug}.csv",
+                             mime="text/csv", icon=":material/table:", on_click="ignore", key="browse_csv")
+        right.download_button(_("Download Parquet"), data=parquet, file_name=f"{meta.slug}.parquet",
+                              mime="application/vnd.apache.parquet", icon=":material/download:",
+                              on_click="ignore", key="browse_parquet")
+
+with runs_tab:
+    runs = load(catalog.etl_runs)
+    st.dataframe(runs, hide_index=True, width="stretch", column_config={
+        "run_id": _("Build"), "started_at": st.column_config.DatetimeColumn(_("Started (UTC)")),
+        "finished_at": st.column_config.DatetimeColumn(_("Finished (UTC)")), "status": _("Status"),
+        "message": _("Why it failed"), "files": _("Files"), "rows": _("Rows loaded")})
+    run_id = st.selectbox(_("Files read by build"), runs["run_id"], key="run_files")
+    st.dataframe(load(catalog.etl_run_files, run_id), hide_index=True, width="stretch", column_config={
+        "file": _("Raw file"), "table_name": _("Table"), "rows": _("Rows loaded"), "sha256": _("SHA-256 checksum")})
+
+with submissions_tab:
+    history = submissions_store.history()
+    if history.empty:
+        ui.empty(_("No member state has submitted figures yet. Secretariat editors load them on the "
+                   "“Submit figures” page."))
+    else:
+        st.dataframe(history, hide_index=True, width="stretch", column_config=submissions.history_labels())
+    st.page_link("pages/submissions.py", label=_("Submit figures"), icon=":material/upload_file:")

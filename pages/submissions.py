@@ -1,6 +1,117 @@
-"""Page: submissions (being written)."""
+"""Page: a Secretariat editor loads a member state's file of figures; everyone sees the history of submissions."""
 import streamlit as st
 
-from app.i18n import _
+from app import auth, db, state, submissions, submissions_store, ui
+from app.cached import load
+from app.i18n import _, fmt_int
+from app.queries import common, figures
 
-st.title(_("submissions"))
+UPLOAD_KEY = "submission_upload"
+FLASH = "submission_flash"
+
+st.title(_("Submit figures"))
+st.caption(_("Member states send the Secretariat their figures on stranded citizens and labour migration. "
+             "An editor checks each file here against the same rules as the database build, sees what it would "
+             "add or correct, and confirms. Submitted figures appear on the pages at once and survive every "
+             "rebuild of the database."))
+editor = auth.sign_in_box()
+
+st.subheader(_("1. Fill in the template"))
+st.markdown(_("One row per figure. Send CSV (UTF-8) or Excel (.xlsx, sheet “figures”), at most {mb} MB and "
+              "{rows} rows. To correct a figure sent earlier, send it again with the same record.").format(
+                  mb=submissions.MAX_BYTES // (1024 * 1024), rows=fmt_int(submissions.MAX_ROWS)))
+left, right, _spacer = st.columns([1, 1, 3])
+left.download_button(_("Template (CSV)"), submissions.template_csv(), "ots_figures_template.csv", "text/csv",
+                     icon=":material/table:", on_click="ignore", key="template_csv")
+right.download_button(_("Template (Excel)"), submissions.template_xlsx(), "ots_figures_template.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      icon=":material/grid_on:", on_click="ignore", key="template_xlsx")
+with st.expander(_("The template's columns")):
+    st.dataframe(submissions.template_help(), hide_index=True, width="stretch", column_config={
+        "column": _("Column"), "required": _("Required"), "format": _("Format"), "meaning": _("Meaning"),
+        "example": _("Example")})
+
+st.subheader(_("2. Check and load a file"))
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
+if auth.require_editor() is not None:
+    attempt = st.session_state.setdefault("submission_attempt", 0)
+    upload = st.file_uploader(_("File of figures"), type=submissions.UPLOAD_TYPES, key=f"{UPLOAD_KEY}_{attempt}")
+    if upload is not None:
+        content = upload.getvalue()
+        stamp = (upload.file_id, upload.name, state.version(), db.build_id())
+        if st.session_state.get("submission_checked", (None,))[0] != stamp:  # checked once per file and store
+            known = set(load(common.countries)["iso3"])
+            st.session_state["submission_checked"] = (stamp, submissions.check(
+                content, upload.name, known, load(figures.all_figures)))
+        preview = st.session_state["submission_checked"][1]
+        for note in preview.notes:
+            st.info(note, icon=":material/info:")
+        if preview.refused:
+            st.error(_("This file cannot be loaded. Nothing was stored."), icon=":material/block:")
+        else:
+            added, changed, rejected = st.columns(3)
+            added.metric(_("To add"), fmt_int(len(preview.added)))
+            changed.metric(_("To correct"), fmt_int(len(preview.changed)))
+            rejected.metric(_("Rejected"), fmt_int(len(preview.rejected)))
+        if preview.problems:
+            st.markdown("**" + _("Problems, by row") + "**")
+            st.dataframe(preview.problem_table(), hide_index=True, width="stretch",
+                         column_config=submissions.problem_labels())
+        labels = submissions.figure_labels()
+        for kind, title in (("added", _("Figures to add")), ("changed", _("Corrections of earlier submissions"))):
+            rows = getattr(preview, kind)
+            if rows is not None and len(rows):
+                st.markdown(f"**{title}**")
+                st.dataframe(rows[submissions.preview_columns(kind)], hide_index=True, width="stretch",
+                             column_config=labels)
+        if not preview.refused:
+            confirm, cancel, _spacer = st.columns([2, 1, 2])
+            label = _("Load {n} figures").format(n=fmt_int(preview.loadable))
+            if preview.rejected is not None and len(preview.rejected):
+                label += " " + _("(leave out {n} rejected rows)").format(n=fmt_int(len(preview.rejected)))
+            if confirm.button(label, type="primary", disabled=preview.loadable == 0, icon=":material/done_all:"):
+                try:
+                    submission_id = submissions.confirm(preview, content, editor)
+                except (submissions_store.SubmissionError, ValueError) as problem:
+                    st.error(str(problem))
+                else:
+                    st.session_state[FLASH] = _("Stored as submission {id}: {n} figures loaded.").format(
+                        id=submission_id, n=fmt_int(preview.loadable))
+                    st.session_state["submission_attempt"] = attempt + 1
+                    st.rerun()
+            if cancel.button(_("Cancel"), icon=":material/close:"):
+                st.session_state["submission_attempt"] = attempt + 1
+                st.rerun()
+
+st.subheader(_("3. Submissions so far"))
+history = submissions_store.history()
+if history.empty:
+    ui.empty(_("No file has been submitted yet."))
+else:
+    st.dataframe(history, hide_index=True, width="stretch", column_config=submissions.history_labels())
+    active = history[history["status"] == "active"]
+    if editor and len(active):
+        with st.expander(_("Withdraw a submission")):
+            st.caption(_("Its figures stop counting on every page. They are kept, marked withdrawn, with "
+                         "who withdrew them, when and why; a figure it corrected counts again."))
+            with st.form("withdraw_submission", clear_on_submit=True):
+                chosen = st.selectbox(_("Submission"), active["submission_id"], format_func=lambda s: "{} — {}".format(
+                    s, active.set_index("submission_id").at[s, "file_name"]))
+                reason = st.text_input(_("Why is it withdrawn?"), max_chars=500)
+                if st.form_submit_button(_("Withdraw"), icon=":material/undo:"):
+                    try:
+                        count = submissions_store.withdraw(chosen, editor, reason)
+                    except submissions_store.SubmissionError as problem:
+                        st.error(str(problem))
+                    else:
+                        st.session_state[FLASH] = _("Submission {id} withdrawn: {n} figures no longer count.")\
+                            .format(id=chosen, n=fmt_int(count))
+                        st.rerun()
+    if editor:
+        kept = st.selectbox(_("Original file of submission"), history["submission_id"], key="kept_file")
+        path = submissions_store.kept_file(kept)
+        if path is not None:
+            st.download_button(_("Download the file as submitted"), path.read_bytes(),
+                               history.set_index("submission_id").at[kept, "file_name"],
+                               icon=":material/download:", on_click="ignore", key="kept_download")
