@@ -1,27 +1,67 @@
 """Snapshots of a chart: a PNG with its title, filters, source and date inside, and its data as CSV.
 
-The PNG is rendered on the server by kaleido with the system Chromium, at a
-slide-friendly size and twice screen resolution; one kaleido server is started
-per process because starting Chrome for every image takes seconds. The CSV
-starts with one line of provenance, then the chart's data with plain column
-names; text cells that a spreadsheet would run as a formula are neutralised.
+The PNG is rendered on the server by kaleido driving the system Chromium, at a
+fixed slide size (1600 x 900 CSS pixels) and twice that resolution. It is drawn
+in two passes so that nothing overlaps whatever the chart looks like: the chart
+alone is rendered into the middle band (its own margins grow to fit its legend
+and axis labels), then a frame with the wrapped title, filters, source,
+licence, data date and caveat is drawn around it in exact pixels.
+
+The CSV starts with one line of provenance, then the chart's data with plain
+column names; text cells that a spreadsheet would run as a formula are
+neutralised and quoted, numbers are written plainly (dot decimals, no grouping,
+never quoted). UTF-8 with a byte-order mark and CRLF line ends, so Excel reads
+Cyrillic and Turkish letters.
+
+Nothing here may reach the internet: plotly.js comes from the installed plotly
+package, MathJax is switched off, and figures that would need plotly's map
+outlines or tiles from a CDN are refused with a clear message.
+
+This module knows no Streamlit and no language: every word it writes comes in
+`meta` and `labels`, already translated by the caller.
 """
 from __future__ import annotations
 
+import asyncio
+import atexit
+import base64
 import copy
 import csv
+import html
 import io
+import os
+import re
+import shutil
+import struct
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 PNG_WIDTH = 1600
 PNG_HEIGHT = 900
 PNG_SCALE = 2
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n",
+                  "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
+# Traces plotly.js draws from outlines or tiles it downloads: they cannot be exported offline.
+ONLINE_TRACE_TYPES = {"scattergeo", "choropleth", "scattermapbox", "choroplethmapbox", "densitymapbox",
+                      "scattermap", "choroplethmap", "densitymap"}
+# Chromium's own background services (update checks, time sync, the distribution's start page) try the
+# internet when it starts. The renderer's browser gets a proxy on the loopback where nothing listens, so
+# no request can leave the machine; a page that needed the network would fail loudly, not fetch.
+OFFLINE_PROXY = "http://127.0.0.1:9"
+RENDER_TIMEOUT = 60  # seconds for one image; a stuck browser is restarted on the next request
+START_TIMEOUT = 60
+
+
+class ExportUnavailable(RuntimeError):
+    """The PNG cannot be made here (no Chromium, or a figure that needs the internet). The message is a sentence."""
 
 
 @dataclass(frozen=True)
@@ -49,25 +89,66 @@ class ChartMeta:
         return " | ".join(parts)
 
 
+# --- CSV ------------------------------------------------------------------------------------------
+
+# A spreadsheet set to another list separator (';' in Russian and Turkish Excel, and LibreOffice when
+# asked) splits a text cell at that character, quotes or not: a formula sign just after a separator
+# would start a new cell and run. Such a sign gets an apostrophe too.
+_EMBEDDED_FORMULA = re.compile("([;,\t|\r\n][ \"']*)(?=[=+\-@\uff1d\uff0b\uff0d\uff20])")
+
+
 def neutralise_formula(value):
-    """A text cell starting like a formula gets a leading apostrophe, so a spreadsheet shows it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A text that a spreadsheet would run as a formula gets an apostrophe before the formula sign.
+
+    At the start of the text, and after any character a spreadsheet might split cells at.
+    """
+    if not isinstance(value, str):
+        return value
+    value = _EMBEDDED_FORMULA.sub(lambda match: match.group(1) + "'", value)
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
     return value
 
 
+def _is_number_column(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
 def csv_bytes(data: pd.DataFrame, meta: ChartMeta, labels: dict[str, str] | None = None) -> bytes:
-    """UTF-8 with BOM (so spreadsheets read Cyrillic and Turkish letters), provenance line, then the data."""
-    safe = data.copy()
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_formula)
-    safe.columns = [neutralise_formula(str(c)) for c in safe.columns]
+    """UTF-8 with BOM, CRLF; one provenance line, then the data with its column names.
+
+    Text (names, headers, the provenance line) is always quoted and neutralised: a quoted
+    field also stays whole when a spreadsheet set to another list separator (';' in Russian
+    and Turkish Excel) splits the line. Numbers are never quoted, with dot decimals and no
+    thousands separators, so they arrive as numbers.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise_formula(meta.provenance_line(labels))])
-    safe.to_csv(buffer, index=False, lineterminator="\r\n")
+    writer.writerow([neutralise_formula(str(column)) for column in data.columns])
+    columns = []
+    for _name, series in data.items():
+        if _is_number_column(series):
+            columns.append(("number", series.tolist()))
+        else:
+            columns.append(("text", series.tolist()))
+    for row in zip(*(values for _kind, values in columns)):
+        buffer.write(",".join(_csv_cell(kind, value) for (kind, _values), value in zip(columns, row)))
+        buffer.write("\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(kind: str, value) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if kind == "number" and not isinstance(value, str):
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # 1234567.0 -> 1234567: a whole number stays whole
+        return repr(value) if isinstance(value, float) else str(value)
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    text = neutralise_formula(str(value))
+    return '"' + text.replace('"', '""') + '"'
 
 
 def read_csv_export(content: bytes) -> pd.DataFrame:
@@ -75,47 +156,426 @@ def read_csv_export(content: bytes) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", skiprows=1)
 
 
-_kaleido_lock = threading.Lock()
-_kaleido_started = False
+# --- PNG: the browser ---------------------------------------------------------------------------
+
+def browser_path() -> str | None:
+    """The system's Chromium (or Chrome): never a browser downloaded at run time."""
+    for variable in ("OTS_CHROMIUM", "BROWSER_PATH"):
+        if os.environ.get(variable) and Path(os.environ[variable]).is_file():
+            return os.environ[variable]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def plotly_js_path() -> Path:
+    """plotly.js shipped inside the installed plotly package: kaleido loads it from disk, not from a CDN."""
+    import plotly
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+class _Renderer:
+    """One headless Chromium per process, driven by kaleido on an event loop of its own.
+
+    Starting Chrome takes seconds, so it is started on the first request and kept.
+    kaleido's own global sync server is not used: its request and answer queues are shared,
+    so two sessions exporting at once could receive each other's images, and a browser that
+    failed to start leaves callers waiting forever. Here every request waits on its own
+    future, with a timeout, and requests take turns (one tab).
+    """
+
+    def __init__(self, **browser_options) -> None:
+        # passed to kaleido/choreographer; tests replace the dead-end proxy with one that records
+        self._browser_options = {"proxy_server": OFFLINE_PROXY, **browser_options}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+
+    def _start(self) -> None:
+        import kaleido
+        path = browser_path()
+        if path is None:
+            raise ExportUnavailable("PNG export needs Chromium, which is not installed on the server "
+                                    "(`make system-packages` installs it).")
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="kaleido-chromium", daemon=True).start()
+
+        async def open_browser():
+            browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, plotlyjs=str(plotly_js_path()),
+                                      mathjax=False, path=path, **self._browser_options)
+            await browser.open()
+            return browser
+
+        try:
+            self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(START_TIMEOUT)
+        except Exception:
+            loop.call_soon_threadsafe(loop.stop)
+            raise
+        self._loop = loop
+
+    def _stop(self) -> None:
+        loop, browser = self._loop, self._kaleido
+        self._loop = self._kaleido = None
+        if loop is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(browser.close(), loop).result(10)
+        except Exception:  # noqa: BLE001 - a dead browser cannot be closed more
+            pass
+        loop.call_soon_threadsafe(loop.stop)
+
+    def render(self, figure: dict, width: int, height: int, scale: float) -> bytes:
+        with self._lock:
+            if self._kaleido is None:
+                self._start()
+            options = {"format": "png", "width": width, "height": height, "scale": scale}
+            future = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(figure, opts=options), self._loop)
+            try:
+                return future.result(RENDER_TIMEOUT + 5)
+            except BaseException:
+                future.cancel()
+                self._stop()  # start afresh on the next request
+                raise
+
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+
+_renderer = _Renderer()
+atexit.register(_renderer.close)
 
 
 def _ensure_kaleido() -> None:
-    global _kaleido_started
-    with _kaleido_lock:
-        if not _kaleido_started:
-            import kaleido
-            kaleido.start_sync_server(silence_warnings=True)
-            _kaleido_started = True
+    """Start the browser now (the first PNG then comes in a fraction of a second)."""
+    with _renderer._lock:
+        if not _renderer.running():
+            _renderer._start()
+
+
+def render_png(figure: go.Figure | dict, width: int, height: int, scale: float = PNG_SCALE) -> bytes:
+    """A figure as PNG bytes, exactly width x height CSS pixels at `scale`."""
+    figure_dict = figure.to_dict() if hasattr(figure, "to_dict") else figure
+    online = {trace.get("type") for trace in figure_dict.get("data", ())} & ONLINE_TRACE_TYPES
+    if online:
+        raise ExportUnavailable(f"This chart uses {', '.join(sorted(online))}, which draws map outlines or tiles "
+                                "from the internet; draw it from the shipped GeoJSON instead.")
+    return _renderer.render(figure_dict, width, height, scale)
+
+
+def png_size(content: bytes) -> tuple[int, int]:
+    """Width and height in pixels, read from a PNG's header (raises ValueError if it is not a PNG)."""
+    if content[:8] != b"\x89PNG\r\n\x1a\n" or content[12:16] != b"IHDR":
+        raise ValueError("not a PNG file")
+    return struct.unpack(">II", content[16:24])
+
+
+# --- PNG: the layout ------------------------------------------------------------------------------
+
+PAD_X = 40
+BODY_INSET = 24  # the chart's own margins add to this, so axis titles sit near the text's left edge
+TITLE_SIZE = 28
+FILTER_SIZE = 17
+FOOTER_SIZE = 14
+LINE_SPACING = 1.3  # plotly.js's line height for multi-line text
+INK = "#1F2A37"
+MUTED = "#4B5563"
+RULE = "#D1D5DB"
+
+
+def _char_width(ch: str) -> float:
+    """Approximate advance of a character in em, for Arial/Liberation Sans (Chromium's sans-serif here)."""
+    if ch in "iljI.,:;'|!·ıİ":
+        return 0.26
+    if ch in " ftr()[]-/":
+        return 0.32
+    if ch in "mwMWЖШЩЮжшщюЫы—%@Ф":
+        return 0.88
+    if ch.isupper():
+        return 0.70
+    return 0.57
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Estimated width in pixels of one line of plain text."""
+    return sum(_char_width(ch) for ch in text) * size * (1.08 if bold else 1.0)
+
+
+def wrap(text: str, size: float, max_width: float, max_lines: int, bold: bool = False) -> list[str]:
+    """Greedy word wrap to `max_width` pixels; the last allowed line ends in an ellipsis if text remains."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    while words:
+        word = words.pop(0)
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size, bold) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+            words.insert(0, word)
+        else:  # one word longer than a line: cut it
+            cut = len(word)
+            while cut > 1 and text_width(word[:cut], size, bold) > max_width:
+                cut -= 1
+            lines.append(word[:cut])
+            words.insert(0, word[cut:])
+        if len(lines) == max_lines:
+            break
+    if current and len(lines) < max_lines:
+        lines.append(current)
+        current = ""
+    if (words or current) and lines:
+        last = lines[-1]
+        while last and text_width(last + " …", size, bold) > max_width:
+            last = last[:-1]
+        lines[-1] = last.rstrip(" ,;·") + " …"
+    return lines
+
+
+def _lines_html(lines: Sequence[str]) -> str:
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def _block_height(lines: int, size: float) -> int:
+    return round(lines * size * LINE_SPACING) if lines else 0
+
+
+# Streamlit's plotly template holds placeholder colours (#000001 ...) that its web client swaps for the
+# theme's colours; a figure built while Streamlit is imported carries them, also in px-assigned trace
+# colours. The PNG gets the same colours as the screen: Streamlit's light-theme palettes.
+STREAMLIT_CATEGORICAL = ("#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a",
+                         "#6d3fc0", "#d5dae5")
+STREAMLIT_SEQUENTIAL = ("#e4f5ff", "#c7ebff", "#a6dcff", "#83c9ff", "#60b4ff", "#3d9df3", "#1c83e1", "#0068c9",
+                        "#0054a3", "#004280")
+STREAMLIT_DIVERGING = ("#7d353b", "#bd4043", "#ff4b4b", "#ff8c8c", "#ffc7c7", "#a6dcff", "#60b4ff", "#1c83e1",
+                       "#0054a3", "#004280")
+STREAMLIT_PLACEHOLDERS = {
+    **{f"#{i + 1:06d}": colour for i, colour in enumerate(STREAMLIT_CATEGORICAL)},
+    **{f"#{i + 11:06d}": colour for i, colour in enumerate(STREAMLIT_SEQUENTIAL)},
+    **{f"#{i + 21:06d}": colour for i, colour in enumerate(STREAMLIT_DIVERGING)},
+    "#000032": "#29b09d", "#000033": "#ff2b2b", "#000034": "#0068c9",  # waterfall: up, down, total
+    "#000036": "#555867", "#000037": "#262730", "#000038": "#ffffff", "#000039": "#e6e7ea", "#000040": "#f0f2f6",
+}
+
+
+def _is_default_template(template) -> bool:
+    """No template, plotly's grey default, or Streamlit's placeholder one: slides get a white one instead."""
+    if not template:
+        return True
+    if template == pio.templates["plotly"].to_plotly_json():
+        return True
+    return (template.get("layout", {}).get("colorway") or [None])[0] == "#000001"
+
+
+def _slide_template() -> dict:
+    template = pio.templates["plotly_white"].to_plotly_json()
+    layout = template["layout"]
+    layout["colorway"] = list(STREAMLIT_CATEGORICAL)
+    scale = [[i / 9, colour] for i, colour in enumerate(STREAMLIT_SEQUENTIAL)]
+    layout["colorscale"] = {"sequential": scale, "sequentialminus": scale,
+                            "diverging": [[i / 9, colour] for i, colour in enumerate(STREAMLIT_DIVERGING)]}
+    layout["coloraxis"] = {"colorscale": scale}
+    return template
+
+
+def _real_colours(node):
+    """Every Streamlit placeholder colour in a figure dict replaced by the colour it stands for."""
+    if isinstance(node, dict):
+        return {key: _real_colours(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_real_colours(value) for value in node]
+    if isinstance(node, tuple):
+        return tuple(_real_colours(value) for value in node)
+    if isinstance(node, str) and len(node) == 7 and node.startswith("#0000"):
+        return STREAMLIT_PLACEHOLDERS.get(node.lower(), node)
+    return node
+
+
+def chart_body(fig: go.Figure | dict) -> dict:
+    """The chart alone, styled for a slide: its own title dropped (the frame draws it), white background."""
+    body = copy.deepcopy(fig.to_dict() if hasattr(fig, "to_dict") else fig)
+    layout = body.setdefault("layout", {})
+    layout.pop("title", None)
+    for key in ("width", "height", "updatemenus", "sliders"):
+        layout.pop(key, None)
+    if _is_default_template(layout.get("template")):
+        layout["template"] = _slide_template()
+    body = _real_colours(body)
+    layout = body["layout"]
+    layout["paper_bgcolor"] = "white"
+    font = layout.setdefault("font", {})
+    font.setdefault("size", 15)
+    margin = layout.setdefault("margin", {})
+    for side, value in {"l": 70, "r": 40, "t": 24, "b": 56}.items():
+        margin.setdefault(side, value)
+    return body
+
+
+@dataclass(frozen=True)
+class _Frame:
+    header: list[str]
+    filters: list[str]
+    footer: list[str]
+    caveat: list[str]
+    header_height: int
+    footer_height: int
+
+    @property
+    def body_height(self) -> int:
+        return PNG_HEIGHT - self.header_height - self.footer_height
+
+    @property
+    def body_width(self) -> int:
+        return PNG_WIDTH - 2 * BODY_INSET
+
+
+def _frame(meta: ChartMeta, labels: dict[str, str]) -> _Frame:
+    usable = PNG_WIDTH - 2 * PAD_X
+    title = wrap(meta.title, TITLE_SIZE, usable, 2, bold=True)
+    filter_text = "  ·  ".join(f"{k}: {v}" for k, v in meta.filters)
+    filters = wrap(filter_text, FILTER_SIZE, usable, 2) if filter_text else []
+    source = f"{labels.get('source', 'Source')}: {meta.source}"
+    if meta.licence:
+        source += f" ({labels.get('licence', 'Licence')}: {meta.licence})"
+    if meta.data_date:
+        source += f"  ·  {labels.get('data', 'Data')}: {meta.data_date}"
+    stamp = f"{labels.get('exported_from', 'OTS Migration Dashboard')}, {labels.get('today', date.today().isoformat())}"
+    footer = wrap(f"{source}  ·  {stamp}", FOOTER_SIZE, usable, 3)
+    caveat = wrap(meta.caveat, FOOTER_SIZE, usable, 2) if meta.caveat else []
+    header_height = 26 + _block_height(len(title), TITLE_SIZE) + (
+        6 + _block_height(len(filters), FILTER_SIZE) if filters else 0) + 10
+    footer_height = 14 + _block_height(len(caveat), FOOTER_SIZE) + (6 if caveat else 0) + \
+        _block_height(len(footer), FOOTER_SIZE) + 18
+    return _Frame(title, filters, footer, caveat, header_height, footer_height)
+
+
+def _framed(body_png: bytes | None, frame: _Frame) -> go.Figure:
+    """The slide: title and filters on top, the rendered chart in the middle, source and caveat below."""
+    def y(pixels_from_top: float) -> float:
+        return 1 - pixels_from_top / PNG_HEIGHT
+
+    annotations = []
+    top = 26
+    annotations.append({"text": f"<b>{_lines_html(frame.header)}</b>", "x": PAD_X / PNG_WIDTH, "y": y(top),
+                        "font": {"size": TITLE_SIZE, "color": INK}})
+    top += _block_height(len(frame.header), TITLE_SIZE) + 6
+    if frame.filters:
+        annotations.append({"text": _lines_html(frame.filters), "x": PAD_X / PNG_WIDTH, "y": y(top),
+                            "font": {"size": FILTER_SIZE, "color": MUTED}})
+    footer_top = PNG_HEIGHT - frame.footer_height + 14
+    if frame.caveat:
+        annotations.append({"text": f"<i>{_lines_html(frame.caveat)}</i>", "x": PAD_X / PNG_WIDTH,
+                            "y": y(footer_top), "font": {"size": FOOTER_SIZE, "color": MUTED}})
+        footer_top += _block_height(len(frame.caveat), FOOTER_SIZE) + 6
+    annotations.append({"text": _lines_html(frame.footer), "x": PAD_X / PNG_WIDTH, "y": y(footer_top),
+                        "font": {"size": FOOTER_SIZE, "color": MUTED}})
+    for annotation in annotations:
+        annotation.update(xref="paper", yref="paper", xanchor="left", yanchor="top", align="left",
+                          showarrow=False)
+    rule_y = y(PNG_HEIGHT - frame.footer_height + 4)
+    layout = {
+        "width": PNG_WIDTH, "height": PNG_HEIGHT, "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
+        "template": pio.templates["plotly_white"].to_plotly_json(),
+        "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
+        "xaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
+        "font": {"family": "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"},
+        "annotations": annotations,
+        "shapes": [{"type": "line", "xref": "paper", "yref": "paper", "x0": PAD_X / PNG_WIDTH,
+                    "x1": 1 - PAD_X / PNG_WIDTH, "y0": rule_y, "y1": rule_y, "line": {"color": RULE, "width": 1}}],
+    }
+    if body_png is not None:
+        layout["images"] = [{
+            "source": "data:image/png;base64," + base64.b64encode(body_png).decode("ascii"),
+            "xref": "paper", "yref": "paper", "x": BODY_INSET / PNG_WIDTH, "y": y(frame.header_height),
+            "sizex": frame.body_width / PNG_WIDTH, "sizey": frame.body_height / PNG_HEIGHT, "xanchor": "left", "yanchor": "top",
+            "sizing": "stretch", "layer": "below",
+        }]
+    return go.Figure(layout=layout)
 
 
 def snapshot_figure(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> go.Figure:
-    """A copy of the figure laid out for a slide, with title, filters and source drawn in."""
-    labels = labels or {}
-    snap = go.Figure(copy.deepcopy(fig.to_dict()))
-    subtitle = " · ".join(f"{k}: {v}" for k, v in meta.filters)
-    footer = f"{labels.get('source', 'Source')}: {meta.source}"
-    if meta.licence:
-        footer += f" ({meta.licence})"
-    if meta.data_date:
-        footer += f" · {labels.get('data', 'Data')}: {meta.data_date}"
-    footer += f" · {labels.get('exported_from', 'OTS Migration Dashboard')}, {date.today().isoformat()}"
-    snap.update_layout(
-        title={"text": f"<b>{meta.title}</b>" + (f"<br><sup>{subtitle}</sup>" if subtitle else ""),
-               "x": 0.02, "xanchor": "left", "font": {"size": 26}},
-        margin={"t": 110, "b": 110, "l": 80, "r": 40},
-        font={"size": 16},
-        paper_bgcolor="white",
-        width=PNG_WIDTH, height=PNG_HEIGHT,
-    )
-    snap.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.13, xanchor="left", yanchor="top",
-                        showarrow=False, font={"size": 13, "color": "#444"}, align="left")
-    if meta.caveat:
-        snap.add_annotation(text=meta.caveat, xref="paper", yref="paper", x=0, y=-0.18, xanchor="left",
-                            yanchor="top", showarrow=False, font={"size": 12, "color": "#666"}, align="left")
-    return snap
+    """The whole slide as a figure: frame texts around the chart (rendered into the middle band)."""
+    frame = _frame(meta, labels or {})
+    body = render_png(chart_body(fig), frame.body_width, frame.body_height, PNG_SCALE)
+    return _framed(body, frame)
 
 
 def png_bytes(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> bytes:
-    _ensure_kaleido()
-    return snapshot_figure(fig, meta, labels).to_image(format="png", width=PNG_WIDTH, height=PNG_HEIGHT,
-                                                       scale=PNG_SCALE)
+    """The chart as a 1600 x 900 slide at twice resolution (3200 x 1800 pixels)."""
+    return render_png(snapshot_figure(fig, meta, labels), PNG_WIDTH, PNG_HEIGHT, PNG_SCALE)
+
+
+# --- Briefing pack --------------------------------------------------------------------------------
+
+def file_stem(text: str, fallback: str = "chart") -> str:
+    """A file name part from any text: ASCII letters, digits and dashes."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return stem[:60] or fallback
+
+
+def briefing_pack(items: Iterable[tuple[go.Figure, pd.DataFrame, ChartMeta]], meeting: str,
+                  labels: dict[str, str] | None = None, on: date | None = None,
+                  prefix: str = "ots-briefing") -> tuple[str, bytes]:
+    """A ZIP of the briefing's charts (PNG) and their data (CSV) with an index of sources.
+
+    Returns (file name, bytes). The index (index.csv) lists, per chart, its title, source,
+    licence, data date, filters and the two file names; README.txt says the same in prose.
+    """
+    labels = labels or {}
+    on = on or date.today()
+    name = f"{prefix}_{re.sub(r'[^A-Za-z0-9-]+', '-', meeting).strip('-') or 'meeting'}_{on.isoformat()}"
+    index_rows = []
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
+        for number, (fig, data, meta) in enumerate(items, start=1):
+            stem = f"{number:02d}-{file_stem(meta.slug)}"
+            while stem in used:
+                stem += "-x"
+            used.add(stem)
+            png_name, csv_name = f"{stem}.png", f"{stem}.csv"
+            pack.writestr(png_name, png_bytes(fig, meta, labels))
+            pack.writestr(csv_name, csv_bytes(data, meta, labels))
+            index_rows.append({
+                labels.get("col_file_png", "png_file"): png_name,
+                labels.get("col_file_csv", "csv_file"): csv_name,
+                labels.get("col_title", "title"): meta.title,
+                labels.get("col_source", "source"): meta.source,
+                labels.get("col_licence", "licence"): meta.licence,
+                labels.get("col_data_date", "data_date"): meta.data_date,
+                labels.get("col_filters", "filters"): "; ".join(f"{k}: {v}" for k, v in meta.filters),
+                labels.get("col_rows", "rows"): len(data),
+            })
+        index = pd.DataFrame(index_rows)
+        index_meta = ChartMeta(title=labels.get("pack_title", "Briefing pack") + f": {meeting}",
+                               source=labels.get("pack_source", "OTS Migration Dashboard"), slug="index")
+        pack.writestr("index.csv", csv_bytes(index, index_meta, labels))
+        pack.writestr("README.txt", _readme(index_rows, meeting, on, labels).encode("utf-8"))
+    return f"{name}.zip", buffer.getvalue()
+
+
+def _readme(rows: list[dict], meeting: str, on: date, labels: dict[str, str]) -> str:
+    lines = [f"{labels.get('pack_title', 'Briefing pack')}: {meeting}",
+             f"{labels.get('exported', 'Exported')}: {on.isoformat()} ({labels.get('exported_from', 'OTS Migration Dashboard')})",
+             ""]
+    for row in rows:
+        values = list(row.values())
+        png_name, csv_name, title, source, licence, data_date, filters = values[:7]
+        lines.append(f"{png_name} / {csv_name}")
+        lines.append(f"  {title}")
+        lines.append(f"  {labels.get('source', 'Source')}: {source}" + (f" ({licence})" if licence else ""))
+        if data_date:
+            lines.append(f"  {labels.get('data', 'Data')}: {data_date}")
+        if filters:
+            lines.append(f"  {labels.get('filters', 'Filters')}: {filters}")
+        lines.append("")
+    return "\r\n".join(lines)

@@ -99,6 +99,16 @@ def fmt_percent(value, digits: int = 1) -> str:
     return numbers.format_percent(value / 100, format=pattern, locale=locale())
 
 
+def plotly_separators(language: str | None = None) -> str:
+    """Plotly's `layout.separators` for the language: decimal mark, then thousands separator.
+
+    From Babel's locale data, so charts group digits as the formatters do: ".," in English,
+    ",\u00a0" (comma, no-break space) in Russian, ",." in Turkish.
+    """
+    babel_locale = BABEL_LOCALES.get(language or current_language(), BABEL_LOCALES[DEFAULT_LANGUAGE])
+    return numbers.get_decimal_symbol(babel_locale) + numbers.get_group_symbol(babel_locale)
+
+
 def fmt_compact(value) -> str:
     """Short form for headline figures: 11.6M / 11,6 млн / 11,6 Mn."""
     if value is None or value != value:

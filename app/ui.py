@@ -5,14 +5,15 @@ Pages stay thin: they call these with data and figures built elsewhere.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import db
-from app.export import ChartMeta, csv_bytes, png_bytes
+from app import db, i18n
+from app.export import ChartMeta, browser_path, csv_bytes, png_bytes
 from app.i18n import _
 
 log = logging.getLogger("ots.dashboard")
@@ -21,30 +22,76 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "la
 
 
 def export_labels() -> dict[str, str]:
-    """The words written into exported files, in the reader's language."""
+    """The words written into exported files, in the reader's language.
+
+    Call it while the page runs: a PNG is rendered later, on click, in a thread without the session,
+    where `_()` could not know the reader's language.
+    """
     return {"source": _("Source"), "licence": _("Licence"), "data": _("Data"), "filters": _("Filters"),
-            "exported": _("Exported"), "exported_from": _("OTS Migration Dashboard")}
+            "exported": _("Exported"), "exported_from": _("OTS Migration Dashboard"),
+            "today": i18n.fmt_date(date.today()),
+            "pack_title": _("Briefing pack"), "col_file_png": _("PNG file"), "col_file_csv": _("CSV file"),
+            "col_title": _("Title"), "col_source": _("Source"), "col_licence": _("Licence"),
+            "col_data_date": _("Data date"), "col_filters": _("Filters"), "col_rows": _("Rows")}
 
 
 def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes] | None, key: str) -> None:
     """'Download PNG' and 'Download CSV' side by side; the PNG is rendered only when clicked."""
     left, right, _spacer = st.columns([1, 1, 4])
     if png is not None:
-        left.download_button(_("Download PNG"), data=png, file_name=f"{meta.slug}.png", mime="image/png",
-                             key=f"png_{key}", icon=":material/image:", on_click="ignore")
+        available = browser_path() is not None
+        left.download_button(_("Download PNG"), data=png if available else b"", file_name=f"{meta.slug}.png",
+                             mime="image/png", key=f"png_{key}", icon=":material/image:", on_click="ignore",
+                             disabled=not available,
+                             help=None if available else _("PNG export needs Chromium on the server; "
+                                                           "ask the administrator to install it."))
     right.download_button(_("Download CSV"), data=csv_bytes(data, meta, export_labels()),
                           file_name=f"{meta.slug}.csv", mime="text/csv", key=f"csv_{key}",
                           icon=":material/table:", on_click="ignore")
+
+
+def localise(fig: go.Figure) -> go.Figure:
+    """Digit grouping and decimal mark of the reader's language on every axis, hover and label."""
+    fig.update_layout(separators=i18n.plotly_separators())
+    return fig
+
+
+def _png_later(fig: go.Figure, meta: ChartMeta) -> Callable[[], bytes]:
+    labels = export_labels()  # now, in the session's language
+
+    def render() -> bytes:
+        try:
+            return png_bytes(fig, meta, labels)
+        except Exception:
+            log.exception("PNG export of %s failed", meta.slug)
+            raise
+    return render
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, meta: ChartMeta, key: str, height: int | None = None) -> None:
     """A plotly chart, its caveat, and its PNG and CSV exports."""
     if height:
         fig.update_layout(height=height)
+    localise(fig)
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"chart_{key}")
     if meta.caveat:
         caveat(meta.caveat)
-    export_buttons(meta, data, lambda: png_bytes(fig, meta, export_labels()), key)
+    export_buttons(meta, data, _png_later(fig, meta), key)
+
+
+def deck_map(deck, data: pd.DataFrame, meta: ChartMeta, key: str, static_figure: go.Figure | None = None,
+             height: int | None = None) -> None:
+    """A pydeck map with its caveat and exports: the PNG is the static plotly drawing of the same map.
+
+    `static_figure` draws the same corridors from the shipped GeoJSON outlines on plain axes (no plotly
+    geo base map: that would be fetched from the internet). Without it, only the CSV is offered.
+    """
+    st.pydeck_chart(deck, height=height or 500, key=f"map_{key}")
+    if meta.caveat:
+        caveat(meta.caveat)
+    if static_figure is not None:
+        localise(static_figure)
+    export_buttons(meta, data, _png_later(static_figure, meta) if static_figure is not None else None, key)
 
 
 def source_line(meta: ChartMeta) -> None:
