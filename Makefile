@@ -10,7 +10,7 @@ PORT ?= 8501
 
 .PHONY: run test install system-packages database rebuild describe translations bench clean
 
-run: install database translations
+run: install system-packages database translations
 	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
 
 test: install system-packages translations
@@ -24,7 +24,7 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# Chromium renders PNG exports (kaleido) and drives the browser tests (playwright).
+# Chromium renders PNG exports (kaleido: `make run` needs it too) and drives the browser tests (playwright).
 # It comes from the system's packages: nothing downloads a browser at run time.
 system-packages:
 	@command -v chromium >/dev/null 2>&1 || { \
