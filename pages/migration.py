@@ -1,6 +1,86 @@
-"""Page: migration (being written)."""
+"""Page: migrant stocks (UN DESA) and estimated flows (Abel-Cohen) as corridors on a map, ranked, among OTS
+states, and over time for one corridor."""
 import streamlit as st
 
+from app import countries, ui, url_state
+from app.cached import load
+from app.charts import migration as charts
 from app.i18n import _
+from app.queries import migration as queries
+from app.views import migration as view
 
-st.title(_("migration"))
+st.title(_("Migration: stocks and flows"))
+st.caption(_("Where people from the member and observer states live, and where they come from: the United "
+             "Nations' counts of migrants (stocks) or model estimates of moves over five years (flows)."))
+
+# --- controls, all kept in the link
+row1 = st.columns([1.1, 1.6, 0.9, 0.8])
+measure = url_state.select(_("Data"), queries.MEASURES, key="data", format_func=view.measure_label,
+                           container=row1[0])
+times = load(queries.periods, measure)
+is_flow = measure == queries.FLOW
+when = url_state.slider(_("Period") if is_flow else _("Year"), list(times["time"]),
+                        key="period" if is_flow else "year",
+                        format_func=view.time_formatter(times, is_flow), container=row1[1])
+sex = url_state.select(_("Sex"), queries.SEXES, key="sex", format_func=view.sex_label, container=row1[2])
+top = url_state.select(_("Corridors shown"), view.TOP_CHOICES, key="top", default=15, container=row1[3])
+row2 = st.columns([1.1, 1.6, 1.7])
+direction = url_state.select(_("Show"), queries.DIRECTIONS, key="dir", format_func=view.direction_label,
+                             container=row2[0])
+focus = url_state.select(_("Country or group"), countries.choices(), key="focus",
+                         default=countries.GROUP_MEMBERS, format_func=countries.name, container=row2[1])
+scope = url_state.select(_("Partners"), view.SCOPES, key="partners", default=view.ALL,
+                         format_func=view.scope_label, container=row2[2])
+
+selection = view.Selection(measure, when, sex, focus, direction, top, scope, times)
+corridors = load(queries.corridors, measure, when, sex, countries.members_of(focus), direction,
+                 view.partner_codes(scope), view.kept_apart(scope))
+if corridors.empty:
+    view.explain_empty(selection, load(queries.times_with_corridors, measure, sex, countries.members_of(focus),
+                                       direction))
+    st.stop()
+
+shown, nodes = view.map_data(corridors, top)
+sources = load(queries.source, measure)
+
+# --- the map and the ranked corridors
+st.subheader(selection.heading())
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    view.draw_map(shown, nodes, selection, sources)
+with right:
+    ui.chart(charts.ranked_corridors(shown, "origin" if direction == queries.FROM else "destination",
+                                     view.value_title(selection)),
+             view.corridor_table(shown, selection),
+             view.meta(selection, sources, _("Largest corridors"), "largest-corridors", view.caveat(selection)),
+             key="ranked")
+
+# --- among member and observer states, and one corridor over time
+left, right = st.columns(2, gap="medium")
+with left:
+    st.subheader(_("Among member and observer states"))
+    links = load(queries.corridors_among, measure, when, sex, countries.OTS_STATES)
+    if links.empty:
+        ui.empty(_("No corridor between member and observer states has people in it for this year and sex. "
+                   "Choose another year or “Both sexes”."))
+    else:
+        ui.chart(charts.ots_sankey(links, countries.name, view.value_title(selection)),
+                 view.links_table(links, selection),
+                 view.meta(selection, sources, _("Among member and observer states"), "ots-sankey",
+                           view.caveat(selection), focus_filters=False),
+                 key="sankey")
+with right:
+    st.subheader(_("One corridor over time"))
+    pairs = view.corridor_choices(shown)
+    if not pairs:
+        ui.empty(_("The corridors shown all lead to grouped regions. Choose “All countries” as partners to "
+                   "follow one corridor over time."))
+    else:
+        pair = url_state.select(_("Corridor"), pairs, key="corridor", format_func=view.pair_label)
+        origin, destination = pair.split(">")
+        series = load(queries.corridor_series, measure, origin, destination)
+        ui.chart(charts.corridor_series_chart(series, view.sex_names(), view.value_title(selection), is_flow),
+                 view.series_table(series, origin, destination, is_flow),
+                 view.meta(selection, sources, view.pair_label(pair), "corridor-series",
+                           view.series_caveat(selection), focus_filters=False, whole_series=True),
+                 key="series")

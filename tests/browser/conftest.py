@@ -168,9 +168,21 @@ def page(browser):
         context.close()
 
 
-def wait_until_idle(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until Streamlit's script run has finished (the app element reports notRunning)."""
-    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+def wait_until_idle(page, timeout_ms: int = RUN_TIMEOUT_MS, settle_ms: int = 300) -> None:
+    """Wait until Streamlit's script run has finished (the app element reports notRunning) and stays so.
+
+    A run can end and a rerun start right after (a page that reruns itself, a widget writing the URL),
+    so "notRunning" must hold for `settle_ms` before the page counts as idle.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        remaining = max(1, int((deadline - time.monotonic()) * 1000))
+        page.wait_for_selector(APP_IDLE, state="attached", timeout=remaining)
+        page.wait_for_timeout(settle_ms)
+        if page.locator(APP_IDLE).count() == 1:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page.url} kept rerunning for {timeout_ms} ms")
 
 
 def open_page(page, url: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
