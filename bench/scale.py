@@ -1,0 +1,508 @@
+"""Scale: every named query the pages use, on the real data (1×) and on a synthetic world about 100× larger.
+
+Builds both databases with the real ETL (`python -m etl build`, a subprocess
+whose wall time and peak memory are measured) into a temporary folder, then
+times every query function in `app/queries/*.py` through the same path a page
+takes on a cache miss (`app.cached.run_uncached`: a fresh cursor on the current
+build, the app's state views registered). Prints, per query and case: rows
+scanned (DuckDB's profiler), p50 and p95 at each size, and whether it meets
+the target; then the build time and peak memory at each size.
+
+Targets: every page query under 50 ms p95 at 100×; the 100× build under 30 s
+and 2 GB. A query function found in app/queries without an entry in CASES
+below is printed as NOT MEASURED, so new queries are never skipped silently.
+
+    python bench/scale.py [--work DIR] [--reuse] [--sizes 1,100] [--repeat 30] [--budget 8] [--only TEXT]
+
+`--work DIR` keeps the synthetic raw folder and the builds there (default: a
+temporary folder, deleted at the end); with `--reuse`, builds already in DIR
+are used as they are (their build figures are then not re-measured).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+QUERY_TARGET_MS = 50.0
+BUILD_TARGET_S = 30.0
+BUILD_TARGET_BYTES = 2 * 1024 ** 3
+
+
+# --- what each query is called with --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    """Values read from the database being measured, so the same cases fit both sizes."""
+
+    stock_year: int
+    flow_period: int
+    run_id: str
+    meeting_id: str
+    indicator: str
+    stranded_groups: tuple[str, ...]
+    stranded_dates: tuple
+    submission_id: str
+    sha256: str
+    record_ids: list[str]
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    arguments: Callable[[Context], tuple[tuple, dict]]
+
+
+def case(label: str, *args, **kwargs) -> Case:
+    """A case whose arguments may be functions of the Context (resolved per database)."""
+    def resolve(ctx: Context):
+        return (tuple(a(ctx) if callable(a) else a for a in args),
+                {k: v(ctx) if callable(v) else v for k, v in kwargs.items()})
+    return Case(label, resolve)
+
+
+def cases() -> dict[str, list[Case]]:
+    """module.function -> the cases measured, with the arguments the pages pass by default and at their worst."""
+    from app.countries import MEMBERS, OTS_STATES
+    from app.views.migration import KEPT_APART
+
+    stock_year = lambda c: c.stock_year  # noqa: E731
+    flow_period = lambda c: c.flow_period  # noqa: E731
+    stranded = (None, None, lambda c: c.stranded_groups, lambda c: c.stranded_dates[0],
+                lambda c: c.stranded_dates[1])
+    return {
+        # Briefing
+        "briefing.implemented_over_time": [case("")],
+        "briefing.largest_corridors": [case("OTS states", OTS_STATES)],
+        "briefing.latest_figure": [case("an indicator", lambda c: c.indicator)],
+        "briefing.latest_stranded": [case("OTS states", OTS_STATES)],
+        "briefing.measure_current_status": [case("all meetings"), case("one meeting", lambda c: c.meeting_id)],
+        "briefing.meetings": [case("")],
+        "briefing.remittance_share": [case("KGZ, UZB", ("KGZ", "UZB"))],
+        "briefing.sources": [case("stocks, remittances", ("migrant_stock", "remittances_bilateral"))],
+        "briefing.stock_between": [case("members x members", MEMBERS, MEMBERS)],
+        "briefing.stock_between_by_origin": [case("members x members", MEMBERS, MEMBERS, stock_year)],
+        "briefing.stranded_reports": [case("")],
+        # Migration
+        "migration.periods": [case("stock", "stock"), case("flow", "flow")],
+        "migration.corridors": [
+            case("stock, members, from, all partners (default)", "stock", stock_year, "total", MEMBERS, "from"),
+            case("stock, KAZ, to, grouped", "stock", stock_year, "female", ("KAZ",), "to", None, KEPT_APART),
+            case("flow, members, from, all partners", "flow", flow_period, "total", MEMBERS, "from"),
+            case("flow, OTS+, to, OTS partners", "flow", flow_period, "male", OTS_STATES, "to", OTS_STATES),
+        ],
+        "migration.corridors_among": [case("stock, OTS states", "stock", stock_year, "total", OTS_STATES),
+                                      case("flow, OTS states", "flow", flow_period, "total", OTS_STATES)],
+        "migration.corridor_series": [case("stock KAZ->RUS", "stock", "KAZ", "RUS"),
+                                      case("flow UZB->KAZ", "flow", "UZB", "KAZ")],
+        "migration.times_with_corridors": [case("stock, members, from", "stock", "total", MEMBERS, "from")],
+        "migration.source": [case("stock", "stock")],
+        # Stranded citizens
+        "stranded.global_stranded_figures": [case("")],
+        "stranded.stranded_filter_values": [case("")],
+        "stranded.stranded_figures": [case("default filters", *stranded)],
+        "stranded.latest_stranded_figures": [case("default filters", *stranded)],
+        # Agreed measures
+        "measures.meetings": [case("")],
+        "measures.measures": [case("")],
+        "measures.current_status": [case("")],
+        "measures.cell_status": [case("M1-STAY KAZ", "M1-STAY", "KAZ")],
+        "measures.status_history": [case("all"), case("M1-STAY KAZ", "M1-STAY", "KAZ")],
+        "measures.implemented_per_state": [case("")],
+        # Figures (stranded, labour, submissions)
+        "figures.all_figures": [case("all"), case("labour", "labour")],
+        # Data and sources
+        "catalog.tables": [case("")],
+        "catalog.columns": [case("")],
+        "catalog.coverage": [case("")],
+        "catalog.etl_runs": [case("")],
+        "catalog.etl_run_files": [case("latest run", lambda c: c.run_id)],
+        "catalog.file_updates": [case("")],
+        "catalog.browsable": [case("")],
+        "catalog.shape": [case("migrant_stock", "migrant_stock")],
+        "catalog.browse_count": [case("migrant_stock", "migrant_stock"),
+                                 case("migrant_stock, KAZ, 2000-2010", "migrant_stock", ("KAZ",), 2000, 2010)],
+        "catalog.browse": [
+            case("reported_figures, all rows (default table)", "reported_figures"),
+            case("migrant_stock, first 50 rows", "migrant_stock", limit=50),
+            case("migrant_stock, KAZ, 2000-2010, first 50", "migrant_stock", ("KAZ",), 2000, 2010, limit=50),
+            case("migrant_stock, KAZ, all rows (CSV download)", "migrant_stock", ("KAZ",)),
+        ],
+        "catalog.browse_parquet": [case("reported_figures (default table)", "reported_figures"),
+                                   case("migrant_stock, KAZ", "migrant_stock", ("KAZ",))],
+        # Every page
+        "common.countries": [case("")],
+        "common.source_of": [case("migrant_stock", "migrant_stock")],
+        # The app's own store (submissions): read on the store, not on the build
+        "submissions.active_figures": [case("")],
+        "submissions.active_record": [case("3 records", lambda c: c.record_ids)],
+        "submissions.submission_history": [case("")],
+        "submissions.submission": [case("one", lambda c: c.submission_id)],
+        "submissions.submission_with_sha256": [case("one", lambda c: c.sha256)],
+        "submissions.snapshot": [case("")],
+    }
+
+
+# Functions in app/queries that take a cursor but are not read queries of a page.
+NOT_QUERIES = {
+    "submissions.insert_submission": "writes the app's store (confirming a submission)",
+    "submissions.insert_figures": "writes the app's store (confirming a submission)",
+    "submissions.supersede": "writes the app's store (confirming a correction)",
+    "submissions.withdraw_submission": "writes the app's store (withdrawing)",
+    "submissions.restore_latest_superseded": "writes the app's store (withdrawing)",
+}
+STORE_MODULES = {"submissions"}  # their queries run on the app's store (`app.state`), not on the build
+
+
+def query_functions() -> dict[str, Callable]:
+    """Every public function of app/queries/*.py whose first parameter is the cursor."""
+    import app.queries as package
+    found = {}
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"app.queries.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            parameters = list(inspect.signature(function).parameters)
+            if parameters and parameters[0] == "cur":
+                found[f"{module_info.name}.{name}"] = function
+    return dict(sorted(found.items()))
+
+
+# --- building ---------------------------------------------------------------------------------------------
+@dataclass
+class BuildFigures:
+    size: str
+    wall_s: float | None = None
+    etl_s: float | None = None
+    peak_rss_bytes: int | None = None
+    rows: int | None = None
+    generate_s: float | None = None
+
+
+def run_measured(command: list[str]) -> tuple[float, int, str]:
+    """Run a subprocess; its wall time, its own peak RSS (bytes) and its output."""
+    clock = time.perf_counter()
+    process = subprocess.Popen(command, cwd=str(PROJECT_ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - clock
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command[1:])} failed ({process.returncode}):\n{output}")
+    return wall, usage.ru_maxrss * 1024, output
+
+
+def build_database(size: str, work: Path, reuse: bool) -> tuple[Path, BuildFigures]:
+    figures = BuildFigures(size)
+    db_path = work / f"db-{size}" / "current.duckdb"
+    if reuse and db_path.exists():
+        return db_path, figures
+    if size == "1x":
+        raw = PROJECT_ROOT / "data" / "raw"
+    else:
+        raw = work / "raw-100x"
+        if not (reuse and (raw / "un_desa_ims2020_bilateral_stock_ots.csv").exists()):
+            print(f"  generating the synthetic raw folder ({size}) ...", flush=True)
+            figures.generate_s = run_measured([sys.executable, str(PROJECT_ROOT / "bench" / "synthetic.py"),
+                                               str(raw)])[0]
+    if db_path.parent.exists():
+        shutil.rmtree(db_path.parent)
+    print(f"  building {size} with python -m etl build ...", flush=True)
+    figures.wall_s, figures.peak_rss_bytes, output = run_measured(
+        [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db_path)])
+    match = re.search(r"in ([\d.]+) s: ([\d,]+) rows", output)
+    if match:
+        figures.etl_s, figures.rows = float(match.group(1)), int(match.group(2).replace(",", ""))
+    return db_path, figures
+
+
+# --- measuring queries --------------------------------------------------------------------------------------
+class RecordingCursor:
+    """Passes everything to a DuckDB cursor and remembers the statements run, to profile them afterwards."""
+
+    def __init__(self, cursor):
+        self._cursor = cursor
+        self.statements: list[tuple[str, object]] = []
+
+    def execute(self, sql, parameters=None):
+        self.statements.append((sql, parameters))
+        self._cursor.execute(sql, parameters) if parameters is not None else self._cursor.execute(sql)
+        return self
+
+    def sql(self, sql, params=None, **kwargs):
+        self.statements.append((sql, params))
+        return self._cursor.sql(sql, params=params, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+def _register_views(cur, function) -> None:
+    from app import cached
+    for name in getattr(function, "state_views", ()):
+        cur.register(name, cached._state_views[name]())
+
+
+def rows_scanned(function, store: bool, args: tuple, kwargs: dict, profile_file: Path) -> int | None:
+    """Rows read from tables by every statement the query runs, as DuckDB's profiler counts them."""
+    from app import db, state
+    opener = state.reading if store else db.cursor
+    with opener() as cur:
+        _register_views(cur, function)
+        recorder = RecordingCursor(cur)
+        function(recorder, *args, **kwargs)
+    total = 0
+    with opener() as cur:
+        _register_views(cur, function)
+        cur.execute("SET enable_profiling = 'json'")
+        cur.execute(f"SET profiling_output = '{profile_file}'")
+        cur.execute("SET profiling_mode = 'detailed'")
+        for sql, parameters in recorder.statements:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH", "DESCRIBE", "(")):
+                continue
+            (cur.execute(sql, parameters) if parameters is not None else cur.execute(sql)).fetchall()
+            profile = json.loads(cur.get_profiling_information(format="json"))
+            total += profile.get("query", {}).get("total_rows_scanned", 0)  # DESCRIBE has no scan
+        cur.execute("SET enable_profiling = 'no_output'")
+    return total
+
+
+@dataclass
+class Timing:
+    rows_scanned: int | None = None
+    times_ms: list[float] = field(default_factory=list)
+    result_rows: int | None = None
+    error: str | None = None
+
+    def percentile(self, p: float) -> float | None:
+        if not self.times_ms:
+            return None
+        ordered = sorted(self.times_ms)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def time_query(function, store: bool, args: tuple, kwargs: dict, repeat: int, budget_s: float,
+               profile_file: Path) -> Timing:
+    from app import cached, state
+    timing = Timing()
+
+    def once():
+        if store:
+            with state.reading() as cur:
+                return function(cur, *args, **kwargs)
+        return cached.run_uncached(function, *args, **kwargs)
+
+    try:
+        result = once()  # warm: the first run reads the file's blocks into DuckDB's buffer
+        timing.result_rows = len(result) if hasattr(result, "__len__") else None
+        deadline = time.perf_counter() + budget_s
+        while len(timing.times_ms) < repeat and (len(timing.times_ms) < 5 or time.perf_counter() < deadline):
+            clock = time.perf_counter()
+            once()
+            timing.times_ms.append((time.perf_counter() - clock) * 1000)
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        timing.error = f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
+        return timing
+    try:
+        timing.rows_scanned = rows_scanned(function, store, args, kwargs, profile_file)
+    except Exception as error:  # noqa: BLE001 - the timing stands; the count is shown as unknown
+        print(f"(rows scanned unknown: {type(error).__name__}: {error})", end=" ")
+    return timing
+
+
+def context(work: Path) -> Context:
+    """Read the values the cases need from the current build, and put one submission in the store."""
+    from app import cached, db
+    from app.queries import stranded
+    with db.cursor() as cur:
+        stock_year = cur.execute("SELECT max(year) FROM migrant_stock").fetchone()[0]
+        flow_period = cur.execute("SELECT max(period_start) FROM migration_flows").fetchone()[0]
+        run_id = cur.execute("SELECT max(run_id) FROM etl_runs").fetchone()[0]
+        meeting_id = cur.execute("SELECT min(meeting_id) FROM meetings").fetchone()[0]
+        indicator = cur.execute("SELECT indicator FROM reported_figures GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                                "LIMIT 1").fetchone()[0]
+    values = cached.run_uncached(stranded.stranded_filter_values)
+    dates = values["as_of"].dropna()
+    submission_id, sha256, record_ids = seed_store()
+    return Context(stock_year, flow_period, run_id, meeting_id, indicator,
+                   tuple(sorted(values["indicator_group"].dropna().unique())),
+                   (dates.min().date(), dates.max().date()), submission_id, sha256, record_ids)
+
+
+def seed_store() -> tuple[str, str, list[str]]:
+    """One confirmed submission and one status edit, so the store's views are not empty."""
+    from app import cached, measures_store, submissions
+    from app.queries import common, figures, measures
+    header = ",".join(submissions.TEMPLATE_COLUMNS)
+    lines = [header]
+    for n in range(3):
+        row = {"topic": "labour", "record_id": f"BENCH-{n}", "nationality_iso3": "UZB", "location_iso3": "RUS",
+               "indicator": "entries_for_work", "value": str(1000 + n), "unit": "persons",
+               "period_start": "2024-01-01", "period_end": f"2024-0{n + 1}-28", "description": "bench",
+               "source_publisher": "Bench", "source_url": "", "source_date": "2024-07-01", "date_note": ""}
+        lines.append(",".join(row[c] for c in submissions.TEMPLATE_COLUMNS))
+    content = ("\n".join(lines) + "\n").encode()
+    known = set(cached.run_uncached(common.countries)["iso3"])
+    preview = submissions.check(content, "bench.csv", known, cached.run_uncached(figures.all_figures))
+    submission_id = submissions.confirm(preview, content, "bench")
+    seen = cached.run_uncached(measures.cell_status, "M1-STAY", "KAZ")["row_key"].iloc[0]
+    measures_store.record_status("M1-STAY", "KAZ", "in progress", "2021-06-01", "bench", "Bench", "bench",
+                                 "bench", seen)
+    return submission_id, preview.sha256, [f"BENCH-{n}" for n in range(3)]
+
+
+def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: dict, repeat: int,
+                 budget_s: float, only: str | None) -> None:
+    import streamlit as st
+
+    from app import db, state
+    os.environ["OTS_DB_PATH"] = str(db_path)
+    os.environ["OTS_STATE_PATH"] = str(work / f"state-{size}" / "app_state.duckdb")
+    shutil.rmtree(work / f"state-{size}", ignore_errors=True)
+    db.close_all()
+    state.close()
+    st.cache_data.clear()
+    ctx = context(work)
+    all_cases = cases()
+    for name, function in functions.items():
+        for one in all_cases.get(name, []):
+            key = (name, one.label)
+            if only and only not in f"{name} {one.label}":
+                continue
+            args, kwargs = one.arguments(ctx)
+            store = name.split(".")[0] in STORE_MODULES
+            print(f"  {size} {name} {one.label}".rstrip(), end=" ... ", flush=True)
+            timing = time_query(function, store, args, kwargs, repeat, budget_s, work / "profile.json")
+            table.setdefault(key, {})[size] = timing
+            print(timing.error or f"p95 {timing.percentile(95):.1f} ms", flush=True)
+    db.close_all()
+    state.close()
+
+
+# --- the report ----------------------------------------------------------------------------------------------
+def fmt_ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def fmt_rows(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list[str]) -> None:
+    big = sizes[-1]
+    head = f"{'query (case)':<72}"
+    for size in sizes:
+        head += f"{'rows ' + size:>13}{'p50 ' + size:>10}{'p95 ' + size:>10}"
+    head += "  target"
+    print()
+    print("Named queries, uncached (a fresh cursor, state views registered), times in ms")
+    print(head)
+    print("-" * len(head))
+    misses, failures = [], []
+    for (name, label), by_size in table.items():
+        title = f"{name}({label})" if label else name
+        line = f"{title[:72]:<72}"
+        for size in sizes:
+            timing = by_size.get(size)
+            if timing is None or timing.error:
+                line += f"{'error' if timing else '—':>13}{'':>10}{'':>10}"
+                if timing is not None:
+                    failures.append(f"{title} at {size}: {timing.error}")
+                continue
+            line += f"{fmt_rows(timing.rows_scanned):>13}{fmt_ms(timing.percentile(50)):>10}" \
+                    f"{fmt_ms(timing.percentile(95)):>10}"
+        timing = by_size.get(big)
+        verdict = ""
+        if timing is not None and not timing.error and name.split(".")[0] not in STORE_MODULES:
+            verdict = "ok" if timing.percentile(95) <= QUERY_TARGET_MS else "MISS"
+            if verdict == "MISS":
+                misses.append(title)
+        elif timing is not None and not timing.error:
+            verdict = "(store)"
+        print(line + f"  {verdict}")
+    measured = {name for name, _ in table}
+    all_cases = cases()
+    for name in functions:
+        if name in NOT_QUERIES:
+            print(f"{name:<72}  not a page read: {NOT_QUERIES[name]}")
+        elif name not in all_cases:
+            print(f"{name:<72}  NOT MEASURED: add its arguments to CASES in bench/scale.py")
+        elif name not in measured and all_cases[name]:
+            pass  # filtered out with --only
+    for stale in sorted(set(all_cases) - set(functions)):
+        print(f"{stale:<72}  in CASES but no longer in app/queries")
+
+    print()
+    print("ETL build (python -m etl build, a subprocess)")
+    for figures in builds:
+        if figures.wall_s is None:
+            print(f"  {figures.size:>5}: reused from --work, not rebuilt")
+            continue
+        verdict = ""
+        if figures.size == "100x":
+            ok = figures.wall_s <= BUILD_TARGET_S and figures.peak_rss_bytes <= BUILD_TARGET_BYTES
+            verdict = "  target < 30 s and < 2 GB: " + ("ok" if ok else "MISS")
+        rows = f"{figures.rows:,} rows, " if figures.rows else ""
+        generated = f" (synthetic raw generated in {figures.generate_s:.1f} s)" if figures.generate_s else ""
+        print(f"  {figures.size:>5}: {rows}{figures.wall_s:.1f} s wall ({figures.etl_s or 0:.1f} s in the build), "
+              f"peak RSS {figures.peak_rss_bytes / 1024 ** 2:,.0f} MB{verdict}{generated}")
+    print()
+    print(f"Query target: p95 under {QUERY_TARGET_MS:.0f} ms at {big} for every page query: "
+          + ("ok" if not misses and not failures else f"{len(misses)} miss(es)"))
+    for title in misses:
+        print(f"  MISS {title}")
+    for failure in failures:
+        print(f"  ERROR {failure}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, help="folder for the synthetic raw data and builds (kept)")
+    parser.add_argument("--reuse", action="store_true", help="use builds already in --work")
+    parser.add_argument("--sizes", default="1,100", help="sizes to measure: 1, 100 or both (default 1,100)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs per query (default 30)")
+    parser.add_argument("--budget", type=float, default=8.0, help="seconds per query at most (min 5 runs)")
+    parser.add_argument("--only", help="measure only queries whose name or case contains this text")
+    args = parser.parse_args(argv)
+    sizes = [f"{int(s)}x" for s in args.sizes.split(",")]
+    if args.reuse and not args.work:
+        parser.error("--reuse needs --work")
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="ots-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["OTS_SECRETS_PATH"] = str(work / "secrets.toml")
+    try:
+        print(f"Scale benchmark on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+        databases, builds = {}, []
+        for size in sizes:
+            databases[size], figures = build_database(size, work, args.reuse)
+            builds.append(figures)
+        functions = query_functions()
+        table: dict = {}
+        for size in sizes:
+            measure_size(size, databases[size], work, functions, table, args.repeat, args.budget, args.only)
+        report(functions, table, builds, sizes)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
