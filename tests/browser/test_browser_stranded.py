@@ -1,0 +1,39 @@
+"""The Stranded citizens page in a real browser: map, ranking and timeline draw, offline, from a link."""
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.conftest import assert_no_errors, open_page, screenshot, wait_for_charts
+
+pytestmark = pytest.mark.browser
+TALL = {"width": 1280, "height": 5200}  # Streamlit scrolls inside the page: a tall window shows it all
+
+
+def test_stranded_page_draws_everything_offline(dashboard_url, page):
+    requested: list[str] = []
+    failed: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    # Streamlit first probes /<page>/_stcore/... (404) before the root; only other failures count.
+    page.on("response", lambda response: failed.append(response.url)
+            if response.status >= 400 and "/_stcore/" not in response.url else None)
+    page.set_viewport_size(TALL)
+    open_page(page, f"{dashboard_url}/stranded")
+    wait_for_charts(page, plotly=2, deck=1)
+    assert_no_errors(page)
+    host = urlparse(dashboard_url).netloc
+    outside = [url for url in requested if urlparse(url).scheme in ("http", "https") and urlparse(url).netloc != host]
+    assert outside == []
+    assert any(url.endswith("/app/static/countries.geojson") for url in requested)
+    assert failed == []
+    assert page.get_by_text("at least 2,750,000 persons").count() >= 1
+    screenshot(page, "stranded-default", full_page=True)
+
+
+def test_stranded_link_opens_the_same_view(dashboard_url, page):
+    page.set_viewport_size(TALL)
+    open_page(page, f"{dashboard_url}/stranded?nationality=KGZ&kind=stranded,repatriated")
+    wait_for_charts(page, plotly=2, deck=1)
+    assert_no_errors(page)
+    assert page.get_by_text("at least 11,784").count() >= 1
+    assert page.get_by_text("Uzbekistan citizens").count() == 0
+    screenshot(page, "stranded-kyrgyzstan", full_page=True)

@@ -1,0 +1,130 @@
+"""The Stranded citizens page through AppTest: defaults, every OTS state, links, empty cases, map offline."""
+import json
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.countries import MEMBERS, OBSERVERS
+from tests.conftest import PROJECT_ROOT
+
+STRANDED_NATIONALITIES = {"AZE", "KAZ", "KGZ", "TUR", "UZB"}  # nationalities in the raw file
+
+
+@pytest.fixture
+def no_data_country(built_db) -> str:
+    """A country of the reference table that no data table mentions at all."""
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        return con.execute(NO_DATA_SQL).fetchone()[0]
+
+
+NO_DATA_SQL = """
+    SELECT iso3 FROM countries WHERE iso3 NOT IN (
+        SELECT origin_iso3 FROM migrant_stock UNION SELECT destination_iso3 FROM migrant_stock
+        UNION SELECT iso3 FROM migrant_stock_totals
+        UNION SELECT origin_iso3 FROM migration_flows UNION SELECT destination_iso3 FROM migration_flows
+        UNION SELECT sending_iso3 FROM remittances_bilateral UNION SELECT receiving_iso3 FROM remittances_bilateral
+        UNION SELECT iso3 FROM remittance_totals UNION SELECT iso3 FROM country_indicators
+        UNION SELECT nationality_iso3 FROM reported_figures WHERE nationality_iso3 IS NOT NULL
+        UNION SELECT location_iso3 FROM reported_figures WHERE location_iso3 IS NOT NULL
+        UNION SELECT country_iso3 FROM measure_status)
+    ORDER BY iso3 LIMIT 1
+"""
+
+
+def open_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("pages/stranded.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def chart_text(spec: dict) -> str:
+    return json.dumps(spec["data"], ensure_ascii=False)
+
+
+def test_defaults_show_world_frame_map_ranking_timeline_and_table(app_env):
+    at = open_page()
+    frame = [m.value for m in at.markdown]
+    assert "**at least 2,750,000 persons**" in frame
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == 1
+    deck = json.loads(decks[0].proto.json)
+    layers = {layer["@@type"]: layer for layer in deck["layers"]}
+    assert layers["GeoJsonLayer"]["data"] == "/app/static/countries.geojson"
+    assert deck.get("mapProvider") in (None, "")  # no tiles: nothing from the internet
+    assert "mapStyle" not in deck or deck["mapStyle"] in (None, "", "__MAP_STYLE__")
+    arcs = layers["ArcLayer"]["data"]
+    assert any("Kyrgyzstan citizens in Russia" in arc["tooltip"] and "at least 11,784" in arc["tooltip"]
+               for arc in arcs)
+    ranking, timeline = specs(at)
+    ranked = chart_text(ranking)
+    assert "at least 11,784" in ranked and "nearly 70,000" in ranked
+    assert "2,807" not in ranked  # an earlier Turkish count: superseded, never added
+    titles = [a["text"] for a in ranking["layout"]["annotations"]]
+    assert titles == ["Stranded", "Registered to return", "Repatriated", "Returned labour migrants"]
+    meetings = [a["text"] for a in timeline["layout"]["annotations"] if "2020</b>" in a["text"]]
+    assert len(meetings) == 2 and "7 May 2020" in meetings[0] and "7 Aug 2020" in meetings[1]
+    assert len(timeline["layout"]["shapes"]) == 2
+    table = at.dataframe[0].value
+    assert len(table) == 33  # every figure with a nationality, the undated one included
+    assert "at least 11,784 persons" in set(table["Figure"])
+
+
+@pytest.mark.parametrize("code", MEMBERS + OBSERVERS)
+def test_every_member_and_observer_state(app_env, code):
+    at = open_page({"nationality": code})
+    assert at.selectbox(key="url_nationality").value == code
+    if code in STRANDED_NATIONALITIES:
+        assert len(at.get("deck_gl_json_chart")) == 1
+        assert len(at.get("plotly_chart")) >= 1
+        timeline = specs(at)[-1]
+        assert timeline["layout"]["annotations"][0]["text"] != ""
+        table = at.dataframe[0].value
+        assert set(table["Nationality"]) == {at.selectbox(key="url_nationality").format_func(code)}
+    else:
+        assert not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+        assert any("have been reported" in info.value for info in at.info)
+
+
+def test_a_country_with_no_data_at_all_falls_back_to_the_default(app_env, no_data_country):
+    at = open_page({"nationality": no_data_country})
+    assert at.selectbox(key="url_nationality").value == "all"
+    assert any(no_data_country in toast.value for toast in at.toast)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_link_with_filters_opens_that_view(app_env):
+    at = open_page({"nationality": "UZB", "stay": "RUS", "kind": "registered,repatriated"})
+    table = at.dataframe[0].value
+    assert sorted(table["Record"]) == ["UZB-01", "UZB-02", "UZB-03", "UZB-05"]
+    ranking = chart_text(specs(at)[0])
+    assert "55,000" in ranking and "2,087" in ranking and "10,000" not in ranking  # latest per pair and kind
+    assert at.query_params["stay"] in ("RUS", ["RUS"])
+
+
+def test_dates_narrow_the_view_and_an_empty_choice_says_what_to_do(app_env):
+    at = open_page({"nationality": "AZE", "kind": "registered", "from": "2020-05-12"})
+    assert not at.get("plotly_chart")
+    assert any("No reported figure matches" in info.value for info in at.info)
+
+
+def test_context_only_has_no_map_or_ranking_but_a_table(app_env):
+    at = open_page({"nationality": "KAZ", "kind": "context"})
+    assert not at.get("deck_gl_json_chart")
+    assert len(at.get("plotly_chart")) == 1  # the timeline
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_the_map_file_is_served_as_a_real_file():
+    served = PROJECT_ROOT / "static" / "countries.geojson"
+    assert not served.is_symlink()  # Streamlit refuses symlinks leaving static/
+    assert served.read_bytes() == (PROJECT_ROOT / "data" / "raw" / "ne_110m_admin0_countries.geojson").read_bytes()
