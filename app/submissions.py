@@ -314,7 +314,7 @@ def _as_table(typed: pd.DataFrame) -> pd.DataFrame:
     """Typed template rows -> rows in the layout of `reported_figures`, indexed by file row."""
     parts = [to_table(group.drop(columns="topic"), topic) for topic, group in typed.groupby("topic", sort=False)]
     if not parts:
-        return pd.DataFrame(columns=submissions_store.FIGURE_COLUMNS)
+        return pd.DataFrame(columns=["file_row"] + submissions_store.FIGURE_COLUMNS)
     table = pd.concat(parts).sort_index()
     table["value"] = table["value"].astype(float)
     table.insert(0, "file_row", [line_number(i) for i in table.index])
@@ -500,6 +500,11 @@ def preview_columns(kind: str) -> list[str]:
     shown = ["file_row", "record_id", "topic", "nationality_iso3", "location_iso3", "indicator", "value", "unit",
              "period_start", "period_end", "source_publisher"]
     return shown + (["previous_value", "changed_columns", "corrects_submission"] if kind == "changed" else [])
+
+
+HISTORY_ORDER = ["submission_id", "file_name", "submitted_by", "submitted_at", "rows_in_file", "rows_added",
+                 "rows_changed", "rows_rejected", "rows_in_force", "status", "withdrawn_by", "withdrawn_at",
+                 "withdrawn_reason", "file_sha256"]
 
 
 def history_labels() -> dict[str, str | None]:

@@ -1,14 +1,14 @@
 """Page: where every number comes from — coverage, tables and their sources, browsing, ETL runs, submissions."""
 import streamlit as st
 
-from app import countries, submissions, submissions_store, ui, url_state
+from app import auth, countries, submissions, submissions_store, ui, url_state
 from app.cached import load
+from app.charts import data_sources as coverage
 from app.countries import OBSERVERS, OTS_STATES
 from app.export import ChartMeta, csv_bytes
 from app.i18n import _, fmt_date, fmt_int
 from app.queries import catalog
 
-GAP = "—"
 PAGE_SIZES = (25, 100, 500)
 
 st.title(_("Data and sources"))
@@ -25,16 +25,18 @@ with coverage_tab:
     def state_label(code):
         return countries.name(code) + (" " + _("(observer)") if code in OBSERVERS else "")
 
-    matrix = catalog.coverage_matrix(load(catalog.coverage), list(OTS_STATES), labels, state_label, fmt_date)
-    st.dataframe(matrix.style.format(na_rep=GAP).map(
-        lambda cell: "background-color: #EEF4F7; color: #9AA5AE" if cell is None or cell != cell else ""),
-        width="stretch")
+    held = load(catalog.coverage)
+    st.html(coverage.coverage_html(held, list(OTS_STATES), labels, state_label, fmt_date, _("updated"),
+                                   _("Nothing held")))
     ui.caveat(_("Each cell: the years held, then when they were last updated (the build that first loaded "
                 "the current version of the source file, or the latest submission). “{gap}” is a gap: "
-                "nothing held.").format(gap=GAP))
+                "nothing held.").format(gap=coverage.GAP))
+    tidy = coverage.coverage_export(held, list(OTS_STATES), labels, state_label,
+                                    (_("State"), _("Data set"), _("Years held"), _("Last updated")))
     meta = ChartMeta(_("Coverage of the OTS migration database"), _("OTS Migration Dashboard database"),
                      slug="coverage")
-    ui.export_buttons(meta, matrix.fillna("").rename_axis(_("State")).reset_index(), None, key="coverage")
+    st.download_button(_("Download CSV"), csv_bytes(tidy, meta, ui.export_labels()), "coverage.csv", "text/csv",
+                       icon=":material/table:", on_click="ignore", key="coverage_csv")
 
 with tables_tab:
     dictionary = load(catalog.columns)
@@ -43,7 +45,7 @@ with tables_tab:
                          + _("rows") + ")"):
             st.markdown(f"**{_('Source')}:** {table.dataset} — {table.publisher}"
                         + (f" · {table.url}" if table.url else ""))
-            st.markdown(f"**{_('Licence')}:** {table.licence or GAP}")
+            st.markdown(f"**{_('Licence')}:** {table.licence or coverage.GAP}")
             if table.citation:
                 st.markdown(f"**{_('Citation')}:** {table.citation}")
             if table.accessed:
@@ -85,10 +87,11 @@ with browse_tab:
             table=table_name))
     else:
         pages = (total - 1) // page_size + 1
-        number = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1,
-                                 key=f"browse_page_{table_name}_{hash(filters)}_{page_size}")
+        left, right = st.columns([1, 4], vertical_alignment="bottom")
+        number = left.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1,
+                                   key=f"browse_page_{table_name}_{hash(filters)}_{page_size}")
         first = (number - 1) * page_size
-        st.caption(_("Rows {first}–{last} of {total}").format(
+        right.caption(_("Rows {first}–{last} of {total}").format(
             first=fmt_int(first + 1), last=fmt_int(min(first + page_size, total)), total=fmt_int(total)))
         st.dataframe(load(catalog.browse, table_name, *filters, limit=page_size, offset=first),
                      hide_index=True, width="stretch")
@@ -126,5 +129,7 @@ with submissions_tab:
         ui.empty(_("No member state has submitted figures yet. Secretariat editors load them on the "
                    "“Submit figures” page."))
     else:
-        st.dataframe(history, hide_index=True, width="stretch", column_config=submissions.history_labels())
+        st.dataframe(history.assign(submitted_by=history["submitted_by"].map(auth.display_name)),
+                 hide_index=True, width="stretch", column_config=submissions.history_labels(),
+                 column_order=submissions.HISTORY_ORDER)
     st.page_link("pages/submissions.py", label=_("Submit figures"), icon=":material/upload_file:")

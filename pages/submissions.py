@@ -89,7 +89,9 @@ history = submissions_store.history()
 if history.empty:
     ui.empty(_("No file has been submitted yet."))
 else:
-    st.dataframe(history, hide_index=True, width="stretch", column_config=submissions.history_labels())
+    st.dataframe(history.assign(submitted_by=history["submitted_by"].map(auth.display_name)),
+                 hide_index=True, width="stretch", column_config=submissions.history_labels(),
+                 column_order=submissions.HISTORY_ORDER)
     active = history[history["status"] == "active"]
     if editor and len(active):
         with st.expander(_("Withdraw a submission")):

@@ -168,18 +168,6 @@ def year_ranges(years: list[int], step: int = 1) -> str:
     return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
-def coverage_matrix(held: pd.DataFrame, states: list[str], labels: dict[str, str],
-                    state_label, date_label) -> pd.DataFrame:
-    """Rows = states, columns = data sets, cells 'periods · updated'; None where nothing is held (a gap)."""
-    matrix = pd.DataFrame(index=[state_label(s) for s in states], columns=[labels[k] for k, *_r in DATASETS],
-                          dtype=object)
-    for row in held.itertuples(index=False):
-        if row.iso3 in states:
-            cell = row.periods if pd.isna(row.updated_at) else f"{row.periods} · {date_label(row.updated_at)}"
-            matrix.at[state_label(row.iso3), labels[row.dataset]] = cell
-    return matrix
-
-
 # --- browsing any table ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
