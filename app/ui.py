@@ -36,16 +36,20 @@ def export_labels() -> dict[str, str]:
 
 
 def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes] | None, key: str) -> None:
-    """'Download PNG' and 'Download CSV' side by side; the PNG is rendered only when clicked."""
-    left, right, _spacer = st.columns([1, 1, 4])
+    """'Download PNG' and 'Download CSV' side by side; the PNG is rendered only when clicked.
+
+    A horizontal container, not columns: each button keeps its natural width, so the labels are not cut
+    off under a chart in a narrow column (they wrap onto a second row instead).
+    """
+    row = st.container(horizontal=True, gap="small")
     if png is not None:
         available = browser_path() is not None
-        left.download_button(_("Download PNG"), data=png if available else b"", file_name=f"{meta.slug}.png",
+        row.download_button(_("Download PNG"), data=png if available else b"", file_name=f"{meta.slug}.png",
                              mime="image/png", key=f"png_{key}", icon=":material/image:", on_click="ignore",
                              disabled=not available,
                              help=None if available else _("PNG export needs Chromium on the server; "
                                                            "ask the administrator to install it."))
-    right.download_button(_("Download CSV"), data=csv_bytes(data, meta, export_labels()),
+    row.download_button(_("Download CSV"), data=csv_bytes(data, meta, export_labels()),
                           file_name=f"{meta.slug}.csv", mime="text/csv", key=f"csv_{key}",
                           icon=":material/table:", on_click="ignore")
 
@@ -103,7 +107,8 @@ def source_line(meta: ChartMeta) -> None:
 
 def caveat(text: str) -> None:
     """The caveat that applies to the view above, in plain words."""
-    st.caption(f"ⓘ {text}")
+    # A Material icon (bundled with Streamlit), not "ⓘ": many system fonts lack that character.
+    st.caption(f":material/info: {text}")
 
 
 def empty(text: str) -> None:
