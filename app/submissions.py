@@ -25,7 +25,7 @@ from app.export import FORMULA_STARTS
 from app.i18n import N_, _
 from etl.schema import RawColumn, RawFile
 from etl.sources.reported_figures import RAW_COLUMNS, TOPICS, period_in_order, to_table
-from etl.validate import Problem, ValidationFailed, decode_csv, line_number, read_csv_text, validate_raw
+from etl.validate import Problem, ValidationFailed, decode_csv, line_number, validate_raw
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -199,17 +199,39 @@ def _read_excel(content: bytes, filename: str) -> pd.DataFrame:
     return frame
 
 
-def _read_csv(content: bytes, filename: str) -> tuple[pd.DataFrame, list[str]]:
+def _read_csv(content: bytes, filename: str) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+    """CSV bytes -> frame of strings, header, and rows with more cells than the header.
+
+    Read with the csv module rather than pandas, which would silently turn surplus cells into an index and
+    shift every value of the row (a comma inside an unquoted value is the usual cause).
+    """
     text = decode_csv(content, filename)
-    frame = read_csv_text(text, filename)
-    header = next(csv.reader(io.StringIO(text)), [])
-    return frame, [h.strip() for h in header]
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise Refused([Problem(filename, None, None, _("The file is not valid CSV: {error}.").format(
+            error=error))]) from None
+    records = [r for r in records if r]  # blank lines
+    if not records:
+        raise Refused([Problem(filename, 1, None, _("The file has no header row."))])
+    header = [h.strip() for h in records[0]]
+    width = len(header)
+    surplus = []
+    body = []
+    for number, record in enumerate(records[1:]):
+        if len(record) > width:
+            surplus.append(Problem(filename, line_number(number), None, _(
+                "this row has {cells} cells but the header has {columns}: a value containing a comma must be "
+                "in double quotes").format(cells=len(record), columns=width)))
+        body.append((record + [""] * width)[:width])
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    return frame, header, surplus
 
 
-def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[str]]:
-    """The file as a frame of strings, its format by content, and notes; raises Refused."""
+def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[str], list[Problem]]:
+    """The file as a frame of strings, its format by content, notes, and rows that cannot be read; or Refused."""
     file_format = sniff(content, filename)
-    notes = []
+    notes, unreadable = [], []
     extension = _extension(filename)
     if file_format == "xlsx":
         frame = _read_excel(content, filename)
@@ -219,7 +241,7 @@ def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[
                          .format(extension=extension))
     else:
         try:
-            frame, header = _read_csv(content, filename)
+            frame, header, unreadable = _read_csv(content, filename)
         except ValidationFailed as failure:
             raise Refused(failure.problems) from None
         if extension in ("xlsx", "xls"):
@@ -229,13 +251,12 @@ def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[
     if repeated:
         raise Refused([Problem(filename, 1, name, _("the column appears more than once in the header"))
                        for name in repeated])
-    blank = frame.apply(lambda row: all(not str(v).strip() for v in row), axis=1) if len(frame) else []
-    frame = frame[~pd.Series(blank, index=frame.index, dtype=bool)] if len(frame) else frame
+    frame = frame[~(frame.apply(lambda column: column.str.strip()) == "").all(axis=1)]  # blank rows
     if len(frame) > MAX_ROWS:
         raise Refused([Problem(filename, None, None, _("The file has {rows} rows; the limit is {limit}. "
                                                        "Split it into several files.").format(
                                                            rows=len(frame), limit=MAX_ROWS))])
-    return frame, file_format, notes
+    return frame, file_format, notes, unreadable
 
 
 # --- checking: the ETL's rules, then the upload's own --------------------------------------------------
@@ -270,9 +291,10 @@ def _readable(reason: str) -> str:
     return re.sub(r"np\.\w+\(([^()]*)\)", r"\1", reason)
 
 
-def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str):
+def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str, unreadable: list[Problem]):
     """(typed rows that pass every rule, problems of the rows that do not). Raises Refused for the file."""
-    problems = _formula_problems(frame, filename) + _period_problems(frame, filename)
+    frame = frame.drop(index=[p.row - 2 for p in unreadable])
+    problems = list(unreadable) + _formula_problems(frame, filename) + _period_problems(frame, filename)
     flagged_cells = {(p.row, p.column) for p in problems}
     rows, typed = frame, None
     while len(rows):
@@ -404,9 +426,9 @@ def check(content: bytes, filename: str, known_countries: set[str], existing: pd
     filename = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]
     preview = Preview(filename, hashlib.sha256(content).hexdigest(), len(content), None)
     try:
-        frame, preview.file_format, preview.notes = read_upload(content, filename)
+        frame, preview.file_format, preview.notes, unreadable = read_upload(content, filename)
         preview.rows_in_file = len(frame)
-        typed, problems = _validate_rows(frame, known_countries, filename)
+        typed, problems = _validate_rows(frame, known_countries, filename, unreadable)
     except Refused as refusal:
         preview.problems, preview.refused = refusal.problems, True
         return preview

@@ -31,6 +31,7 @@ BAD_FILES = [
     ("missing_value.csv", False, 2, "source_publisher", "a value is required here but the cell is empty"),
     ("record_id_in_database.csv", False, 2, "record_id", "record_id 'LAB-01' is already a figure in the database"),
     ("same_figure_as_database.csv", False, 2, None, "the same figure is already in the database as LAB-01"),
+    ("unquoted_comma.csv", False, 2, None, "this row has 15 cells but the header has 14"),
     ("duplicate_in_file.csv", False, 3, "record_id", "duplicate key (record_id=KAZ-2025-001)"),
     ("formula_text.csv", False, 2, "description", "looks like a spreadsheet formula ('=HYPERLINK("),
     ("formula_cell.xlsx", False, 2, "value", "looks like a spreadsheet formula ('=12000+500')"),
