@@ -1,6 +1,8 @@
 """Helpers of the Agreed measures page: filtering, the history table, and the editors' forms.
 
-The forms are drawn only for a signed-in editor. Saving runs in the submit
+The forms are drawn only for a signed-in editor. Their widgets carry no length or
+date limits on purpose: Streamlit silently drops a value outside such a limit
+(keeping the old one), while the store refuses it with a message naming the field. Saving runs in the submit
 button's callback, with the cell's current row (`row_key`) bound when the form
 was drawn: if someone else recorded a status for that cell in the meantime,
 `measures_store.record_status` refuses and the editor is told what it is now.
@@ -17,7 +19,7 @@ import streamlit as st
 from app import auth, countries
 from app import measures_store as store
 from app.charts.common import md_escape
-from app.i18n import _, fmt_date
+from app.i18n import _, fmt_date, fmt_int
 
 FEEDBACK = "measures_feedback"              # outcome of saving a status
 MEETING_FEEDBACK = "measures_meeting_feedback"  # outcome of adding a meeting
@@ -140,13 +142,13 @@ def record_status_form(cell: dict) -> None:
         left, right = st.columns(2)
         left.selectbox(_("Status"), store.STATUSES, index=store.STATUSES.index(cell["status"]),
                        format_func=store.status_label, key=f"{key}_status")
-        right.date_input(_("As of"), value=min(date.today(), store.latest_allowed_date()),
-                         min_value=pd.Timestamp(cell["meeting_date"]).date(), max_value=store.latest_allowed_date(),
-                         format="YYYY-MM-DD", key=f"{key}_as_of")
-        st.text_input(_("Source"), max_chars=store.SOURCE_MAX, key=f"{key}_source",
-                      placeholder=_("The document or communication, with its date"))
-        st.text_area(_("Note"), max_chars=store.NOTE_MAX, key=f"{key}_note",
-                     placeholder=_("What happened, in a sentence or two"))
+        right.date_input(_("As of"), value=min(date.today(), store.latest_allowed_date()), format="YYYY-MM-DD",
+                         key=f"{key}_as_of", help=_("The day the status applies from: not before the meeting "
+                                                    "({date}), not in the future.").format(
+                                                        date=fmt_date(cell["meeting_date"])))
+        st.text_input(_("Source"), key=f"{key}_source", placeholder=_("The document or communication, with its date"))
+        st.text_area(_("Note"), key=f"{key}_note", placeholder=_("What happened, in a sentence or two"),
+                     help=_("Optional; at most {n} characters.").format(n=fmt_int(store.NOTE_MAX)))
         st.form_submit_button(_("Save status"), type="primary", icon=":material/save:", on_click=_save_status,
                               args=(cell["measure_id"], cell["country_iso3"], based_on, key))
     st.caption(_("Your name and the time are recorded with the status. Earlier statuses are kept as history."))
@@ -182,25 +184,23 @@ def add_meeting_form(categories: list[str]) -> None:
     with st.form(key, border=True):
         left, right = st.columns([1, 3])
         latest = store.latest_allowed_date()
-        left.date_input(_("Meeting date"), value=min(date.today(), latest), min_value=store.FIRST_EDITABLE_MEETING,
-                        max_value=latest, format="YYYY-MM-DD", key=f"{key}_date")
-        right.text_input(_("Title of the meeting"), max_chars=store.MEETING_TITLE_MAX, key=f"{key}_title")
+        left.date_input(_("Meeting date"), value=min(date.today(), latest), format="YYYY-MM-DD", key=f"{key}_date",
+                        help=_("Meetings held from 1 January 2021 on; earlier ones come from the documents."))
+        right.text_input(_("Title of the meeting"), key=f"{key}_title")
         left, right = st.columns(2)
-        left.text_input(_("Organiser (optional)"), max_chars=store.PEOPLE_MAX, key=f"{key}_organiser")
-        right.text_input(_("Participants (optional)"), max_chars=store.PEOPLE_MAX, key=f"{key}_participants")
-        st.text_input(_("Source"), max_chars=store.SOURCE_MAX, key=f"{key}_source",
-                      placeholder=_("The minutes or summary of the meeting"))
+        left.text_input(_("Organiser (optional)"), key=f"{key}_organiser")
+        right.text_input(_("Participants (optional)"), key=f"{key}_participants")
+        st.text_input(_("Source"), key=f"{key}_source", placeholder=_("The minutes or summary of the meeting"))
         st.multiselect(_("States that agreed (their status starts as “agreed” on the meeting date)"),
                        countries.OTS_STATES, default=list(countries.OTS_STATES), format_func=countries.name,
                        key=f"{key}_agreed_by")
         for n in range(int(count)):
             st.markdown("**" + _("Measure {n}").format(n=n + 1) + "**")
             left, right = st.columns([2, 1])
-            left.text_input(_("Title"), max_chars=store.TITLE_MAX, key=f"{key}_{n}_title")
+            left.text_input(_("Title"), key=f"{key}_{n}_title")
             right.selectbox(_("Category"), categories, index=None, accept_new_options=True,
                             placeholder=_("Choose or type a new one"), key=f"{key}_{n}_category")
-            st.text_area(_("What was agreed"), max_chars=store.DESCRIPTION_MAX, height=80,
-                         key=f"{key}_{n}_description")
+            st.text_area(_("What was agreed"), height=80, key=f"{key}_{n}_description")
         st.form_submit_button(_("Add meeting"), type="primary", icon=":material/add:", on_click=_save_meeting,
                               args=(int(count),))
     show_feedback(MEETING_FEEDBACK)

@@ -30,15 +30,15 @@ REBUILD_NOTE = _("Statuses and meetings recorded here are kept in the dashboard'
 # ---- filters (kept in the URL)
 meeting_names = {row.meeting_id: f"{fmt_date(row.meeting_date)} · {row.title}" for row in meetings.itertuples()}
 columns = st.columns(4)
-chosen_meetings = url_state.multiselect(_("Meeting"), list(meeting_names), key="meeting",
+chosen_meetings = url_state.multiselect(_("Meeting"), list(meeting_names), key="meetings",
                                         format_func=meeting_names.get, container=columns[0],
                                         placeholder=_("All meetings"))
-chosen_states = url_state.multiselect(_("State"), countries.OTS_STATES, key="state", format_func=countries.name,
+chosen_states = url_state.multiselect(_("State"), countries.OTS_STATES, key="states", format_func=countries.name,
                                       container=columns[1], placeholder=_("All members and observers"))
-chosen_statuses = url_state.multiselect(_("Status"), STATUSES, key="status", format_func=status_label,
+chosen_statuses = url_state.multiselect(_("Status"), STATUSES, key="statuses", format_func=status_label,
                                         container=columns[2], placeholder=_("Any status"))
 categories = sorted(current["category"].dropna().unique())
-chosen_categories = url_state.multiselect(_("Category"), categories, key="category", container=columns[3],
+chosen_categories = url_state.multiselect(_("Category"), categories, key="categories", container=columns[3],
                                           placeholder=_("All categories"))
 frame, states = helpers.filtered(current, chosen_meetings, chosen_states, chosen_statuses, chosen_categories)
 filters = ((_("Meeting"), ", ".join(chosen_meetings) or _("all")),

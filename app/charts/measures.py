@@ -104,7 +104,7 @@ def _bubble_size(count: int) -> float:
 
 def status_timeline(history: pd.DataFrame, meetings: pd.DataFrame, states: list[str], name: Namer) -> go.Figure:
     """Each recorded status as a dot on a time line per state (bigger dots: more measures that day); meetings
-    as dotted lines."""
+    as dotted lines, labelled above the plot."""
     fig = go.Figure()
     if not history.empty:
         frame = history.copy()
@@ -127,14 +127,11 @@ def status_timeline(history: pd.DataFrame, meetings: pd.DataFrame, states: list[
                 marker={"size": [_bubble_size(n) for n in part["count"]], "color": STATUS_COLOURS[status],
                         "line": {"color": OUTLINE, "width": 1}, "opacity": 0.9},
                 customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
-    # Empty rows above the states leave room for the meetings' labels, which stack from the top.
-    spare_rows = min(1.3 * len(meetings), 8)
     base_layout(fig, legend_title=_("Status recorded"))
     fig.update_layout(
-        height=120 + 38 * (max(len(states), 1) + spare_rows),
+        height=140 + 38 * max(len(states), 1), showlegend=True,
         xaxis={"title": None, "type": "date"},
-        yaxis={"title": None, "categoryorder": "array", "categoryarray": [name(s) for s in reversed(states)],
-               "range": [-0.5, len(states) - 0.5 + spare_rows]},
+        yaxis={"title": None, "categoryorder": "array", "categoryarray": [name(s) for s in reversed(states)]},
         margin={"t": 50, "b": 30, "l": 10, "r": 10},
     )
     if not meetings.empty:
