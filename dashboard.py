@@ -4,8 +4,27 @@ import streamlit as st
 from app import i18n, ui
 from app.i18n import _
 
+# Presentation mode (?present=1, the Briefing's "Present" button): what the chair shares in a video call.
+# No sidebar, no toolbar, larger type, less padding, so one topic fits a 1280×720 shared screen; the
+# download buttons are hidden there (the same charts export from the normal view).
+PRESENTING = st.query_params.get("present") == "1"
+PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stDownloadButton"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.8rem 2.2rem 0.5rem 2.2rem !important; max-width: 100% !important; }
+[data-testid="stMain"] { font-size: 1.12rem; }
+[data-testid="stMetricValue"] { font-size: 2.5rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
+[data-testid="stMetricDelta"] { font-size: 1rem !important; }
+[data-testid="stCaptionContainer"] p { font-size: 0.95rem !important; }
+[data-testid="stMain"] h3 { font-size: 2rem !important; padding: 0 !important; }
+</style>"""
+
 st.set_page_config(page_title="OTS Migration Dashboard", page_icon="🌐", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="collapsed" if PRESENTING else "expanded")
+if PRESENTING:
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 i18n.choose_language()
 
 PAGES = {

@@ -1,0 +1,440 @@
+"""The Briefing page's topics: for each, its headline figures (value, year, source, trend), one figure,
+the figure's data and its export metadata; plus presentation mode and the meeting view.
+
+`topics()` builds everything once per build, store version and language (the
+figures are cached, so turning pages in a meeting costs nothing). The briefing
+pack and the page use the same topics, so what is exported is what is shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app import countries, db, state
+from app.cached import load
+from app.charts import briefing as charts
+from app.charts import common as texts
+from app.charts import measures as measure_charts
+from app.export import ChartMeta
+from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_percent
+from app.measures_store import status_label
+from app.queries import briefing as queries
+from app.queries import measures as measure_queries
+
+REMITTANCE_STATES = ("KGZ", "UZB")
+WORLD_INDICATOR = "migrants_stranded"
+PRESENT_KEY = "present"
+TOPIC_KEY = "topic"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One large figure: what it counts, the number as the source gave it, its trend, its year and source."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    delta_note: str | None = None
+    arrow: str = "off"  # "up", "down" or "off"
+    note: str = ""
+
+
+@dataclass
+class Topic:
+    key: str
+    title: str
+    headlines: list[Headline]
+    figure: go.Figure | None
+    data: pd.DataFrame
+    meta: ChartMeta
+    remarks: list[str] = field(default_factory=list)
+
+
+def _source(sources: pd.DataFrame, table: str) -> tuple[str, str]:
+    rows = sources[sources["table_name"] == table]
+    if rows.empty:
+        return "", ""
+    row = rows.iloc[0]
+    return f"{row['publisher']}, {row['dataset']}", str(row["licence"] or "")
+
+
+def _short_source(sources: pd.DataFrame, table: str) -> str:
+    return {"migrant_stock": _("UN DESA, International Migrant Stock 2020"),
+            "country_indicators": _("World Bank, World Development Indicators"),
+            "measure_status": _("Migration Coordination Group documents and Secretariat records")}.get(
+        table, _source(sources, table)[0])
+
+
+def _arrow(change) -> str:
+    if change is None or change != change or change == 0:
+        return "off"
+    return "up" if change > 0 else "down"
+
+
+def _signed(value, digits: int | None = None) -> str:
+    text = fmt_int(abs(value)) if digits is None else fmt_number(abs(value), digits)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+# ---------------------------------------------------------------- topics
+
+
+def _diaspora(sources: pd.DataFrame) -> Topic:
+    members = countries.MEMBERS
+    series = load(queries.stock_between, members, members)
+    by_origin = load(queries.stock_between_by_origin, members, members)
+    source = _short_source(sources, "migrant_stock")
+    title = _("Migrants from member states living in other member states")
+    latest, previous, first = series.iloc[-1], series.iloc[-2], series.iloc[0]
+    growth = 100 * (latest["persons"] - first["persons"]) / first["persons"] if first["persons"] else None
+    top = by_origin[by_origin["year"] == latest["year"]].sort_values("persons", ascending=False).iloc[0]
+    headlines = [
+        Headline(_("Living in another member state"), fmt_int(latest["persons"]),
+                 _signed(latest["persons"] - previous["persons"]),
+                 _("since {year}").format(year=int(previous["year"])),
+                 _arrow(latest["persons"] - previous["persons"]), f"{int(latest['year'])} · {source}"),
+        Headline(_("Change since {year}").format(year=int(first["year"])),
+                 ("+" if growth > 0 else "−" if growth < 0 else "") + fmt_percent(abs(growth), 1)
+                 if growth is not None else "—",
+                 _("from {value}").format(value=fmt_int(first["persons"])), None, _arrow(growth),
+                 f"{int(first['year'])}–{int(latest['year'])} · {source}"),
+        Headline(_("Largest group: born in {country}").format(country=countries.name(top["origin_iso3"])),
+                 fmt_int(top["persons"]),
+                 fmt_percent(100 * top["persons"] / latest["persons"], 0), _("of all"), "off",
+                 f"{int(latest['year'])} · {source}"),
+    ]
+    figure = charts.stock_by_origin(by_origin, countries.name, _("Persons"))
+    data = pd.DataFrame({_("Year"): by_origin["year"], _("Country of birth code"): by_origin["origin_iso3"],
+                         _("Country of birth"): [countries.name(c) for c in by_origin["origin_iso3"]],
+                         _("Persons living in another member state"): by_origin["persons"]})
+    full, licence = _source(sources, "migrant_stock")
+    meta = ChartMeta(title=title, source=full, licence=licence, data_date=_("1990–2020, mid-year"),
+                     filters=((_("Countries"), ", ".join(countries.name(c) for c in members)),),
+                     caveat=_("Stocks, not flows: people counted by country of birth (or citizenship), not by "
+                              "passport; origins reported only as “unknown” are missing."),
+                     slug="briefing-diaspora")
+    return Topic("diaspora", title, headlines, figure, data, meta)
+
+
+def _corridors(sources: pd.DataFrame) -> Topic:
+    largest = load(queries.largest_corridors, countries.OTS_STATES, 6)
+    source = _short_source(sources, "migrant_stock")
+    title = _("Largest migration corridors involving OTS states")
+    name = countries.name
+    headlines = [
+        Headline(f"{name(r.origin_iso3)} → {name(r.destination_iso3)}", fmt_int(r.persons),
+                 _signed(r.persons - r.previous_persons) if r.previous_persons == r.previous_persons else None,
+                 _("since {year}").format(year=int(r.previous_year)), _arrow(r.persons - r.previous_persons),
+                 f"{int(r.year)} · {source}")
+        for r in largest.head(3).itertuples()]
+    latest_year = int(largest["year"].iloc[0]) if not largest.empty else ""
+    figure = charts.largest_corridors(
+        largest, name, str(latest_year), str(int(largest["previous_year"].iloc[0])) if not largest.empty else "",
+        str(int(largest["first_year"].iloc[0])) if not largest.empty else "")
+    data = pd.DataFrame({
+        _("Origin code"): largest["origin_iso3"], _("Origin"): [name(c) for c in largest["origin_iso3"]],
+        _("Destination code"): largest["destination_iso3"],
+        _("Destination"): [name(c) for c in largest["destination_iso3"]],
+        _("Year"): largest["year"], _("Persons"): largest["persons"],
+        _("Five years before"): largest["previous_persons"].astype("Int64"),
+        _("In {year}").format(year=int(largest["first_year"].iloc[0]) if not largest.empty else 1990):
+            largest["first_persons"].astype("Int64")})
+    full, licence = _source(sources, "migrant_stock")
+    meta = ChartMeta(title=title, source=full, licence=licence, data_date=str(latest_year),
+                     filters=((_("Corridors"), _("an OTS member or observer state at either end")),),
+                     caveat=_("Bars: migrants living in the destination in the latest year; marks: five years "
+                              "before (|) and in the first year (○). Stocks, not flows."),
+                     slug="briefing-corridors")
+    return Topic("corridors", title, headlines, figure, data, meta)
+
+
+def _remittances(sources: pd.DataFrame) -> Topic:
+    share = load(queries.remittance_share, REMITTANCE_STATES, 2000)
+    source = _short_source(sources, "country_indicators")
+    title = _("Remittances as a share of GDP")
+    headlines = []
+    for code in REMITTANCE_STATES:
+        rows = share[share["iso3"] == code].sort_values("year")
+        if rows.empty:
+            headlines.append(Headline(countries.name(code), "—", note=_("not reported")))
+            continue
+        last = rows.iloc[-1]
+        before = rows.iloc[-2] if len(rows) > 1 else None
+        change = last["remittances_pct_gdp"] - before["remittances_pct_gdp"] if before is not None else None
+        headlines.append(Headline(
+            _("{country}: remittances received").format(country=countries.name(code)),
+            fmt_percent(last["remittances_pct_gdp"], 1) + " " + _("of GDP"),
+            _("{change} points").format(change=_signed(change, 1)) if change is not None else None,
+            _("since {year}").format(year=int(before["year"])) if before is not None else None, _arrow(change),
+            _("{year} · US$ {amount} bn · {source}").format(
+                year=int(last["year"]), amount=fmt_number(last["remittances_received_usd"] / 1e9, 1),
+                source=source)))
+    figure = charts.remittance_share(share, countries.name, _("% of GDP"))
+    data = pd.DataFrame({_("Country code"): share["iso3"], _("Country"): [countries.name(c) for c in share["iso3"]],
+                         _("Year"): share["year"], _("Remittances, % of GDP"): share["remittances_pct_gdp"],
+                         _("Remittances received, US$"): share["remittances_received_usd"],
+                         _("GDP, US$"): share["gdp_usd"]})
+    full, licence = _source(sources, "country_indicators")
+    meta = ChartMeta(title=title, source=full, licence=licence,
+                     data_date=f"{int(share['year'].min())}–{int(share['year'].max())}" if not share.empty else "",
+                     filters=((_("Countries"), ", ".join(countries.name(c) for c in REMITTANCE_STATES)),),
+                     caveat=_("Personal remittances received divided by GDP, both in current US$; computed here, "
+                              "so it can differ from the official WDI share by a few tenths of a point."),
+                     slug="briefing-remittances")
+    return Topic("remittances", title, headlines, figure, data, meta)
+
+
+def _publisher(text) -> str:
+    """The publisher's own name, without "citing …" (the full attribution is in the CSV)."""
+    return str(text).split(", citing")[0].split(", reporting")[0] if isinstance(text, str) else ""
+
+
+def _stranded() -> Topic:
+    members = countries.MEMBERS
+    latest = load(queries.latest_stranded, members)
+    world = load(queries.latest_figure, WORLD_INDICATOR)
+    reports = load(queries.stranded_reports, members, ("repatriated", "returned"))
+    title = _("Citizens stranded abroad and brought home, 2020")
+    headlines = [Headline(_("Stranded worldwide (IOM)"), texts.qualified(row.value, row.qualifier),
+                          note=f"{texts.date_text(None, row.as_of)} · {_publisher(row.source_publisher)}")
+                 for row in world.itertuples()]
+    home = latest[latest["kind"] == "home"]
+    waiting = latest[latest["kind"] == "waiting"].set_index("nationality_iso3")
+    for row in home.itertuples():
+        place = " · " + _("from {country}").format(country=countries.name(row.location_iso3)) \
+            if isinstance(row.location_iso3, str) else ""
+        previous = None
+        if row.previous_value == row.previous_value and row.previous_value is not None:
+            previous = _("from {value}").format(value=texts.qualified(row.previous_value, row.previous_qualifier))
+        note = f"{texts.indicator_label(row.indicator)}{place} · {texts.date_text(None, row.as_of)} · " \
+               f"{_publisher(row.source_publisher)}"
+        if row.nationality_iso3 in waiting.index:
+            still = waiting.loc[row.nationality_iso3]
+            note += " · " + _("waiting: {value} ({date})").format(value=texts.qualified(still["value"],
+                                                                                       still["qualifier"]),
+                                                                 date=texts.date_text(None, still["as_of"]))
+        headlines.append(Headline(
+            countries.name(row.nationality_iso3), texts.qualified(row.value, row.qualifier), previous,
+            texts.date_text(None, row.previous_date) if previous else None,
+            _arrow(row.value - row.previous_value) if previous else "off", note))
+    # The chart follows each state's headline series only: other series count other things or places.
+    series = set(zip(home["nationality_iso3"], home["indicator"], home["location_iso3"].fillna("")))
+    reports = reports[[key in series for key in zip(reports["nationality_iso3"], reports["indicator"],
+                                                    reports["location_iso3"].fillna(""))]]
+    figure = charts.stranded_reports(reports, countries.name, texts.qualified, texts.indicator_label,
+                                     lambda d: texts.date_text(None, d)) if reports["as_of"].notna().any() else None
+    shown = pd.concat([world.assign(kind="world"), latest], ignore_index=True)
+    data = pd.DataFrame({
+        _("Record"): shown["record_id"], _("Nationality code"): shown["nationality_iso3"],
+        _("Kind"): shown["kind"].map({"world": _("stranded worldwide"), "home": _("brought home or returned"),
+                                      "waiting": _("waiting to return")}),
+        _("What was counted"): [texts.indicator_label(i) for i in shown["indicator"]],
+        _("Place code"): shown["location_iso3"],
+        _("Qualifier"): shown["qualifier"], _("Value"): shown["value"],
+        _("Date"): shown["as_of"], _("Publisher"): shown["source_publisher"], _("Address"): shown["source_url"]})
+    meta = ChartMeta(title=title, source=_("IOM, governments and news agencies, as named in each row"),
+                     licence=_("Facts quoted with attribution"), data_date="2020",
+                     filters=((_("Nationalities"), ", ".join(countries.name(c) for c in members)),),
+                     caveat=_("Counts reported at a date, often “at least” or “about”; later counts include "
+                              "earlier ones, so they are never added up. Each line follows one state's count as "
+                              "its sources updated it; dotted: one host country only."), slug="briefing-stranded")
+    return Topic("stranded", title, headlines, figure, data, meta)
+
+
+def _measures(sources: pd.DataFrame) -> Topic:
+    summary = load(measure_queries.implemented_per_state)
+    history = load(measure_queries.status_history)
+    title = _("Agreed measures implemented, by state")
+    last_change = history["as_of"].max() if not history.empty else None
+    changed = _implemented_changes(history, last_change)
+    as_of = fmt_date(last_change) if last_change is not None else ""
+    headlines = []
+    for r in summary.itertuples():
+        change = changed.get(r.country_iso3, 0)
+        headlines.append(Headline(
+            countries.name(r.country_iso3),
+            _("{implemented} of {applicable}").format(implemented=int(r.implemented), applicable=int(r.applicable)),
+            _signed(change) if change else None, _("on {date}").format(date=as_of) if change else None,
+            _arrow(change), _("implemented · status of {date}").format(date=as_of) if as_of else _("implemented")))
+    figure = measure_charts.state_summary(summary, countries.name)
+    data = pd.DataFrame({_("State code"): summary["country_iso3"],
+                         _("State"): [countries.name(c) for c in summary["country_iso3"]],
+                         _("Measures"): summary["measures"], _("Apply"): summary["applicable"],
+                         _("Implemented"): summary["implemented"], _("In progress"): summary["in_progress"],
+                         _("Agreed"): summary["agreed"], _("Not applicable"): summary["not_applicable"],
+                         _("No information"): summary["no_information"]})
+    meta = ChartMeta(title=title, source=_short_source(sources, "measure_status"),
+                     licence=_("Facts from the meeting documents"),
+                     data_date=fmt_date(last_change) if last_change is not None else "",
+                     caveat=_("Current status = the latest recorded for each measure in each state. “Agreed” "
+                              "means agreed at the meeting, not carried out."), slug="briefing-measures")
+    return Topic("measures", title, headlines, figure, data, meta)
+
+
+def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
+    """Per state, how many measures became implemented (+) or stopped being so (−) on the latest date."""
+    if history.empty or day is None:
+        return {}
+    ordered = history.sort_values(["as_of", "recorded_at"])
+    after = ordered.groupby(["measure_id", "country_iso3"]).tail(1)
+    before = ordered[ordered["as_of"] < day].groupby(["measure_id", "country_iso3"]).tail(1)
+    now = after[after["status"] == "implemented"].groupby("country_iso3").size()
+    then = before[before["status"] == "implemented"].groupby("country_iso3").size()
+    return (now.sub(then, fill_value=0)).astype(int).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_topics(build: str, store_version: int, language: str) -> list[Topic]:
+    sources = load(queries.sources, ("migrant_stock", "country_indicators", "reported_figures", "measure_status"))
+    return [_diaspora(sources), _corridors(sources), _remittances(sources), _stranded(), _measures(sources)]
+
+
+def topics() -> list[Topic]:
+    """The briefing's topics in order, built once per build, store version and language."""
+    return _cached_topics(db.build_id(), state.version(), current_language())
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meetings() -> pd.DataFrame:
+    return load(measure_queries.meetings).sort_values(["meeting_date", "meeting_id"], ascending=False)
+
+
+def meeting_label(meetings_frame: pd.DataFrame):
+    """Date and title per meeting, worded now (a widget may call its labels outside the session)."""
+    labels = {r.meeting_id: f"{fmt_date(r.meeting_date)} · {r.title}" for r in meetings_frame.itertuples()}
+    return lambda m: labels.get(m, m)
+
+
+def meeting_status(meeting_id: str) -> pd.DataFrame:
+    current = load(measure_queries.current_status)
+    return current[current["meeting_id"] == meeting_id]
+
+
+def meeting_headlines(status: pd.DataFrame, implemented: pd.Series) -> list[Headline]:
+    """Per member and observer state: how many of the meeting's measures it has implemented."""
+    headlines = []
+    for code in countries.OTS_STATES:
+        cells = status[status["country_iso3"] == code]
+        applicable = int((cells["status"] != "not applicable").sum())
+        headlines.append(Headline(countries.name(code), _("{implemented} of {applicable}").format(
+            implemented=int(implemented.get(code, 0)), applicable=applicable), note=_("implemented")))
+    return headlines
+
+
+def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
+    """The meeting's measures with what was agreed, in words."""
+    described = load(measure_queries.measures)[["measure_id", "description"]]
+    return agreed.merge(described, on="measure_id", how="left")
+
+
+def meeting_matrix(status: pd.DataFrame) -> go.Figure:
+    return measure_charts.status_matrix(status, list(countries.OTS_STATES), countries.name)
+
+
+def meeting_table(status: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({_("Measure"): status["measure_title"], _("Category"): status["category"],
+                         _("State code"): status["country_iso3"],
+                         _("State"): [countries.name(c) for c in status["country_iso3"]],
+                         _("Status"): [status_label(s) for s in status["status"]], _("Since"): status["as_of"],
+                         _("Source"): status["source"]})
+
+
+def meeting_meta(meeting: pd.Series, label: str) -> ChartMeta:
+    return ChartMeta(title=_("Where each state stands on the measures of {meeting}").format(meeting=label),
+                     source=_("Migration Coordination Group documents and Secretariat records"),
+                     licence=_("Facts from the meeting documents"), data_date=fmt_date(meeting["meeting_date"]),
+                     caveat=_("“Agreed” records that a measure was agreed at the meeting, not that it was "
+                              "carried out."), slug=f"meeting-{meeting['meeting_id']}")
+
+
+# ---------------------------------------------------------------- presentation mode
+
+
+def presenting() -> bool:
+    return st.query_params.get(PRESENT_KEY) == "1"
+
+
+def topic_index(count: int) -> int:
+    """The topic in the link (?topic=), kept within the topics; an invalid one falls back to the first."""
+    raw = st.query_params.get(TOPIC_KEY, "0")
+    try:
+        index = int(raw)
+    except ValueError:
+        index = -1
+    if not 0 <= index < count:
+        st.toast(_("The link's topic “{value}” does not exist; showing the first.").format(value=str(raw)[:10]))
+        index = 0
+    st.query_params[TOPIC_KEY] = str(index)
+    return index
+
+
+def go_to(index: int) -> None:
+    st.query_params[TOPIC_KEY] = str(index)
+
+
+def start_presenting() -> None:
+    st.query_params[PRESENT_KEY] = "1"
+    st.query_params[TOPIC_KEY] = "0"
+
+
+def stop_presenting() -> None:
+    st.query_params.pop(PRESENT_KEY, None)
+    st.query_params.pop(TOPIC_KEY, None)
+
+
+def escape(text: str) -> str:
+    return texts.md_escape(text)
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def show_headlines(headlines: list[Headline], per_row: int = 4) -> None:
+    """The headline figures as cards: label, large value, trend, then year and source."""
+    for start in range(0, len(headlines), per_row):
+        row = headlines[start:start + per_row]
+        for column, headline in zip(st.columns(len(row) if len(headlines) <= per_row else per_row), row):
+            with column.container(border=True):
+                st.metric(escape(headline.label), headline.value, headline.delta, delta_color="off",
+                          delta_arrow=headline.arrow, delta_description=headline.delta_note)
+                st.caption(escape(headline.note))
+
+
+def headlines_per_row(topic: Topic, presenting_now: bool) -> int:
+    """Cards per row: long qualified figures ("at least 2,750,000") need wide cards."""
+    wide = topic.key == "stranded"
+    if presenting_now:
+        return 3 if wide else max(len(topic.headlines), 1)
+    return 2 if wide else 4
+
+
+def show_topic(topic: Topic, presenting_now: bool = False) -> None:
+    """A topic: its headline figures, then its figure with caveat and exports.
+
+    On a presentation screen a topic whose figures fill two rows shows them without the chart (their
+    trend is in each card), so that everything fits 1280×720.
+    """
+    from app import ui
+
+    per_row = headlines_per_row(topic, presenting_now)
+    show_headlines(topic.headlines, per_row=per_row)
+    for remark in topic.remarks:
+        st.caption(escape(remark))
+    if presenting_now and len(topic.headlines) > per_row:
+        ui.caveat(topic.meta.caveat)
+        return
+    if topic.figure is None:
+        ui.empty(_("No dated figure to draw for this topic yet."))
+        return
+    if presenting_now:
+        charts.larger_type(topic.figure)
+    ui.chart(topic.figure, topic.data, topic.meta, key=f"briefing_{topic.key}",
+             height=PRESENT_CHART_HEIGHT if presenting_now else None)
+
+
+PRESENT_CHART_HEIGHT = 330

@@ -1,0 +1,169 @@
+"""The Briefing page through AppTest: headline figures against the database, presentation mode, meetings."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.countries import MEMBERS
+from tests.conftest import PROJECT_ROOT
+
+
+def open_briefing(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """Label -> value of the headline figures; a label shown in several topics keeps its first value."""
+    shown: dict[str, str] = {}
+    for metric in at.metric:
+        shown.setdefault(metric.label.replace("\\", ""), metric.value)
+    return shown
+
+
+def metrics_named(at: AppTest, label: str) -> list:
+    return [m for m in at.metric if m.label.replace("\\", "") == label]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def database(built_db):
+    connection = duckdb.connect(str(built_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_default_view_shows_every_topic_with_its_chart(app_env, database):
+    at = open_briefing()
+    titles = [s.value for s in at.subheader]
+    assert len(titles) == 6  # five topics and the meeting
+    assert len(at.get("plotly_chart")) == 6
+    members = list(MEMBERS)
+    persons = database.execute("""
+        SELECT sum(persons) FROM migrant_stock WHERE year = 2020 AND sex = 'total' AND origin_iso3 <> destination_iso3
+          AND list_contains($m, origin_iso3) AND list_contains($m, destination_iso3)""", {"m": members}).fetchone()[0]
+    assert metrics(at)["Living in another member state"] == f"{persons:,}"
+
+
+def test_largest_corridor_and_its_bars_match_the_database(app_env, database):
+    at = open_briefing()
+    origin, destination, persons = database.execute("""
+        SELECT origin_iso3, destination_iso3, persons FROM migrant_stock
+        WHERE year = 2020 AND sex = 'total'
+          AND (origin_iso3 IN ('AZE','KAZ','KGZ','TUR','UZB','HUN','TKM')
+               OR destination_iso3 IN ('AZE','KAZ','KGZ','TUR','UZB','HUN','TKM'))
+        ORDER BY persons DESC LIMIT 1""").fetchone()
+    names = dict(database.execute("SELECT iso3, name_en FROM countries").fetchall())
+    assert metrics(at)[f"{names[origin]} → {names[destination]}"] == f"{persons:,}"
+    bars = chart_specs(at)[1]["data"][0]
+    assert f"{names[origin]} → {names[destination]}" in bars["y"]
+
+
+def test_remittance_headline_is_the_latest_reported_year(app_env, database):
+    at = open_briefing()
+    year, share = database.execute("""
+        SELECT year, remittances_pct_gdp FROM country_indicators
+        WHERE iso3 = 'KGZ' AND remittances_pct_gdp IS NOT NULL ORDER BY year DESC LIMIT 1""").fetchone()
+    value = metrics(at)["Kyrgyzstan: remittances received"]
+    assert value.startswith(f"{share:.1f}%")
+    assert any(str(year) in caption.value for caption in at.caption)
+
+
+def test_stranded_figures_keep_their_qualifier_and_are_not_summed(app_env, database):
+    at = open_briefing()
+    value, qualifier = database.execute("""
+        SELECT value, qualifier FROM reported_figures WHERE indicator = 'migrants_stranded'
+        ORDER BY period_end DESC LIMIT 1""").fetchone()
+    assert metrics(at)["Stranded worldwide (IOM)"] == f"{qualifier} {int(value):,}"
+    kyrgyz = metrics(at)["Kyrgyzstan"]
+    latest = database.execute("""
+        SELECT value FROM reported_figures WHERE nationality_iso3 = 'KGZ'
+          AND indicator_group IN ('repatriated', 'returned') ORDER BY period_end DESC LIMIT 1""").fetchone()[0]
+    everything = database.execute("""
+        SELECT sum(value) FROM reported_figures WHERE nationality_iso3 = 'KGZ'
+          AND indicator_group IN ('repatriated', 'returned')""").fetchone()[0]
+    assert kyrgyz == f"at least {int(latest):,}"
+    assert f"{int(everything):,}" not in " ".join(metrics(at).values())
+
+
+def test_measures_headline_follows_an_edit_recorded_in_the_app(app_env):
+    from app import measures_store
+    at = open_briefing()
+    measures_topic = [m for m in metrics_named(at, "Kazakhstan") if m.value.endswith("of 5")]
+    assert measures_topic[0].value == "0 of 5"
+    day = measures_store.latest_allowed_date()
+    measures_store.record_status("M2-LABOUR", "KAZ", "implemented", day, "Done", "Letter of the ministry",
+                                 editor="tester", check_based_on=False)
+    at = open_briefing()
+    shown = [m for m in metrics_named(at, "Kazakhstan") if m.value.endswith("of 5")][0]
+    assert shown.value == "1 of 5"
+    assert "+1" in str(shown.proto.delta)
+
+
+def test_meeting_selector_shows_that_meetings_measures(app_env, database):
+    at = open_briefing()
+    meetings = database.execute("SELECT meeting_id FROM meetings ORDER BY meeting_date").fetchall()
+    oldest = meetings[0][0]
+    at.selectbox(key="url_meeting").set_value(oldest).run()
+    assert not at.exception
+    titles = [t for (t,) in database.execute("SELECT title FROM measures WHERE meeting_id = $m ORDER BY measure_id",
+                                             {"m": oldest}).fetchall()]
+    matrix = chart_specs(at)[-1]
+    labels = " ".join(str(y) for trace in matrix["data"] for y in (trace.get("y") or []))
+    for title in titles:
+        assert title.split()[0] in labels
+    assert at.query_params["meeting"] == oldest
+
+
+def test_presentation_mode_pages_through_the_topics(app_env):
+    at = open_briefing({"present": "1"})
+    assert at.query_params["topic"] == "0"
+    first = [m.label for m in at.metric]
+    assert [b.label for b in at.button][:3] == ["Previous", "Next", "Exit"]
+    assert at.button[0].disabled
+    at.button[1].click().run()
+    assert at.query_params["topic"] == "1"
+    assert [m.label for m in at.metric] != first
+    at.button[0].click().run()
+    assert at.query_params["topic"] == "0"
+    assert [m.label for m in at.metric] == first
+    assert not at.exception
+
+
+def test_presentation_last_screen_is_the_meeting_and_next_is_disabled(app_env):
+    at = open_briefing({"present": "1", "topic": "5"})
+    assert at.button[1].disabled
+    assert len(at.get("plotly_chart")) == 1
+    assert at.selectbox(key="url_meeting") is not None
+
+
+def test_presentation_topic_out_of_range_falls_back_to_the_first(app_env):
+    at = open_briefing({"present": "1", "topic": "99"})
+    assert at.query_params["topic"] == "0"
+    assert any("does not exist" in t.proto.body for t in at.toast)
+
+
+def test_exit_leaves_presentation_mode(app_env):
+    at = open_briefing({"present": "1", "topic": "2"})
+    at.button[2].click().run()
+    assert "present" not in at.query_params
+    assert len(at.get("plotly_chart")) == 6
+
+
+@pytest.mark.parametrize("language", ["ru", "tr"])
+def test_briefing_in_other_languages(app_env, language):
+    at = open_briefing({"lang": language})
+    assert len(at.get("plotly_chart")) == 6
+    at = open_briefing({"lang": language, "present": "1", "topic": "3"})
+    assert len(at.metric) == 6
