@@ -14,23 +14,26 @@ st.caption(_("Where people from the member and observer states live, and where t
              "Nations' counts of migrants (stocks) or model estimates of moves over five years (flows)."))
 
 # --- controls, all kept in the link
+labels = view.labels_of
 row1 = st.columns([1.1, 1.6, 0.9, 0.8])
-measure = url_state.select(_("Data"), queries.MEASURES, key="data", format_func=view.measure_label,
-                           container=row1[0])
+measure = url_state.select(_("Data"), queries.MEASURES, key="data", container=row1[0],
+                           format_func=labels(queries.MEASURES, view.measure_label))
 times = load(queries.periods, measure)
 is_flow = measure == queries.FLOW
 when = url_state.slider(_("Period") if is_flow else _("Year"), list(times["time"]),
                         key="period" if is_flow else "year",
                         format_func=view.time_formatter(times, is_flow), container=row1[1])
-sex = url_state.select(_("Sex"), queries.SEXES, key="sex", format_func=view.sex_label, container=row1[2])
+sex = url_state.select(_("Sex"), queries.SEXES, key="sex", container=row1[2],
+                       format_func=labels(queries.SEXES, view.sex_label))
 top = url_state.select(_("Corridors shown"), view.TOP_CHOICES, key="top", default=15, container=row1[3])
 row2 = st.columns([1.1, 1.6, 1.7])
-direction = url_state.select(_("Show"), queries.DIRECTIONS, key="dir", format_func=view.direction_label,
-                             container=row2[0])
-focus = url_state.select(_("Country or group"), countries.choices(), key="focus",
-                         default=countries.GROUP_MEMBERS, format_func=countries.name, container=row2[1])
-scope = url_state.select(_("Partners"), view.SCOPES, key="partners", default=view.ALL,
-                         format_func=view.scope_label, container=row2[2])
+direction = url_state.select(_("Show"), queries.DIRECTIONS, key="dir", container=row2[0],
+                             format_func=labels(queries.DIRECTIONS, view.direction_label))
+choices = countries.choices()
+focus = url_state.select(_("Country or group"), choices, key="focus", default=countries.GROUP_MEMBERS,
+                         format_func=labels(choices, countries.name), container=row2[1])
+scope = url_state.select(_("Partners"), view.SCOPES, key="partners", default=view.ALL, container=row2[2],
+                         format_func=labels(view.SCOPES, view.scope_label))
 
 selection = view.Selection(measure, when, sex, focus, direction, top, scope, times)
 corridors = load(queries.corridors, measure, when, sex, countries.members_of(focus), direction,
@@ -76,7 +79,7 @@ with right:
         ui.empty(_("The corridors shown all lead to grouped regions. Choose “All countries” as partners to "
                    "follow one corridor over time."))
     else:
-        pair = url_state.select(_("Corridor"), pairs, key="corridor", format_func=view.pair_label)
+        pair = url_state.select(_("Corridor"), pairs, key="corridor", format_func=labels(pairs, view.pair_label))
         origin, destination = pair.split(">")
         series = load(queries.corridor_series, measure, origin, destination)
         ui.chart(charts.corridor_series_chart(series, view.sex_names(), view.value_title(selection), is_flow),

@@ -58,6 +58,13 @@ def kept_apart(scope: str) -> tuple[str, ...] | None:
     return KEPT_APART if scope == GROUPED else None
 
 
+def labels_of(options, label) -> callable:
+    """A format function with every label worded now, in the session's language: a widget may call it later
+    outside the session (tests do), where the language is unknown."""
+    worded = {option: label(option) for option in options}
+    return lambda option: worded.get(option, str(option))
+
+
 def time_formatter(times: pd.DataFrame, is_flow: bool):
     ends = dict(zip(times["time"], times["time_end"]))
     return lambda t: charts.period_label(t, ends.get(t, t), is_flow)

@@ -39,8 +39,8 @@ VIEWPORT = {"width": 1280, "height": 720}
 SERVER_START_TIMEOUT = 90.0
 RUN_TIMEOUT_MS = 60_000
 
-PLOTLY_DRAWN = ".js-plotly-plot .main-svg"
-DECK_DRAWN = '[data-testid="stDeckGlJsonChart"] canvas'
+PLOTLY_PLACED = '[data-testid="stPlotlyChart"]'
+DECK_PLACED = '[data-testid="stDeckGlJsonChart"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -203,18 +203,27 @@ def open_page(page, url: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
 
 
 def wait_for_charts(page, plotly: int = 0, deck: int = 0, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until at least `plotly` plotly charts and `deck` pydeck maps have drawn."""
+    """Wait until at least `plotly` plotly charts and `deck` pydeck maps have drawn (not just been placed)."""
     page.wait_for_function(
-        """([plotly, deck, plotlySel, deckSel]) =>
-            document.querySelectorAll(plotlySel).length >= plotly
-            && document.querySelectorAll(deckSel).length >= deck""",
-        arg=[plotly, deck, PLOTLY_DRAWN, DECK_DRAWN],
+        """([plotly, deck]) => {
+            const drawn = (selector, inner) => [...document.querySelectorAll(selector)]
+                .filter(element => element.querySelector(inner)).length;
+            return drawn('[data-testid="stPlotlyChart"]', '.js-plotly-plot .main-svg') >= plotly
+                && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas') >= deck;
+        }""",
+        arg=[plotly, deck],
         timeout=timeout_ms,
     )
 
 
-def count_charts(page) -> tuple[int, int]:
-    return (page.locator(".js-plotly-plot").count(), page.locator('[data-testid="stDeckGlJsonChart"]').count())
+def count_charts(page, timeout_ms: int = RUN_TIMEOUT_MS) -> tuple[int, int]:
+    """How many plotly charts and pydeck maps the page laid out.
+
+    Their code loads lazily: until it has, an element shows a skeleton instead of its own container, so
+    wait for the skeletons to go before counting.
+    """
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    return (page.locator(PLOTLY_PLACED).count(), page.locator(DECK_PLACED).count())
 
 
 def assert_no_errors(page) -> None:
