@@ -6,13 +6,14 @@ and never `gettext.install`. Numbers, percentages and dates go through Babel's
 formatters. Country names come from the `countries` table, not from here.
 
     python -m app.i18n extract   # refresh messages.pot from the code
-    python -m app.i18n update    # merge it into the .po files
+    python -m app.i18n update    # merge it into the .po files (creates them the first time)
     python -m app.i18n compile   # .po -> .mo (make does this)
+    python -m app.i18n check     # list messages lacking a translation
 """
 from __future__ import annotations
 
 import gettext
-import subprocess
+import re
 import sys
 from datetime import date, datetime
 from functools import lru_cache
@@ -25,9 +26,11 @@ from babel.dates import format_date
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 LANGUAGES = {"en": "English", "ru": "Русский", "tr": "Türkçe"}
+LANGUAGE_LABELS = {"en": "Language", "ru": "Язык", "tr": "Dil"}
 DEFAULT_LANGUAGE = "en"
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru_RU", "tr": "tr_TR"}
-SESSION_KEY = "language"
+SESSION_KEY = "lang"  # the switch's widget key, which is also its name in the URL (?lang=ru)
+URL_KEY = SESSION_KEY
 
 
 def current_language() -> str:
@@ -129,39 +132,152 @@ def fmt_date(value, style: str = "medium") -> str:
 
 
 def choose_language() -> str:
-    """Sidebar language switch, kept in the URL as ?lang= (an unknown value falls back to English)."""
-    requested = st.query_params.get("lang")
-    if SESSION_KEY not in st.session_state:
-        if requested in LANGUAGES:
-            st.session_state[SESSION_KEY] = requested
+    """Sidebar language switch, kept in the URL as ?lang= (English, the default, is left out).
+
+    The switch is bound to the query string (Streamlit's `bind="query-params"`): the language stays
+    in the URL across page changes, a link opens in its language, and the back button restores it.
+    An unknown value in a link falls back to English with a notice.
+    """
+    requested = st.query_params.get(URL_KEY)
+    if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
+        st.toast(f"Language “{requested[:10]}” is not available; showing English.", icon="ℹ️")
+    # A bound widget writes its option's text to the URL, so the options are the codes (?lang=ru);
+    # the label names the languages in their own words.
+    st.sidebar.selectbox(":material/language: " + " · ".join(LANGUAGE_LABELS.values()), list(LANGUAGES), key=SESSION_KEY,
+                         bind="query-params", help=", ".join(f"{code}: {name}" for code, name in LANGUAGES.items()))
+    return current_language()
+
+
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+LANGUAGE_NAMES_EN = {"ru": "Russian", "tr": "Turkish"}
+HEADER_COMMENT = ("# {language} of the OTS Migration Dashboard.\n"
+                  "# Made by `python -m app.i18n extract` and `update`; keep {{placeholders}} as they are.\n"
+                  "#")
+PROJECT_ROOT = LOCALE_DIR.parent.parent
+TRANSLATED_LANGUAGES = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def extract_catalogue():
+    """Every message marked in the code now (`_`, `ngettext`, `N_`), as a Babel catalogue.
+
+    Files and keywords come from babel.cfg and KEYWORDS; the test of completeness extracts
+    afresh with this, so it cannot drift from the code.
+    """
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (PROJECT_ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    catalogue = Catalog(project="OTS Migration Dashboard", version="1", charset="utf-8", fuzzy=False,
+                        header_comment=HEADER_COMMENT.format(language="Messages"),
+                        msgid_bugs_address="the Secretariat", last_translator="OTS Migration Dashboard team")
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(PROJECT_ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True):
+        catalogue.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalogue
+
+
+def _read_po(path: Path, language: str):
+    from babel.messages.pofile import read_po
+    with path.open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def _write_po(path: Path, catalogue, **options) -> None:
+    from babel.messages.pofile import write_po
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as target:
+        write_po(target, catalogue, width=100, sort_output=True, **options)
+
+
+def update_catalogues(template) -> None:
+    """Merge the template into each language's .po: new messages appear empty, gone ones are dropped."""
+    from babel.messages.catalog import Catalog
+    for language in TRANSLATED_LANGUAGES:
+        path = po_path(language)
+        if path.exists():
+            catalogue = _read_po(path, language)
+        else:  # what `pybabel init` does
+            catalogue = Catalog(locale=language, domain=DOMAIN, project=template.project,
+                                version=template.version, charset="utf-8", fuzzy=False)
+        catalogue.header_comment = HEADER_COMMENT.format(language=LANGUAGE_NAMES_EN[language] + " translations")
+        catalogue.last_translator = "OTS Migration Dashboard team"
+        catalogue.language_team = LANGUAGE_NAMES_EN[language]
+        catalogue.msgid_bugs_address = template.msgid_bugs_address
+        catalogue.update(template, no_fuzzy_matching=True)
+        catalogue.obsolete.clear()
+        catalogue.fuzzy = False
+        _write_po(path, catalogue, omit_header=False, include_previous=False, no_location=True)
+
+
+def placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text or ""))
+
+
+def translation_problems(template, language: str, catalogue=None) -> list[str]:
+    """Messages of `template` without a usable translation in `language` (its .po file unless a
+    catalogue is given): missing, empty, fuzzy, or with placeholders ({year}) other than the English."""
+    if catalogue is None:
+        path = po_path(language)
+        if not path.exists():
+            return [f"{language}: no catalogue at {path.relative_to(PROJECT_ROOT)}"]
+        catalogue = _read_po(path, language)
+    problems = []
+    for message in template:
+        if not message.id:
+            continue
+        translated = catalogue.get(message.id, message.context)
+        label = message.id if isinstance(message.id, str) else message.id[0]
+        if translated is None:
+            problems.append(f"{language}: missing: {label!r}")
+            continue
+        forms = translated.string if isinstance(translated.string, (tuple, list)) else (translated.string,)
+        if translated.fuzzy:
+            problems.append(f"{language}: fuzzy: {label!r}")
+        elif not all(forms):
+            problems.append(f"{language}: empty: {label!r}")
         else:
-            st.session_state[SESSION_KEY] = DEFAULT_LANGUAGE
-            if requested is not None:
-                st.toast(f"Language “{requested[:10]}” is not available; showing English.", icon="ℹ️")
-    st.sidebar.selectbox("🌐", list(LANGUAGES), key=SESSION_KEY, format_func=LANGUAGES.get,
-                         label_visibility="collapsed")
-    st.query_params["lang"] = st.session_state[SESSION_KEY]
-    return st.session_state[SESSION_KEY]
-
-
-def _babel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+            expected = placeholders(" ".join(message.id) if isinstance(message.id, tuple) else message.id)
+            for form in forms:
+                if placeholders(form) != expected:
+                    problems.append(f"{language}: placeholders {sorted(placeholders(form))} instead of "
+                                    f"{sorted(expected)}: {label!r} -> {form!r}")
+    return problems
 
 
 def main(argv: list[str]) -> int:
+    """`extract` (code -> messages.pot), `update` (pot -> ru/tr .po), `compile` (.po -> .mo),
+    `check` (list what lacks a translation; fails if anything does)."""
+    from babel.messages.pofile import read_po
     command = argv[0] if argv else "compile"
     pot = LOCALE_DIR / f"{DOMAIN}.pot"
-    root = LOCALE_DIR.parent.parent
     if command == "extract":
-        _babel("extract", "-F", str(root / "babel.cfg"), "-k", "_", "-k", "ngettext:1,2", "-k", "N_",
-               "--no-location", "--sort-output", "-o", str(pot), str(root))
+        template = extract_catalogue()
+        _write_po(pot, template, omit_header=False, no_location=False, include_previous=False)
+        print(f"{len(template)} messages -> {pot.relative_to(PROJECT_ROOT)}")
     elif command == "update":
-        _babel("update", "-i", str(pot), "-d", str(LOCALE_DIR), "-D", DOMAIN, "--no-fuzzy-matching")
+        with pot.open("rb") as source:
+            template = read_po(source)
+        update_catalogues(template)
+        for language in TRANSLATED_LANGUAGES:
+            print(f"{language}: {len(translation_problems(template, language))} messages to translate")
     elif command == "compile":
         for language in LANGUAGES:
-            po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+            po = po_path(language)
             if po.exists():
                 compile_catalogue(po, po.with_suffix(".mo"))
+    elif command == "check":
+        template = extract_catalogue()
+        problems = [p for language in TRANSLATED_LANGUAGES for p in translation_problems(template, language)]
+        print("\n".join(problems) or "every message is translated")
+        return 1 if problems else 0
     else:
         print(__doc__)
         return 2

@@ -1,8 +1,15 @@
 """Filters that live in the page URL, so a copied link opens exactly the same view.
 
-Each control reads its starting value from the query string (falling back to
-the default, with a short notice, when the value in a link is not valid) and
-writes its value back on every run.
+Each control keeps its value in the query string under its `key` (?country=KGZ&year=2010). The URL is
+the source of truth: on every run, a value that changed in the URL without the control (the browser's
+back and forward buttons, an edited or pasted link) is applied to the control; a value that is not
+among the options falls back to the default with a short notice. When the reader changes a control,
+its new value is written to the URL, which adds one entry to the browser's history, so the back
+button returns to the previous selection.
+
+A value equal to the control's default is left out of the URL (the link stays short, and opening the
+dashboard adds no history entry of its own); the default is what a link without the key shows. Keep
+defaults stable (not "whatever comes first") where a link must pin the view.
 """
 from __future__ import annotations
 
@@ -12,21 +19,56 @@ import streamlit as st
 
 from app.i18n import _
 
+_SEEN = "_url_state_seen"  # key -> the URL's value after this session last read or wrote it
 
-def _notice_invalid(key: str, raw: str) -> None:
+
+def _notice_invalid(label: str, raw: str) -> None:
     st.toast(_("The link's value “{value}” for “{name}” is not available; showing the default.").format(
-        value=raw[:40], name=key), icon="ℹ️")
+        value=raw[:40], name=label), icon="ℹ️")
 
 
-def _parse(raw: str | None, options: Sequence, key: str, default):
+def _seen() -> dict:
+    return st.session_state.setdefault(_SEEN, {})
+
+
+def _url_value(key: str) -> str | None:
+    return st.query_params.get(key)
+
+
+def _write(key: str, text: str | None) -> None:
+    """Put `text` in the URL under `key` (None removes it), only if it changes; remember it as seen."""
+    if _url_value(key) != text:
+        if text is None:
+            del st.query_params[key]
+        else:
+            st.query_params[key] = text
+    _seen()[key] = text
+
+
+def _parse(raw: str | None, options: Sequence, label: str, default):
     """The option whose string form is `raw`, or the default (with a notice if `raw` was given)."""
     if raw is None:
         return default
     for option in options:
         if str(option) == raw:
             return option
-    _notice_invalid(key, raw)
+    _notice_invalid(label, raw)
     return default
+
+
+def _sync_single(label: str, options: list, key: str, default) -> str:
+    """Bring the control's state in line with the URL before it is drawn; return its session key."""
+    widget_key = f"url_{key}"
+    raw = _url_value(key)
+    if widget_key not in st.session_state or raw != _seen().get(key, raw):
+        st.session_state[widget_key] = _parse(raw, options, label, default)
+    elif st.session_state[widget_key] not in options:
+        st.session_state[widget_key] = default
+    return widget_key
+
+
+def _store_single(key: str, value, default) -> None:
+    _write(key, None if value == default else str(value))
 
 
 def select(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
@@ -36,13 +78,9 @@ def select(label: str, options: Sequence, key: str, default=None, format_func: C
     if not options:
         return None
     default = default if default in options else options[0]
-    widget_key = f"url_{key}"
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = _parse(st.query_params.get(key), options, key, default)
-    elif st.session_state[widget_key] not in options:
-        st.session_state[widget_key] = default
+    widget_key = _sync_single(label, options, key, default)
     value = container.selectbox(label, options, key=widget_key, format_func=format_func, **kwargs)
-    st.query_params[key] = str(value)
+    _store_single(key, value, default)
     return value
 
 
@@ -50,35 +88,36 @@ def radio(label: str, options: Sequence, key: str, default=None, format_func: Ca
           container=st, **kwargs):
     """Radio buttons whose value is kept in the URL."""
     options = list(options)
+    if not options:
+        return None
     default = default if default in options else options[0]
-    widget_key = f"url_{key}"
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = _parse(st.query_params.get(key), options, key, default)
+    widget_key = _sync_single(label, options, key, default)
     value = container.radio(label, options, key=widget_key, format_func=format_func, **kwargs)
-    st.query_params[key] = str(value)
+    _store_single(key, value, default)
     return value
 
 
 def multiselect(label: str, options: Sequence, key: str, default: Sequence = (), format_func: Callable = str,
                 container=st, **kwargs):
-    """A multiselect kept in the URL as ?key=a,b,c."""
+    """A multiselect kept in the URL as ?key=a,b,c (an empty choice as ?key=)."""
     options = list(options)
+    default = [v for v in default if v in options]
     widget_key = f"url_{key}"
-    if widget_key not in st.session_state:
-        raw = st.query_params.get(key)
+    raw = _url_value(key)
+    if widget_key not in st.session_state or raw != _seen().get(key, raw):
         chosen = list(default)
         if raw is not None:
             by_text = {str(o): o for o in options}
             parts = [p for p in raw.split(",") if p]
             unknown = [p for p in parts if p not in by_text]
             if unknown:
-                _notice_invalid(key, ",".join(unknown))
-            chosen = [by_text[p] for p in parts if p in by_text]
+                _notice_invalid(label, ",".join(unknown))
+            chosen = list(dict.fromkeys(by_text[p] for p in parts if p in by_text))
         st.session_state[widget_key] = chosen
     else:
         st.session_state[widget_key] = [v for v in st.session_state[widget_key] if v in options]
     value = container.multiselect(label, options, key=widget_key, format_func=format_func, **kwargs)
-    st.query_params[key] = ",".join(str(v) for v in value)
+    _write(key, None if list(value) == default else ",".join(str(v) for v in value))
     return value
 
 
@@ -89,15 +128,11 @@ def slider(label: str, options: Sequence, key: str, default=None, format_func: C
     if not options:
         return None
     default = default if default in options else options[-1]
-    widget_key = f"url_{key}"
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = _parse(st.query_params.get(key), options, key, default)
-    elif st.session_state[widget_key] not in options:
-        st.session_state[widget_key] = default
+    widget_key = _sync_single(label, options, key, default)
     if len(options) == 1:
         value = options[0]
         container.caption(f"{label}: {format_func(value)}")
     else:
         value = container.select_slider(label, options, key=widget_key, format_func=format_func, **kwargs)
-    st.query_params[key] = str(value)
+    _store_single(key, value, default)
     return value
