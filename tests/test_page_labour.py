@@ -1,0 +1,128 @@
+"""The Labour migration and remittances page through AppTest: defaults, every OTS state, links, gaps as gaps."""
+import base64
+import json
+
+import duckdb
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.charts.common import md_escape
+from app.countries import MEMBERS, OBSERVERS
+from tests.conftest import PROJECT_ROOT
+
+NO_DATA_SQL = """
+    SELECT iso3 FROM countries WHERE iso3 NOT IN (
+        SELECT origin_iso3 FROM migrant_stock UNION SELECT destination_iso3 FROM migrant_stock
+        UNION SELECT iso3 FROM migrant_stock_totals
+        UNION SELECT origin_iso3 FROM migration_flows UNION SELECT destination_iso3 FROM migration_flows
+        UNION SELECT sending_iso3 FROM remittances_bilateral UNION SELECT receiving_iso3 FROM remittances_bilateral
+        UNION SELECT iso3 FROM remittance_totals UNION SELECT iso3 FROM country_indicators
+        UNION SELECT nationality_iso3 FROM reported_figures WHERE nationality_iso3 IS NOT NULL
+        UNION SELECT location_iso3 FROM reported_figures WHERE location_iso3 IS NOT NULL
+        UNION SELECT country_iso3 FROM measure_status)
+    ORDER BY iso3 LIMIT 1
+"""
+
+
+@pytest.fixture
+def no_data_country(built_db) -> str:
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        return con.execute(NO_DATA_SQL).fetchone()[0]
+
+
+def open_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("pages/labour.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def charts(at) -> dict[str, dict]:
+    return {chart.key.removeprefix("chart_"): json.loads(chart.proto.spec)
+            for chart in at.get("plotly_chart")}
+
+
+def numbers(array) -> list:
+    """A plotly array from a spec: plain list, or plotly 7's base64 typed array."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return list(array)
+
+
+def test_defaults(app_env):
+    at = open_page()
+    specs = charts(at)
+    assert set(specs) == {"remittance_lines", "dependence", "sankey", "corridor_bars", "labour_bars"}
+    boxes = " ".join(m.value for m in at.markdown)
+    assert f"**{md_escape('29.5%')}**" in boxes and "**not reported**" in boxes
+    lines = {trace["name"]: trace for trace in specs["remittance_lines"]["data"]}
+    turkmen = lines["Turkmenistan (no figure after 1996)"]
+    years, shares = numbers(turkmen["x"]), numbers(turkmen["y"])
+    assert shares[years.index(1996)] == pytest.approx(0.186)
+    assert all(value is None or value != value for year, value in zip(years, shares) if year >= 2005)  # gaps
+    kyrgyz = lines["Kyrgyzstan"]
+    assert round(numbers(kyrgyz["y"])[numbers(kyrgyz["x"]).index(2020)], 1) == 31.1
+    layout = specs["remittance_lines"]["layout"]
+    assert len(layout["shapes"]) == 2  # the two meetings of 2020
+    assert any("7 May 2020" in a["text"] for a in layout["annotations"])
+    dependence = specs["dependence"]["data"][0]
+    assert "3. Kyrgyzstan" in dependence["y"] and "1. Tajikistan" in dependence["y"]
+    sankey = specs["sankey"]["data"][0]
+    assert {"Uzbekistan", "Russia", "Other countries"} <= set(sankey["node"]["label"])
+    labour = json.dumps(specs["labour_bars"]["data"], ensure_ascii=False)
+    assert "3,054,180 entries" in labour and "about 918,000 entries" in labour
+    assert any("border crossings" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("code", MEMBERS + OBSERVERS)
+def test_every_member_and_observer_state(app_env, code):
+    at = open_page({"corridor": code, "countries": code})
+    specs = charts(at)
+    names = [trace["name"] for trace in specs["remittance_lines"]["data"]]
+    assert len(names) == 1 and names[0].startswith(at.multiselect(key="url_countries").format_func(code))
+    bars = specs["corridor_bars"]["data"][0]
+    assert len(bars["y"]) >= 1
+    if code in ("UZB", "TKM"):
+        assert list(bars["y"]) == ["Russia"]  # the method's artefact, said in the caveat
+        assert any("artefact" in c.value for c in at.caption)
+
+
+def test_usd_in_millions_from_a_link(app_env):
+    at = open_page({"measure": "usd", "countries": "KGZ"})
+    trace = charts(at)["remittance_lines"]["data"][0]
+    assert numbers(trace["y"])[numbers(trace["x"]).index(2020)] == pytest.approx(2422.825, rel=1e-5)
+    assert charts(at)["remittance_lines"]["layout"]["yaxis"]["title"]["text"] == "US$ million"
+
+
+def test_a_country_with_no_data_at_all(app_env, no_data_country):
+    at = open_page({"countries": no_data_country, "corridor": no_data_country})
+    specs = charts(at)
+    trace = specs["remittance_lines"]["data"][0]
+    assert trace["name"].endswith("(not reported)")
+    assert all(v is None or v != v for v in numbers(trace["y"]))
+    assert any("Never" in c.value or "not reported" in c.value.lower() for c in at.caption)
+    # the corridor chooser offers the OTS states only: the code in the link falls back, with a notice
+    assert at.selectbox(key="url_corridor").value == "AZE"
+    assert any(no_data_country in toast.value for toast in at.toast)
+
+
+def test_sent_direction_and_labour_kinds(app_env):
+    at = open_page({"corridor": "KAZ", "direction": "sent", "kind": "permits"})
+    specs = charts(at)
+    assert specs["corridor_bars"]["data"][0]["y"]
+    permits = json.dumps(specs["labour_bars"]["data"], ensure_ascii=False)
+    assert "1,774 permits" in permits and "781 persons" in permits
+    assert any("quota" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert set(table["Kind"]) == {"Work and residence permits"}
+
+
+def test_no_countries_chosen_says_what_to_do(app_env):
+    at = open_page({"countries": ""})
+    assert "remittance_lines" not in charts(at)
+    assert any("Choose at least one country" in info.value for info in at.info)
