@@ -31,7 +31,7 @@ def show_meeting(presenting_now: bool) -> None:
         return
     implemented = status[status["status"] == "implemented"].groupby("country_iso3").size()
     view.show_headlines(view.meeting_headlines(status, implemented), per_row=7)
-    ui.chart(view.meeting_matrix(status), view.meeting_table(status),
+    ui.chart(view.meeting_matrix(status, presenting_now), view.meeting_table(status),
              view.meeting_meta(meeting, meeting_label(chosen)), key="meeting_matrix",
              height=view.PRESENT_CHART_HEIGHT - 60 if presenting_now else None)
     if not presenting_now:

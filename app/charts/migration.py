@@ -151,8 +151,8 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
     arcs["tip_title"] = [f"{o} → {d}" for o, d in zip(arcs["origin_name"], arcs["destination_name"])]
     arcs["tip_body"] = [_("{persons} persons · {period} · {source}").format(
         persons=fmt_int(p), period=period_text, source=source_text) for p in arcs["persons"]]
-    arcs = arcs[["origin_lon", "origin_lat", "destination_lon", "destination_lat", "width", "source_colour",
-                 "target_colour", "tip_title", "tip_body"]]
+    arcs = arcs[["origin_code", "destination_code", "persons", "origin_lon", "origin_lat", "destination_lon",
+                 "destination_lat", "width", "source_colour", "target_colour", "tip_title", "tip_body"]]
 
     circles = nodes.copy()
     circles["radius"] = _scale(circles["total"], 4.0, 26.0)

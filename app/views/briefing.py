@@ -332,8 +332,9 @@ def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
     return agreed.merge(described, on="measure_id", how="left")
 
 
-def meeting_matrix(status: pd.DataFrame) -> go.Figure:
-    return measure_charts.status_matrix(status, list(countries.OTS_STATES), countries.name)
+def meeting_matrix(status: pd.DataFrame, presenting_now: bool = False) -> go.Figure:
+    figure = measure_charts.status_matrix(status, list(countries.OTS_STATES), countries.name)
+    return charts.larger_type(figure, 14) if presenting_now else figure
 
 
 def meeting_table(status: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,175 @@
+"""The Migration page through AppTest: the map, ranked corridors, Sankey and series against the database,
+for the default selection and the edges (no data, a year of zeros, women only, flows, groups, grouping)."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.countries import MEMBERS, OTS_STATES
+from tests.conftest import PROJECT_ROOT
+
+
+def open_migration(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/migration.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def deck(at: AppTest) -> dict:
+    maps = at.get("deck_gl_json_chart")
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json)
+
+
+def layer(spec: dict, layer_id: str) -> dict:
+    return next(item for item in spec["layers"] if item["id"] == layer_id)
+
+
+def arcs(at: AppTest) -> list[tuple[str, str, int]]:
+    return [(a["origin_code"], a["destination_code"], a["persons"]) for a in layer(deck(at), "corridors")["data"]]
+
+
+def plotly(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def database(built_db):
+    connection = duckdb.connect(str(built_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def top_corridors(database, table: str, time_column: str, when: int, sex: str, focus, direction: str,
+                  partners=None, limit: int = 15) -> list[tuple[str, str, int]]:
+    focus_end, partner_end = ("origin_iso3", "destination_iso3") if direction == "from" else \
+        ("destination_iso3", "origin_iso3")
+    rows = database.execute(f"""
+        SELECT origin_iso3, destination_iso3, persons FROM {table}
+        WHERE {time_column} = $when AND sex = $sex AND persons > 0 AND list_contains($focus, {focus_end})
+          AND ($all OR list_contains($partners, {partner_end}))
+        ORDER BY persons DESC, origin_iso3, destination_iso3 LIMIT {limit}""",
+                            {"when": when, "sex": sex, "focus": list(focus), "partners": list(partners or []),
+                             "all": partners is None}).fetchall()
+    return [(o, d, int(p)) for o, d, p in rows]
+
+
+def test_default_view_draws_the_largest_corridors_from_the_member_states(app_env, database):
+    at = open_migration()
+    want = top_corridors(database, "migrant_stock", "year", 2020, "total", MEMBERS, "from")
+    assert arcs(at) == want
+    spec = deck(at)
+    # Offline: country shapes from the app's own static file, no base map provider.
+    assert layer(spec, "countries")["data"] == "/app/static/countries.geojson"
+    assert spec.get("mapProvider") in (None, "")
+    tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert "{tip_title}" in tooltip["html"] and "{tip_body}" in tooltip["html"]
+    first = layer(spec, "corridors")["data"][0]
+    assert "2020" in first["tip_body"] and f"{want[0][2]:,}" in first["tip_body"]
+    ranked, sankey, series = plotly(at)
+    assert [int(v) for v in decode(ranked["data"][0]["x"])] == [p for _, _, p in reversed(want)]
+    assert sankey["data"][0]["type"] == "sankey"
+    assert series["data"][0]["type"] == "scatter"
+
+
+def test_ranked_chart_holds_the_corridors_of_the_map(app_env, database):
+    at = open_migration()
+    names = dict(database.execute("SELECT iso3, name_en FROM countries").fetchall())
+    ranked = plotly(at)[0]["data"][0]
+    want = top_corridors(database, "migrant_stock", "year", 2020, "total", MEMBERS, "from")
+    assert list(reversed(ranked["y"])) == [f"{names[o]} → {names[d]}" for o, d, _ in want]
+
+
+def test_a_country_with_no_corridors_gets_a_sentence_not_a_map(app_env):
+    at = open_migration({"focus": "MHL"})
+    assert not at.get("deck_gl_json_chart")
+    assert at.info and "Marshall Islands" in at.info[0].value
+
+
+def test_a_year_in_which_every_corridor_reads_zero(app_env, database):
+    # A country whose emigrants to OTS states read zero in 1990 but not in 2020 (found in the data, not assumed).
+    code = database.execute("""
+        SELECT origin_iso3 FROM migrant_stock WHERE sex = 'total'
+        GROUP BY origin_iso3
+        HAVING sum(persons) FILTER (WHERE year = 1990) = 0 AND sum(persons) FILTER (WHERE year = 2020) > 0
+        ORDER BY origin_iso3 LIMIT 1""").fetchone()[0]
+    at = open_migration({"focus": code, "year": "1990"})
+    assert not at.get("deck_gl_json_chart")
+    assert "1990" in at.info[0].value and "2020" in at.info[0].value
+
+
+def test_women_only(app_env, database):
+    at = open_migration({"sex": "female"})
+    assert arcs(at) == top_corridors(database, "migrant_stock", "year", 2020, "female", MEMBERS, "from")
+
+
+def test_flows_mode_uses_the_estimated_flows_of_a_period(app_env, database):
+    at = open_migration({"data": "flow", "period": "2010"})
+    assert arcs(at) == top_corridors(database, "migration_flows", "period_start", 2010, "total", MEMBERS, "from")
+    assert "2010–2015" in layer(deck(at), "corridors")["data"][0]["tip_body"]
+    assert any("model estimates" in c.value for c in at.caption)
+
+
+def test_immigrants_to_members_and_observers_from_members_only(app_env, database):
+    at = open_migration({"focus": "OTS+", "dir": "to", "partners": "members", "top": "50"})
+    got = arcs(at)
+    assert got == top_corridors(database, "migrant_stock", "year", 2020, "total", OTS_STATES, "to",
+                                partners=MEMBERS, limit=50)
+    assert all(o in MEMBERS and d in OTS_STATES for o, d, _ in got)
+
+
+def test_grouping_by_world_region_keeps_the_ots_states_and_russia(app_env, database):
+    at = open_migration({"focus": "TUR", "dir": "to", "partners": "grouped", "top": "50"})
+    got = arcs(at)
+    origins = {o for o, _, _ in got}
+    assert any(o.startswith("region:") for o in origins)
+    assert all(o.startswith("region:") or o in OTS_STATES + ("RUS",) for o in origins)
+    total = database.execute("""SELECT sum(persons) FROM migrant_stock
+        WHERE year = 2020 AND sex = 'total' AND destination_iso3 = 'TUR'""").fetchone()[0]
+    assert sum(p for _, _, p in got) == total
+    # A grouped region has no single series: the corridor picker offers country pairs only.
+    picker = at.selectbox(key="url_corridor")
+    assert all(not option.startswith("region:") for option in picker.options)
+
+
+def test_corridor_series_matches_the_database(app_env, database):
+    at = open_migration({"corridor": "UZB>RUS"})
+    series = plotly(at)[2]
+    rows = database.execute("""SELECT year, persons FROM migrant_stock
+        WHERE origin_iso3 = 'UZB' AND destination_iso3 = 'RUS' AND sex = 'total' ORDER BY year""").fetchall()
+    total = next(trace for trace in series["data"] if trace["name"] == "Both sexes")
+    assert [int(x) for x in decode(total["x"])] == [y for y, _ in rows]
+    assert [int(v) for v in decode(total["y"])] == [p for _, p in rows]
+
+
+def test_changing_a_control_writes_it_to_the_link(app_env):
+    at = open_migration()
+    at.selectbox(key="url_focus").set_value("KGZ").run()
+    assert at.query_params["focus"] == "KGZ"
+    assert {o for o, _, _ in arcs(at)} == {"KGZ"}
+
+
+def test_an_invalid_value_in_the_link_falls_back_with_a_notice(app_env):
+    at = open_migration({"focus": "XXX", "year": "1823"})
+    # The defaults are back (and, being defaults, left out of the link), each with a notice.
+    assert "focus" not in at.query_params and "year" not in at.query_params
+    assert {o for o, _, _ in arcs(at)} <= set(MEMBERS)
+    assert len(at.toast) >= 2
+
+
+def decode(values):
+    """Plotly 7 sends numeric arrays as base64 ("bdata"); lists of labels stay lists."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        import numpy as np
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return values
