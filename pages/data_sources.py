@@ -105,7 +105,7 @@ with browse_tab:
         labels = ui.export_labels()
         rows = load(catalog.browse, table_name, *filters)
         parquet = load(catalog.browse_parquet, table_name, *filters, provenance=meta.provenance_line(labels))
-        left, right, _spacer = st.columns([1, 1, 3])
+        left, right, _spacer = st.columns([3, 2, 4])
         left.download_button(_("Download CSV ({rows} rows)").format(rows=fmt_int(total)),
                              data=lambda: csv_bytes(rows, meta, labels), file_name=f"{meta.slug}.csv",
                              mime="text/csv", icon=":material/table:", on_click="ignore", key="browse_csv")

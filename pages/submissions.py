@@ -3,7 +3,7 @@ import streamlit as st
 
 from app import auth, db, state, submissions, submissions_store, ui
 from app.cached import load
-from app.i18n import _, fmt_int
+from app.i18n import _, fmt_int, ngettext
 from app.queries import common, figures
 
 UPLOAD_KEY = "submission_upload"
@@ -36,7 +36,8 @@ if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
 if auth.require_editor() is not None:
     attempt = st.session_state.setdefault("submission_attempt", 0)
-    upload = st.file_uploader(_("File of figures"), type=submissions.UPLOAD_TYPES, key=f"{UPLOAD_KEY}_{attempt}")
+    upload = st.file_uploader(_("File of figures"), type=submissions.UPLOAD_TYPES, key=f"{UPLOAD_KEY}_{attempt}",
+                              max_upload_size=submissions.MAX_BYTES // (1024 * 1024))
     if upload is not None:
         content = upload.getvalue()
         stamp = (upload.file_id, upload.name, state.version(), db.build_id())
@@ -69,7 +70,8 @@ if auth.require_editor() is not None:
             confirm, cancel, _spacer = st.columns([2, 1, 2])
             label = _("Load {n} figures").format(n=fmt_int(preview.loadable))
             if preview.rejected is not None and len(preview.rejected):
-                label += " " + _("(leave out {n} rejected rows)").format(n=fmt_int(len(preview.rejected)))
+                label += " " + ngettext("(leave out {n} rejected row)", "(leave out {n} rejected rows)",
+                                        len(preview.rejected)).format(n=fmt_int(len(preview.rejected)))
             if confirm.button(label, type="primary", disabled=preview.loadable == 0, icon=":material/done_all:"):
                 try:
                     submission_id = submissions.confirm(preview, content, editor)

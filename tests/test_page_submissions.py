@@ -84,7 +84,7 @@ def test_a_file_with_rejected_rows_loads_only_the_good_ones(app_env):
     assert [m.value for m in at.metric] == ["2", "0", "1"]
     problems = at.dataframe[1].value
     assert (int(problems.iloc[0]["row"]), problems.iloc[0]["column"]) == (4, "nationality_iso3")
-    button(at, "Load 2 figures (leave out 1 rejected rows)").click().run()
+    button(at, "Load 2 figures (leave out 1 rejected row)").click().run()
     assert set(submitted_values()) == {"KAZ-2025-001", "KAZ-2025-002"}
     assert submissions_store.history().iloc[0]["rows_rejected"] == 1
 

@@ -18,7 +18,8 @@ _STYLE = """
 table.ots-coverage {border-collapse: collapse; width: 100%; font-size: 0.82rem; table-layout: fixed;}
 table.ots-coverage th, table.ots-coverage td {border: 1px solid #D5DEE4; padding: 4px 6px; vertical-align: top;}
 table.ots-coverage thead th {background: #EEF4F7; font-weight: 600; text-align: left; line-height: 1.2;}
-table.ots-coverage tbody th {background: #F7FAFB; text-align: left; font-weight: 600; width: 10rem;}
+table.ots-coverage thead th:first-child {width: 8.5rem;}
+table.ots-coverage tbody th {background: #F7FAFB; text-align: left; font-weight: 600;}
 table.ots-coverage td.held {background: #E3F1F5;}
 table.ots-coverage td.held span, table.ots-coverage thead th span {display: block; color: #52606B;
     font-size: 0.72rem; font-weight: 400;}
