@@ -399,7 +399,7 @@ def _real_colours(node):
     return node
 
 
-def chart_body(fig: go.Figure | dict) -> dict:
+def chart_body(fig: go.Figure | dict, separators: str | None = None) -> dict:
     """The chart alone, styled for a slide: its own title dropped (the frame draws it), white background."""
     body = copy.deepcopy(fig.to_dict() if hasattr(fig, "to_dict") else fig)
     layout = body.setdefault("layout", {})
@@ -411,11 +411,15 @@ def chart_body(fig: go.Figure | dict) -> dict:
     body = _real_colours(body)
     layout = body["layout"]
     layout["paper_bgcolor"] = "white"
+    if separators and not layout.get("separators"):
+        layout["separators"] = separators
     font = layout.setdefault("font", {})
     font.setdefault("size", 15)
+    # The band is taller than the chart on screen: labels placed just outside the plot in paper units
+    # (an annotation at y=1.06) move further out, so the margins get a floor.
     margin = layout.setdefault("margin", {})
-    for side, value in {"l": 70, "r": 40, "t": 24, "b": 56}.items():
-        margin.setdefault(side, value)
+    for side, unset, least in (("l", 70, 16), ("r", 40, 24), ("t", 48, 48), ("b", 56, 24)):
+        margin[side] = max(margin.get(side, unset), least)
     return body
 
 
@@ -505,7 +509,8 @@ def _framed(body_png: bytes | None, frame: _Frame) -> go.Figure:
 def snapshot_figure(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> go.Figure:
     """The whole slide as a figure: frame texts around the chart (rendered into the middle band)."""
     frame = _frame(meta, labels or {})
-    body = render_png(chart_body(fig), frame.body_width, frame.body_height, PNG_SCALE)
+    body = render_png(chart_body(fig, (labels or {}).get("separators")), frame.body_width, frame.body_height,
+                      PNG_SCALE)
     return _framed(body, frame)
 
 

@@ -29,7 +29,7 @@ def export_labels() -> dict[str, str]:
     """
     return {"source": _("Source"), "licence": _("Licence"), "data": _("Data"), "filters": _("Filters"),
             "exported": _("Exported"), "exported_from": _("OTS Migration Dashboard"),
-            "today": i18n.fmt_date(date.today()),
+            "today": i18n.fmt_date(date.today()), "separators": i18n.plotly_separators(),
             "pack_title": _("Briefing pack"), "col_file_png": _("PNG file"), "col_file_csv": _("CSV file"),
             "col_title": _("Title"), "col_source": _("Source"), "col_licence": _("Licence"),
             "col_data_date": _("Data date"), "col_filters": _("Filters"), "col_rows": _("Rows")}

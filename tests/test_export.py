@@ -95,6 +95,14 @@ def test_chart_body_drops_its_own_title_and_the_grey_template():
     assert fig.layout.title.text == "Shown in the frame instead"  # the page's figure is left untouched
 
 
+def test_chart_body_gets_the_languages_separators_and_room_above_the_plot():
+    body = export.chart_body(bar_figure().update_layout(margin={"t": 10, "l": 200}), separators=",\u00a0")
+    assert body["layout"]["separators"] == ",\u00a0"
+    assert body["layout"]["margin"]["t"] >= 48 and body["layout"]["margin"]["l"] == 200
+    kept = export.chart_body(bar_figure().update_layout(separators=".,"), separators=",.")
+    assert kept["layout"]["separators"] == ".,"
+
+
 def test_streamlit_placeholder_colours_become_the_theme_colours():
     import plotly.express as px
     import plotly.io as pio
