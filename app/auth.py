@@ -183,6 +183,9 @@ def wait_after(failures: int) -> float:
 class Throttle:
     """Counts wrong passwords per key (a username, a session) and says how long the next attempt must wait."""
 
+    MAX_KEYS = 10_000
+    FORGET_AFTER_SECONDS = 3600
+
     def __init__(self, clock=time.monotonic):
         self._clock = clock
         self._lock = threading.Lock()
@@ -197,6 +200,9 @@ class Throttle:
         with self._lock:
             failures, _last = self._failures.get(key, (0, 0.0))
             self._failures[key] = (failures + 1, self._clock())
+            if len(self._failures) > self.MAX_KEYS:  # guessed usernames must not grow memory without end
+                cutoff = self._clock() - self.FORGET_AFTER_SECONDS
+                self._failures = {k: v for k, v in self._failures.items() if v[1] >= cutoff}
 
     def succeeded(self, key: str) -> None:
         with self._lock:

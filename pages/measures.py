@@ -41,7 +41,7 @@ categories = sorted(current["category"].dropna().unique())
 chosen_categories = url_state.multiselect(_("Category"), categories, key="categories", container=columns[3],
                                           placeholder=_("All categories"))
 frame, states = helpers.filtered(current, chosen_meetings, chosen_states, chosen_statuses, chosen_categories)
-filters = ((_("Meeting"), ", ".join(chosen_meetings) or _("all")),
+filters = ((_("Meeting"), "; ".join(meeting_names[m] for m in chosen_meetings) or _("all")),
            (_("State"), ", ".join(countries.name(s) for s in chosen_states) or _("all")),
            (_("Status"), ", ".join(status_label(s) for s in chosen_statuses) or _("any")),
            (_("Category"), ", ".join(chosen_categories) or _("all")))

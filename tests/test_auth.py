@@ -182,3 +182,14 @@ def test_cli_refuses_bad_input_and_writes_nothing(tmp_path, args, stdin, message
     assert done.returncode == 2
     assert message in done.stderr
     assert not path.exists()
+
+
+def test_throttle_forgets_old_failures_when_many_names_were_tried():
+    clock = FakeClock()
+    limiter = auth.Throttle(clock)
+    limiter.MAX_KEYS = 5
+    for n in range(5):
+        limiter.failed(f"user:old{n}")
+    clock.now += auth.Throttle.FORGET_AFTER_SECONDS + 1
+    limiter.failed("user:new")
+    assert set(limiter._failures) == {"user:new"}

@@ -60,8 +60,8 @@ def test_editor_records_a_status_and_the_matrix_changes(editor_dashboard, page):
     form = main.locator('[data-testid="stForm"]').first
     form.locator('[data-testid="stSelectbox"]').click()
     page.get_by_role("option", name="implemented", exact=True).click()
-    form.get_by_label("Source").fill("Letter of the Migration Service of Kazakhstan, 2 March 2021")
-    form.get_by_label("Note").fill(NOTE)
+    form.get_by_role("textbox", name="Source").fill("Letter of the Migration Service of Kazakhstan, 2 March 2021")
+    form.get_by_role("textbox", name="Note").fill(NOTE)
     screenshot(page, "measures-2-editor-form", full_page=True)
     form.get_by_role("button", name="Save status").click()
     main.get_by_text("Saved: Kazakhstan is now “implemented” for this measure.").wait_for()
