@@ -317,19 +317,19 @@ def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str
     return typed.drop(index=[i for i in typed.index if i in bad_rows]), problems
 
 
-def _figure_key(row) -> tuple:
-    key = []
-    for column in FIGURE_IDENTITY:
-        value = row[column]
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            key.append(None)
-        elif column == "value":
-            key.append(float(value))
-        elif column.startswith("period_"):
-            key.append(pd.Timestamp(value).date().isoformat())
-        else:
-            key.append(str(value))
-    return tuple(key)
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _day(value) -> str | None:
+    """A date, a pandas Timestamp or a datetime -> 'YYYY-MM-DD' (None when missing)."""
+    return None if _missing(value) else value.isoformat()[:10]
+
+
+def _figure_key(row: dict) -> tuple:
+    """What makes two rows the same figure, whatever their record_id (None-safe, type-blind)."""
+    return tuple(None if _missing(row[c]) else float(row[c]) if c == "value" else _day(row[c])
+                 if c.startswith("period_") else str(row[c]) for c in FIGURE_IDENTITY)
 
 
 def _as_table(typed: pd.DataFrame) -> pd.DataFrame:
@@ -343,21 +343,20 @@ def _as_table(typed: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _differences(new: pd.Series, old: pd.Series) -> list[str]:
+def _differences(new: dict, old: dict) -> list[str]:
+    """Template columns whose value a correction changes."""
     changed = []
     for column in TEMPLATE_COLUMNS:
         a, b = new.get(column), old.get(column)
-        a_missing = a is None or (not isinstance(a, str) and pd.isna(a))
-        b_missing = b is None or (not isinstance(b, str) and pd.isna(b))
-        if a_missing and b_missing:
+        if _missing(a) and _missing(b):
             continue
-        if a_missing != b_missing:
+        if _missing(a) != _missing(b):
             changed.append(column)
         elif column == "value":
             if float(a) != float(b):
                 changed.append(column)
         elif column.endswith(("_start", "_end", "_date")):
-            if pd.Timestamp(a).date() != pd.Timestamp(b).date():
+            if _day(a) != _day(b):
                 changed.append(column)
         elif str(a) != str(b):
             changed.append(column)
@@ -366,15 +365,15 @@ def _differences(new: pd.Series, old: pd.Series) -> list[str]:
 
 def _classify(table: pd.DataFrame, existing: pd.DataFrame, filename: str):
     """Split valid rows into added and changed; duplicates of figures already held become problems."""
-    in_database = existing[existing["origin"] == "database"]
-    submitted = existing[existing["origin"] == "submission"].set_index("record_id", drop=False)
-    database_ids = set(in_database["record_id"])
+    held_rows = existing.to_dict("records")
+    database_ids = {r["record_id"] for r in held_rows if r["origin"] == "database"}
+    submitted = {r["record_id"]: r for r in held_rows if r["origin"] == "submission"}
     held = {}
-    for _index, row in existing.iterrows():
+    for row in held_rows:
         held.setdefault(_figure_key(row), row)
     added, changed, problems = [], [], []
     seen_in_file = {}
-    for index, row in table.iterrows():
+    for row in table.to_dict("records"):
         record_id, file_row = row["record_id"], row["file_row"]
         key = _figure_key(row)
         earlier = held.get(key)
@@ -386,8 +385,8 @@ def _classify(table: pd.DataFrame, existing: pd.DataFrame, filename: str):
             problems.append(Problem(filename, file_row, None, _(
                 "the same figure as row {row} of this file (same countries, indicator, value, unit and period)")
                 .format(row=seen_in_file[key])))
-        elif record_id in submitted.index:
-            previous = submitted.loc[record_id]
+        elif record_id in submitted:
+            previous = submitted[record_id]
             differences = _differences(row, previous)
             if not differences:
                 problems.append(Problem(filename, file_row, "record_id", _(
@@ -396,13 +395,13 @@ def _classify(table: pd.DataFrame, existing: pd.DataFrame, filename: str):
             elif earlier is not None and earlier["record_id"] != record_id:
                 problems.append(Problem(filename, file_row, None, _duplicate_reason(earlier)))
             else:
-                changed.append({**row.to_dict(), "corrects_submission": previous["submission_id"],
+                changed.append({**row, "corrects_submission": previous["submission_id"],
                                 "changed_columns": ", ".join(differences),
                                 "previous_value": float(previous["value"])})
         elif earlier is not None:
             problems.append(Problem(filename, file_row, None, _duplicate_reason(earlier)))
         else:
-            added.append(row.to_dict())
+            added.append(row)
         seen_in_file.setdefault(key, file_row)
     columns = list(table.columns)
     return (pd.DataFrame(added, columns=columns),

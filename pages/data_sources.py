@@ -41,8 +41,8 @@ with coverage_tab:
 with tables_tab:
     dictionary = load(catalog.columns)
     for table in tables.itertuples():
-        with st.expander(f"**{table.table_name}** — {table.description} ({fmt_int(table.row_count)} "
-                         + _("rows") + ")"):
+        with st.expander(_("**{name}** — {description} ({rows} rows)").format(
+                name=table.table_name, description=table.description, rows=fmt_int(table.row_count))):
             st.markdown(f"**{_('Source')}:** {table.dataset} — {table.publisher}"
                         + (f" · {table.url}" if table.url else ""))
             st.markdown(f"**{_('Licence')}:** {table.licence or coverage.GAP}")
@@ -75,8 +75,8 @@ with browse_tab:
     if shape.first_year is not None and shape.first_year < shape.last_year:
         years = list(range(shape.first_year, shape.last_year + 1))
         left, middle, _spacer = st.columns([1, 1, 3])
-        year_from = url_state.select(_("From year"), years, key="from", default=years[0], container=left)
-        year_to = url_state.select(_("To year"), [y for y in years if y >= year_from], key="to",
+        year_from = url_state.select(_("From year"), years, key="year_from", default=years[0], container=left)
+        year_to = url_state.select(_("To year"), [y for y in years if y >= year_from], key="year_to",
                                    default=years[-1], container=middle)
         if (year_from, year_to) == (years[0], years[-1]):
             year_from = year_to = None  # the whole range: rows without a year stay in

@@ -78,7 +78,7 @@ def test_coverage_year_ranges_show_gaps():
 
 
 def test_browse_filters_by_country_and_year_and_pages(app_env, built_db):
-    at = open_page({"table": "migration_flows", "countries": "UZB,KAZ", "from": "2000", "to": "2010"})
+    at = open_page({"table": "migration_flows", "countries": "UZB,KAZ", "year_from": "2000", "year_to": "2010"})
     with duckdb.connect(str(built_db), read_only=True) as con:
         expected = con.execute("""
             SELECT count(*) FROM migration_flows
