@@ -8,8 +8,9 @@ OTS_SECRETS_PATH) as argon2id hashes made by argon2-cffi, never as passwords:
     display_name = "Aydın K."
 
 Add one with `python -m app.auth add-editor USERNAME [--name "Display Name"]`.
-The file is read afresh at each sign-in (not through `st.secrets`, which is
-cached), so a newly added editor can sign in without a restart.
+The file is parsed with tomllib from its path, not through `st.secrets` (which
+is cached for the process), and parsed again whenever it changes, so a newly
+added editor can sign in without a restart.
 
 Wrong passwords are slowed down per username and per browser session: after
 three failures in a row each further attempt must wait 2^n seconds (n = number
@@ -22,6 +23,7 @@ module must not show or log a password, nor write one anywhere.
 from __future__ import annotations
 
 import argparse
+import copy
 import getpass
 import math
 import os
@@ -33,6 +35,7 @@ import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import streamlit as st
@@ -76,18 +79,29 @@ def secrets_path() -> Path:
 # --- the credentials file -------------------------------------------------------------------------
 
 def _read_secrets(path: Path) -> dict:
-    if not path.exists():
-        return {}
     try:
-        with path.open("rb") as handle:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    except OSError as problem:
+        raise AuthConfigError(_("The editors' file {path} cannot be read ({problem}).").format(
+            path=path.name, problem=problem.strerror or problem)) from None
+    # Parsed again whenever the file changes (every write replaces it: new inode), so a new editor needs no restart.
+    return copy.deepcopy(_parse_secrets(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _parse_secrets(path: str, _inode: int, _mtime_ns: int, _size: int) -> dict:
+    try:
+        with open(path, "rb") as handle:
             return tomllib.load(handle)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
         raise AuthConfigError(_("The editors' file {path} is not valid TOML ({problem}); "
                                 "signing in is unavailable until it is fixed.").format(
-                                    path=path.name, problem=problem)) from None
+                                    path=Path(path).name, problem=problem)) from None
     except OSError as problem:
         raise AuthConfigError(_("The editors' file {path} cannot be read ({problem}).").format(
-            path=path.name, problem=problem.strerror or problem)) from None
+            path=Path(path).name, problem=problem.strerror or problem)) from None
 
 
 def load_editors(path: Path | None = None) -> dict[str, dict]:
