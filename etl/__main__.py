@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import duckdb
+
 from etl.build import DEFAULT_DB_PATH, DEFAULT_RAW_DIR, build
 from etl.describe import describe
 from etl.validate import ValidationFailed
@@ -27,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         result = build(args.raw, args.db)
     except ValidationFailed as failure:
         print(f"Build failed; the published database was not changed.\n{failure}", file=sys.stderr)
+        return 1
+    except (OSError, duckdb.IOException) as error:  # disk full, no permission to write beside --db, ...
+        print(f"Build failed; the published database was not changed.\nCould not write the new database "
+              f"beside {args.db}: {error}", file=sys.stderr)
         return 1
     total = sum(result.row_counts.values())
     print(f"Built {result.database.name} in {result.seconds:.2f} s: {total:,} rows "

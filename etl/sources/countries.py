@@ -21,12 +21,13 @@ PROVENANCE = Provenance(
 RAW = RawFile(
     "country_reference.csv",
     columns=(
-        RawColumn("iso3"), RawColumn("iso2", required=False), RawColumn("name"),
+        RawColumn("iso3", pattern="[A-Z]{3}", pattern_meaning="three capital letters (ISO 3166 alpha-3)"),
+        RawColumn("iso2", required=False), RawColumn("name"),
         RawColumn("name_tr", required=False), RawColumn("name_ru", required=False),
         RawColumn("capital", required=False),
-        RawColumn("capital_lat", "float", required=False), RawColumn("capital_lon", "float", required=False),
-        RawColumn("country_lat", "float", required=False), RawColumn("country_lon", "float", required=False),
-        RawColumn("ne_label_lat", "float", required=False), RawColumn("ne_label_lon", "float", required=False),
+        *(column for prefix in ("capital", "country", "ne_label") for column in (
+            RawColumn(f"{prefix}_lat", "float", required=False, min_value=-90, max_value=90),
+            RawColumn(f"{prefix}_lon", "float", required=False, min_value=-180, max_value=180))),
         RawColumn("region", required=False), RawColumn("subregion", required=False),
         RawColumn("ots_status", required=False, allowed=("member", "observer")),
         RawColumn("note", required=False),

@@ -4,7 +4,7 @@ Feeds `country_indicators`.
 """
 import pandas as pd
 
-from etl.schema import Column, Provenance, RawColumn, RawFile, Step, Table, country_column
+from etl.schema import Column, Provenance, RawColumn, RawFile, Step, Table, country_column, year_column
 
 PROVENANCE = Provenance(
     dataset="World Development Indicators: BX.TRF.PWKR.CD.DT, NY.GDP.MKTP.CD, SM.POP.REFG.OR",
@@ -22,7 +22,7 @@ PROVENANCE = Provenance(
 RAW = RawFile(
     "wdi_remittances_gdp_refugees_1990_2022.csv",
     columns=(
-        RawColumn("iso3", "iso3"), RawColumn("wb_name"), RawColumn("year", "int", min_value=1960),
+        RawColumn("iso3", "iso3"), RawColumn("wb_name"), year_column("year", min_value=1960),
         RawColumn("remittances_received_usd", "float", required=False, min_value=0),
         RawColumn("gdp_current_usd", "float", required=False, min_value=0),
         RawColumn("remittances_pct_gdp_computed", "float", required=False, min_value=0),

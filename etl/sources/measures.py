@@ -30,16 +30,17 @@ MEETINGS_RAW = RawFile(
 )
 MEASURES_RAW = RawFile(
     "measures.csv",
-    columns=(RawColumn("measure_id", max_length=40), RawColumn("meeting_id"), RawColumn("title"),
+    columns=(RawColumn("measure_id", max_length=40), RawColumn("meeting_id", references="meetings(meeting_id)"),
+             RawColumn("title"),
              RawColumn("description"), RawColumn("category"), RawColumn("source")),
     key=("measure_id",),
 )
 STATUS_RAW = RawFile(
     "measure_status.csv",
-    columns=(RawColumn("measure_id"), RawColumn("country_iso3", "iso3"),
+    columns=(RawColumn("measure_id", references="measures(measure_id)"), RawColumn("country_iso3", "iso3"),
              RawColumn("status", allowed=STATUS_VALUES), RawColumn("as_of", "date"),
              RawColumn("note", required=False, max_length=2000), RawColumn("source"),
-             RawColumn("recorded_by"), RawColumn("recorded_at")),
+             RawColumn("recorded_by"), RawColumn("recorded_at", "datetime")),
     key=("measure_id", "country_iso3", "as_of", "status"),
 )
 

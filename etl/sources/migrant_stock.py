@@ -5,7 +5,7 @@ Feeds `migrant_stock`. Stocks count people living abroad at mid-year; they are n
 import pandas as pd
 
 from etl.schema import (Column, Provenance, RawColumn, RawFile, Step, Table, count_column,
-                        country_column, sex_column)
+                        country_column, sex_column, year_column)
 
 PROVENANCE = Provenance(
     dataset="International Migrant Stock 2020 (destination and origin)",
@@ -22,7 +22,7 @@ PROVENANCE = Provenance(
 RAW = RawFile(
     "un_desa_ims2020_bilateral_stock_ots.csv",
     columns=(
-        RawColumn("year", "int", min_value=1990),
+        year_column("year"),
         RawColumn("origin_iso3", "iso3"), RawColumn("origin_name"),
         RawColumn("destination_iso3", "iso3"), RawColumn("destination_name"),
         RawColumn("migrant_stock_total", "int", min_value=0),
@@ -44,15 +44,18 @@ TABLE = Table(
     ),
     provenance=PROVENANCE,
     primary_key=("year", "origin_iso3", "destination_iso3", "sex"),
+    keys_as_constraints=False,  # a world matrix: see Table.keys_as_constraints
 )
 
 SEX_COLUMNS = {"migrant_stock_total": "total", "migrant_stock_female": "female", "migrant_stock_male": "male"}
 
 
 def transform(raw: pd.DataFrame) -> pd.DataFrame:
-    long = raw.melt(id_vars=["year", "origin_iso3", "destination_iso3"], value_vars=list(SEX_COLUMNS),
-                    var_name="sex", value_name="persons")
-    long["sex"] = long["sex"].map(SEX_COLUMNS)
+    """One row per origin, destination, year and sex (all rows of one sex, then the next)."""
+    corridors = raw[["year", "origin_iso3", "destination_iso3"]]
+    # Three stacked copies rather than DataFrame.melt: the same rows, several times faster on a world matrix.
+    long = pd.concat([corridors.assign(sex=sex, persons=raw[column]) for column, sex in SEX_COLUMNS.items()],
+                     ignore_index=True)
     return long[TABLE.column_names]
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from etl.schema import Column, RawColumn, RawFile, Step, Table, count_column, country_column, sex_column
+from etl.schema import Column, RawColumn, RawFile, Step, Table, count_column, country_column, sex_column, year_column
 from etl.sources.migrant_stock import PROVENANCE as UN_DESA
 
 PROVENANCE = replace(
@@ -19,7 +19,7 @@ PROVENANCE = replace(
 RAW = RawFile(
     "un_desa_ims2020_country_totals.csv",
     columns=(
-        RawColumn("year", "int", min_value=1990), RawColumn("iso3", "iso3"), RawColumn("name"),
+        year_column("year"), RawColumn("iso3", "iso3"), RawColumn("name"),
         *(RawColumn(f"immigrant_stock_{s}", "int", min_value=0) for s in ("total", "male", "female")),
         RawColumn("immigrant_stock_known_origin", "int", min_value=0),
         *(RawColumn(f"emigrant_stock_{s}", "int", min_value=0) for s in ("total", "male", "female")),

@@ -5,7 +5,7 @@ Feeds `migration_flows`. These are model estimates of transitions, not registere
 import pandas as pd
 
 from etl.schema import (Column, Provenance, RawColumn, RawFile, Step, Table, count_column,
-                        country_column, sex_column)
+                        country_column, sex_column, year_column)
 
 PROVENANCE = Provenance(
     dataset="Bilateral international migration flow estimates (closed demographic accounting, pseudo-Bayesian)",
@@ -24,7 +24,7 @@ PROVENANCE = Provenance(
 RAW = RawFile(
     "abel_cohen_flows_da_pb_closed_ots.csv",
     columns=(
-        RawColumn("period_start", "int", min_value=1990), RawColumn("period_end", "int", min_value=1990),
+        year_column("period_start"), year_column("period_end"),
         RawColumn("origin_iso3", "iso3"), RawColumn("origin_name"),
         RawColumn("destination_iso3", "iso3"), RawColumn("destination_name"),
         RawColumn("flow_total", "int", min_value=0),
@@ -48,6 +48,7 @@ TABLE = Table(
     ),
     provenance=PROVENANCE,
     primary_key=("period_start", "origin_iso3", "destination_iso3", "sex"),
+    keys_as_constraints=False,  # a world matrix: see Table.keys_as_constraints
 )
 
 SEX_COLUMNS = {"flow_total": "total", "flow_female": "female", "flow_male": "male"}
@@ -59,9 +60,10 @@ def periods_in_order(raw: pd.DataFrame) -> list[tuple[int, str, str]]:
 
 
 def transform(raw: pd.DataFrame) -> pd.DataFrame:
-    long = raw.melt(id_vars=["period_start", "period_end", "origin_iso3", "destination_iso3"],
-                    value_vars=list(SEX_COLUMNS), var_name="sex", value_name="persons")
-    long["sex"] = long["sex"].map(SEX_COLUMNS)
+    """One row per period, origin, destination and sex (all rows of one sex, then the next)."""
+    corridors = raw[["period_start", "period_end", "origin_iso3", "destination_iso3"]]
+    long = pd.concat([corridors.assign(sex=sex, persons=raw[column]) for column, sex in SEX_COLUMNS.items()],
+                     ignore_index=True)
     return long[TABLE.column_names]
 
 

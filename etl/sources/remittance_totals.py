@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from etl.schema import Column, RawColumn, RawFile, Step, Table, country_column
+from etl.schema import Column, RawColumn, RawFile, Step, Table, country_column, year_column
 from etl.sources.remittances_bilateral import PROVENANCE as BILATERAL
 
 PROVENANCE = replace(
@@ -18,7 +18,7 @@ PROVENANCE = replace(
 RAW = RawFile(
     "wb_remittances_2017_country_totals.csv",
     columns=(
-        RawColumn("year", "int", min_value=1990), RawColumn("iso3", "iso3"), RawColumn("wb_name"),
+        year_column("year"), RawColumn("iso3", "iso3"), RawColumn("wb_name"),
         RawColumn("remittance_inflows_usd_million", "float", min_value=0),
         RawColumn("remittance_outflows_usd_million", "float", min_value=0),
     ),

@@ -4,7 +4,7 @@ Feeds `remittances_bilateral`.
 """
 import pandas as pd
 
-from etl.schema import Column, Provenance, RawColumn, RawFile, Step, Table, country_column
+from etl.schema import Column, Provenance, RawColumn, RawFile, Step, Table, country_column, year_column
 
 PROVENANCE = Provenance(
     dataset="Bilateral Remittance Estimates for 2017 (April 2018 version)",
@@ -21,7 +21,7 @@ PROVENANCE = Provenance(
 RAW = RawFile(
     "wb_bilateral_remittances_2017_ots.csv",
     columns=(
-        RawColumn("year", "int", min_value=1990),
+        year_column("year"),
         RawColumn("sending_iso3", "iso3"), RawColumn("sending_name"),
         RawColumn("receiving_iso3", "iso3"), RawColumn("receiving_name"),
         RawColumn("remittances_usd_million", "float", min_value=0),
@@ -41,6 +41,7 @@ TABLE = Table(
     ),
     provenance=PROVENANCE,
     primary_key=("year", "sending_iso3", "receiving_iso3"),
+    keys_as_constraints=False,  # a world matrix: see Table.keys_as_constraints
 )
 
 
