@@ -43,8 +43,9 @@ if auth.require_editor() is not None:
         stamp = (upload.file_id, upload.name, state.version(), db.build_id())
         if st.session_state.get("submission_checked", (None,))[0] != stamp:  # checked once per file and store
             known = set(load(common.countries)["iso3"])
-            st.session_state["submission_checked"] = (stamp, submissions.check(
-                content, upload.name, known, load(figures.all_figures)))
+            with st.spinner(_("Checking the file…")):
+                st.session_state["submission_checked"] = (stamp, submissions.check(
+                    content, upload.name, known, load(figures.all_figures)))
         preview = st.session_state["submission_checked"][1]
         for note in preview.notes:
             st.info(note, icon=":material/info:")
