@@ -5,7 +5,7 @@ from app import countries, ui, url_state
 from app.cached import load
 from app.charts import common as texts
 from app.charts import labour as charts
-from app.i18n import _, fmt_percent
+from app.i18n import _
 from app.queries import common, measures
 from app.queries import labour as queries
 
@@ -25,15 +25,10 @@ latest = load(queries.latest_remittances, STATES).set_index("iso3")
 st.caption(_("Personal remittances received, as a share of GDP (World Bank, World Development Indicators)"))
 for codes in (countries.MEMBERS, countries.OBSERVERS):
     for column, code in zip(st.columns(len(countries.MEMBERS)), codes):
-        row = latest.loc[code]
-        recent = row["year"] == row["year"] and row["year"] >= years[-1] - 2
-        share = fmt_percent(row["remittances_pct_gdp"]) if recent else _("not reported")
+        current, share, amount, when = charts.remittances_now(latest.loc[code], years[-1])
         box = column.container(border=True)
         box.markdown(f"{texts.md_escape(name(code))}  \n**{texts.md_escape(share)}**")
-        box.caption(_("{amount} in {year}").format(amount=charts.usd_text(row["remittances_received_usd"]),
-                                                   year=int(row["year"])) if recent else
-                    _("Last figure: {year}").format(year=int(row["year"])) if row["year"] == row["year"] else
-                    _("Never reported"))
+        box.caption(_("{amount} in {year}").format(amount=amount, year=when) if current else when)
 
 # --- remittances over time
 st.subheader(_("Remittances received, 1990–2022"))

@@ -243,6 +243,11 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
 
 
+def has_value(value) -> bool:
+    """False for None, NaN, NA, NaT and empty text: a figure that is not there (never to be shown as 0)."""
+    return not _missing(value)
+
+
 def qualified(value, qualifier=None) -> str:
     """The number as the source gave it: "at least 2,750,000", "nearly 70,000", "11,784"."""
     number = fmt_int(value)

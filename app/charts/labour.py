@@ -36,6 +36,23 @@ def usd_text(value) -> str:
     return _("US$ {amount} million").format(amount=fmt_number(value / 1e6, 1))
 
 
+STALE_AFTER = 2  # years: an older latest figure is "not reported", not the current state
+
+
+def remittances_now(latest: pd.Series, last_year: int) -> tuple[bool, str, str, str]:
+    """Whether a country's latest remittance figure is current, and its share, amount and a note for a card.
+
+    A figure more than STALE_AFTER years older than the series is not shown as today's: Turkmenistan's only
+    figure is from 1996, so it reads "not reported" with "Last figure: 1996", never as a current 0.2 %.
+    """
+    year = latest["year"]
+    if _has(year) and year >= last_year - STALE_AFTER:
+        return (True, fmt_percent(latest["remittances_pct_gdp"]), usd_text(latest["remittances_received_usd"]),
+                str(int(year)))
+    note = _("Last figure: {year}").format(year=int(year)) if _has(year) else _("Never reported")
+    return False, _("not reported"), _("not reported"), note
+
+
 def coverage_note(series: pd.Series, years: pd.Series) -> str:
     """'' when the series runs to the last year; otherwise what is missing, for the legend entry."""
     reported = years[series.notna()]
@@ -64,7 +81,7 @@ def remittance_lines(series: pd.DataFrame, measure: str, meetings: pd.DataFrame,
             hovertext=hover, hoverinfo="text"))
     base_layout(fig, height=460)
     fig.update_yaxes(title_text=_("% of GDP") if measure == "share" else _("US$ million"), rangemode="tozero",
-                     tickformat=",.0f")
+                     tickformat="" if measure == "share" else ",.0f")
     fig.update_xaxes(title_text=_("Year"), dtick=5)
     if not series.empty:
         first, last = int(series["year"].min()), int(series["year"].max())
@@ -160,7 +177,7 @@ def corridor_bars(corridors: pd.DataFrame, iso3: str, direction: str, name: Name
             partner=name(p), country=name(iso3)) + ": " + _("US$ {amount} million").format(amount=fmt_number(v, 1))
             for p, v in zip(frame["partner_iso3"], frame["usd_million"])]))
     base_layout(fig, height=120 + 28 * len(frame))
-    fig.update_xaxes(title_text=_("US$ million, 2017 (estimate)"), range=[0, frame["usd_million"].max() * 1.3])
+    fig.update_xaxes(title_text=_("US$ million, 2017 (estimate)"), range=[0, frame["usd_million"].max() * 1.6])
     fig.update_layout(showlegend=False)
     return fig
 

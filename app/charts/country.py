@@ -1,0 +1,201 @@
+"""Figures and tables of the Country profiles page.
+
+Pure builders: frames from `app.queries.country` (and the labour and measures
+queries) in, plotly figures and reader's tables out; country names through the
+`name` function the page passes. Remittance lines and corridor bars are the
+Labour page's (`app.charts.labour`); reported figures are written with their
+qualifier, period and source as everywhere else.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from app.charts.common import add_meeting_markers, base_layout, has_value, plotly_escape
+from app.charts.labour import labour_table, remittances_now
+from app.i18n import _, fmt_date, fmt_int, fmt_number, fmt_percent
+from app.measures_store import status_label
+from app.palette import STATUS_COLOURS, country_colour
+
+Namer = Callable[[str], str]
+SEX_STYLE = {  # colour and dash of each sex on the stock chart
+    "female": ("#C51B7D", "solid"),
+    "male": ("#4D9221", "solid"),
+    "total": ("#1B2631", "dot"),
+}
+
+
+_has = has_value
+
+
+def headline(facts: pd.Series, remittances: pd.Series, last_year: int) -> list[tuple[str, str, str]]:
+    """The profile's key figures as (label, value, "year · source"); "no figure" where there is none, and
+    "not reported" for remittances with no recent figure (see `labour.remittances_now`)."""
+    stock = has_value(facts["stock_year"])
+    refugees = has_value(facts["refugees_year"])
+    current, share, amount, when = remittances_now(remittances, last_year)
+    stock_note = _("mid-{year} · UN DESA").format(year=int(facts["stock_year"])) if stock else _("UN DESA")
+    return [
+        (_("Immigrants living here"), fmt_int(facts["immigrants"]) if stock else _("no figure"), stock_note),
+        (_("Emigrants living abroad"), fmt_int(facts["emigrants"]) if stock else _("no figure"), stock_note),
+        (_("Remittances received"), amount,
+         _("{share} of GDP · {year} · World Bank").format(share=share, year=when) if current
+         else "{} · {}".format(when, _("World Bank"))),
+        (_("Refugees from the country"), fmt_int(facts["refugees_by_origin"]) if refugees else _("no figure"),
+         _("{year} · UNHCR via World Bank").format(year=int(facts["refugees_year"])) if refugees
+         else _("UNHCR via World Bank")),
+    ]
+
+
+def sex_label(sex: str) -> str:
+    return {"female": _("Women"), "male": _("Men"), "total": _("Both sexes")}.get(sex, sex)
+
+
+def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame) -> go.Figure:
+    """Immigrants living in the country and emigrants from it at each mid-year, women, men and both."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=[_("Immigrants living in the country"), _("Emigrants living abroad")])
+    for panel, measure in enumerate(("immigrants", "emigrants"), start=1):
+        for sex in ("female", "male", "total"):
+            rows = stock[stock["sex"] == sex]
+            colour, dash = SEX_STYLE[sex]
+            fig.add_trace(go.Scatter(
+                x=rows["year"], y=rows[measure].astype("float"), mode="lines+markers", name=sex_label(sex),
+                legendgroup=sex, showlegend=panel == 1, line={"color": colour, "dash": dash, "width": 2.5},
+                hovertext=[_("{sex}, mid-{year}: {persons}").format(sex=sex_label(sex), year=int(y), persons=fmt_int(v))
+                           for y, v in zip(rows["year"], rows[measure])], hoverinfo="text"), row=panel, col=1)
+        fig.update_yaxes(rangemode="tozero", tickformat=",.0f", row=panel, col=1)
+    fig.update_xaxes(dtick=5)
+    base_layout(fig, height=560)
+    for annotation in fig.layout.annotations:  # panel titles on the left, clear of the meeting labels
+        annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#1B2631"})
+    if not stock.empty:
+        add_meeting_markers(fig, meetings, axis="year", span=(int(stock["year"].min()), int(stock["year"].max()) + 0.99))
+    return fig
+
+
+def stock_table(stock: pd.DataFrame, iso3: str, name: Namer) -> pd.DataFrame:
+    return pd.DataFrame({
+        _("Country"): name(iso3), _("Year (mid-year)"): stock["year"].to_numpy(),
+        _("Sex"): [sex_label(s) for s in stock["sex"]],
+        _("Immigrants"): stock["immigrants"].to_numpy(), _("Emigrants"): stock["emigrants"].to_numpy(),
+    })
+
+
+def partner_bars(partners: pd.DataFrame, colour: str, name: Namer) -> go.Figure:
+    """The largest partner countries, each with its share of the country's total."""
+    frame = partners.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=frame["persons"], y=[name(c) for c in frame["partner_iso3"]], orientation="h", marker_color=colour,
+        text=["{persons} · {share}".format(persons=fmt_int(p), share=fmt_percent(s)) if _has(s) else fmt_int(p)
+              for p, s in zip(frame["persons"], frame["share_pct"])],
+        textposition="outside", cliponaxis=False, hoverinfo="text",
+        hovertext=[_("{country}: {persons} persons in {year}").format(country=name(c), persons=fmt_int(p), year=int(y))
+                   for c, p, y in zip(frame["partner_iso3"], frame["persons"], frame["year"])]))
+    base_layout(fig, height=110 + 30 * len(frame))
+    fig.update_xaxes(range=[0, float(frame["persons"].max()) * 1.45], tickformat=",.0f")
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def partner_table(partners: pd.DataFrame, iso3: str, side: str, name: Namer) -> pd.DataFrame:
+    return pd.DataFrame({
+        _("Country"): name(iso3),
+        _("Origin") if side == "origins" else _("Destination"): [name(c) for c in partners["partner_iso3"]],
+        _("Year (mid-year)"): partners["year"].to_numpy(),
+        _("Persons"): partners["persons"].to_numpy(),
+        _("Share of the country's total, %"): partners["share_pct"].round(2).to_numpy(),
+    })
+
+
+def corridor_pairs(corridors: pd.DataFrame, iso3: str, name: Namer) -> go.Figure:
+    """Migrants each way between the country and each member and observer state, in one year."""
+    states = [name(c) for c in corridors["partner_iso3"]]
+    year = int(corridors["stock_year"].iloc[0])
+    fig = go.Figure()
+    for column, label, colour in (
+            ("emigrants_there", _("Born in {country}, living there").format(country=name(iso3)), country_colour(iso3)),
+            ("immigrants_from_there", _("Born there, living in {country}").format(country=name(iso3)), "#8C8C8C")):
+        values = corridors[column].astype("float")
+        fig.add_trace(go.Bar(
+            x=states, y=values, name=plotly_escape(label), marker_color=colour,
+            text=[fmt_int(v) if _has(v) else "—" for v in values], textposition="outside", cliponaxis=False,
+            hovertext=["{label}: {value} ({year})".format(label=plotly_escape(label), year=year,
+                                                           value=fmt_int(v) if _has(v) else _("none recorded"))
+                       for v in values], hoverinfo="text"))
+    base_layout(fig, height=400)
+    fig.update_layout(barmode="group", bargap=0.3)
+    fig.update_yaxes(title_text=_("persons, mid-{year}").format(year=year), tickformat=",.0f", rangemode="tozero")
+    return fig
+
+
+def corridor_table(corridors: pd.DataFrame, iso3: str, name: Namer) -> pd.DataFrame:
+    """Every corridor figure with its year: stocks, estimated flows, estimated remittances, each way."""
+    me = name(iso3)
+    period = "{start}–{end}".format(start=int(corridors["period_start"].iloc[0]),
+                                    end=int(corridors["period_end"].iloc[0])) if len(corridors) else ""
+    year = int(corridors["stock_year"].iloc[0]) if len(corridors) else ""
+    return pd.DataFrame({
+        _("Partner state"): [name(c) for c in corridors["partner_iso3"]],
+        _("Born in {country}, living there ({year})").format(country=me, year=year):
+            corridors["emigrants_there"].to_numpy(),
+        _("Born there, living in {country} ({year})").format(country=me, year=year):
+            corridors["immigrants_from_there"].to_numpy(),
+        _("Moved from {country} to there, {period} (estimate)").format(country=me, period=period):
+            corridors["moved_there"].to_numpy(),
+        _("Moved from there to {country}, {period} (estimate)").format(country=me, period=period):
+            corridors["moved_from_there"].to_numpy(),
+        _("Remittances sent from {country}, US$ million, 2017 (estimate)").format(country=me):
+            corridors["remittances_sent_there"].round(2).to_numpy(),
+        _("Remittances received by {country}, US$ million, 2017 (estimate)").format(country=me):
+            corridors["remittances_received_from_there"].round(2).to_numpy(),
+    })
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The table for the screen: numbers grouped the reader's way, a missing figure as "—" (never 0 or None).
+    The CSV export keeps the plain numbers."""
+    shown = table.copy()
+    for column in shown.columns:
+        if pd.api.types.is_numeric_dtype(shown[column]):
+            whole = shown[column].dropna().eq(shown[column].dropna().round()).all()
+            shown[column] = [("—" if not _has(v) else fmt_int(v) if whole else fmt_number(v, 1))
+                             for v in shown[column]]
+    return shown
+
+
+def reported_table(figures: pd.DataFrame, name: Namer) -> pd.DataFrame:
+    """Stranded and labour figures on the country, as reported, with the topic in front."""
+    table = labour_table(figures, name)
+    table.insert(0, _("Topic"), [_("Stranded and repatriated, 2020") if t == "stranded" else _("Labour migration")
+                                 for t in figures["topic"]])
+    return table
+
+
+def measure_table(status: pd.DataFrame) -> pd.DataFrame:
+    """Each agreed measure with its current status in the country, when it applies from, and on what ground."""
+    return pd.DataFrame({
+        _("Measure"): status["measure_title"].to_numpy(),
+        _("Agreed on"): [fmt_date(d) for d in status["meeting_date"]],
+        _("Status"): [status_label(s) for s in status["status"]],
+        _("Since"): [fmt_date(d) if _has(d) else "" for d in status["as_of"]],
+        _("Note"): status["note"].fillna("").to_numpy(),
+        _("Source"): status["source"].fillna("").to_numpy(),
+        _("Recorded by"): status["recorded_by"].fillna("").to_numpy(),
+        _("Category"): status["category"].to_numpy(),
+    })
+
+
+def coloured_statuses(table: pd.DataFrame, statuses: pd.Series):
+    """The measure table styled for the screen: each status cell in its status colour, as on the matrix."""
+    colours = [STATUS_COLOURS.get(s, "#FFFFFF") for s in statuses]
+    status_column = _("Status")
+
+    def paint(column: pd.Series) -> list[str]:
+        if column.name != status_column:
+            return [""] * len(column)
+        return [f"background-color: {c}" for c in colours]
+    return table.style.apply(paint)

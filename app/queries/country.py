@@ -1,0 +1,124 @@
+"""Queries of the Country profiles page: one country's migrants, corridors, remittances and reported figures.
+
+Remittance series and corridors come from `app.queries.labour`, measure statuses
+from `app.queries.measures` (which merges the editors' statuses); this module
+holds what only the profile needs. The bilateral stock and flow tables keep only
+pairs with an OTS member or observer state on one side, so for any other country
+its origins and destinations here are among the OTS states only.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from app.queries import uses_state
+from app.queries.figures import ALL_FIGURES_SQL, STATE_VIEW
+
+
+def country_facts(cur, iso3: str) -> pd.DataFrame:
+    """The country's latest immigrants and emigrants (both sexes), refugees by origin, and 2017 remittance
+    totals, each with its year (Country profiles headline). One row; NULL where there is no figure."""
+    return cur.execute("""
+        WITH stock AS (
+            SELECT year AS stock_year, immigrants, emigrants FROM migrant_stock_totals
+            WHERE iso3 = $iso3 AND sex = 'total' ORDER BY year DESC LIMIT 1),
+        refugees AS (
+            SELECT year AS refugees_year, refugees_by_origin FROM country_indicators
+            WHERE iso3 = $iso3 AND refugees_by_origin IS NOT NULL ORDER BY year DESC LIMIT 1),
+        estimates AS (
+            SELECT year AS estimates_year, inflows_usd_million, outflows_usd_million FROM remittance_totals
+            WHERE iso3 = $iso3 ORDER BY year DESC LIMIT 1)
+        SELECT c.iso3, c.ots_status, c.region, c.subregion, s.*, r.*, e.*
+        FROM countries c
+        LEFT JOIN stock s ON TRUE LEFT JOIN refugees r ON TRUE LEFT JOIN estimates e ON TRUE
+        WHERE c.iso3 = $iso3
+    """, {"iso3": iso3}).df()
+
+
+@uses_state(STATE_VIEW)
+def data_coverage(cur, iso3: str) -> pd.DataFrame:
+    """How many rows each source holds on the country (Country profiles: say at once when there is nothing)."""
+    return cur.execute(f"""
+        WITH {ALL_FIGURES_SQL}
+        SELECT
+            (SELECT count(*) FROM migrant_stock_totals WHERE iso3 = $iso3) AS stock_totals,
+            (SELECT count(*) FROM migrant_stock WHERE origin_iso3 = $iso3 OR destination_iso3 = $iso3) AS stock_pairs,
+            (SELECT count(*) FROM migration_flows WHERE origin_iso3 = $iso3 OR destination_iso3 = $iso3) AS flows,
+            (SELECT count(*) FROM country_indicators WHERE iso3 = $iso3) AS indicators,
+            (SELECT count(*) FROM remittances_bilateral WHERE sending_iso3 = $iso3 OR receiving_iso3 = $iso3)
+                AS remittance_corridors,
+            (SELECT count(*) FROM all_figures WHERE nationality_iso3 = $iso3 OR location_iso3 = $iso3)
+                AS reported_figures
+    """, {"iso3": iso3}).df()
+
+
+def stock_over_time(cur, iso3: str) -> pd.DataFrame:
+    """Immigrants living in and emigrants from the country at each mid-year, by sex (Country profiles)."""
+    return cur.execute("""
+        SELECT year, sex, immigrants, emigrants FROM migrant_stock_totals
+        WHERE iso3 = $iso3 ORDER BY year, sex
+    """, {"iso3": iso3}).df()
+
+
+def stock_years(cur) -> pd.DataFrame:
+    """The mid-years of the migrant stock estimates (Country profiles year chooser)."""
+    return cur.execute("SELECT DISTINCT year FROM migrant_stock ORDER BY year").df()
+
+
+def top_partners(cur, iso3: str, year: int, side: str, limit: int) -> pd.DataFrame:
+    """The largest origins of the country's immigrants (`side`='origins') or destinations of its emigrants
+    ('destinations') in `year`, both sexes, with each partner's share of the country's total (Country profiles)."""
+    mine, partner, total = (("destination_iso3", "origin_iso3", "immigrants") if side == "origins"
+                            else ("origin_iso3", "destination_iso3", "emigrants"))
+    return cur.execute(f"""
+        SELECT s.year, s.{partner} AS partner_iso3, s.persons,
+               100.0 * s.persons / nullif(t.{total}, 0) AS share_pct, t.{total} AS country_total
+        FROM migrant_stock s
+        LEFT JOIN migrant_stock_totals t ON t.iso3 = $iso3 AND t.year = s.year AND t.sex = 'total'
+        WHERE s.{mine} = $iso3 AND s.year = $year AND s.sex = 'total' AND s.persons > 0
+        ORDER BY s.persons DESC, partner_iso3
+        LIMIT $limit
+    """, {"iso3": iso3, "year": year, "limit": limit}).df()
+
+
+def corridors_with_states(cur, iso3: str, states: tuple[str, ...], year: int) -> pd.DataFrame:
+    """For each member and observer state other than the country: migrants each way in `year`, estimated
+    flows each way in the latest 5-year period, and 2017 remittances each way (Country profiles)."""
+    return cur.execute("""
+        WITH partners AS (SELECT unnest($states::VARCHAR[]) AS partner_iso3),
+        last_period AS (SELECT DISTINCT period_start, period_end FROM migration_flows
+                        ORDER BY period_start DESC LIMIT 1)
+        SELECT p.partner_iso3, $year AS stock_year,
+               out_stock.persons AS emigrants_there, in_stock.persons AS immigrants_from_there,
+               lp.period_start, lp.period_end,
+               out_flow.persons AS moved_there, in_flow.persons AS moved_from_there,
+               sent.usd_million AS remittances_sent_there, received.usd_million AS remittances_received_from_there
+        FROM partners p CROSS JOIN last_period lp
+        LEFT JOIN migrant_stock out_stock ON out_stock.origin_iso3 = $iso3 AND out_stock.destination_iso3 = p.partner_iso3
+             AND out_stock.year = $year AND out_stock.sex = 'total'
+        LEFT JOIN migrant_stock in_stock ON in_stock.origin_iso3 = p.partner_iso3 AND in_stock.destination_iso3 = $iso3
+             AND in_stock.year = $year AND in_stock.sex = 'total'
+        LEFT JOIN migration_flows out_flow ON out_flow.origin_iso3 = $iso3 AND out_flow.destination_iso3 = p.partner_iso3
+             AND out_flow.period_start = lp.period_start AND out_flow.sex = 'total'
+        LEFT JOIN migration_flows in_flow ON in_flow.origin_iso3 = p.partner_iso3 AND in_flow.destination_iso3 = $iso3
+             AND in_flow.period_start = lp.period_start AND in_flow.sex = 'total'
+        LEFT JOIN remittances_bilateral sent ON sent.sending_iso3 = $iso3 AND sent.receiving_iso3 = p.partner_iso3
+        LEFT JOIN remittances_bilateral received ON received.sending_iso3 = p.partner_iso3
+             AND received.receiving_iso3 = $iso3
+        WHERE p.partner_iso3 <> $iso3
+        ORDER BY list_position($states::VARCHAR[], p.partner_iso3)
+    """, {"iso3": iso3, "states": list(states), "year": year}).df()
+
+
+@uses_state(STATE_VIEW)
+def reported_figures_for(cur, iso3: str) -> pd.DataFrame:
+    """Every reported figure on the country's citizens or on people staying in it, stranded and labour alike,
+    with member-state submissions (Country profiles)."""
+    return cur.execute(f"""
+        WITH {ALL_FIGURES_SQL}
+        SELECT record_id, topic, nationality_iso3, location_iso3, indicator, indicator_group, value, unit,
+               unit_base, qualifier, period_start, period_end, source_date, coalesce(period_end, source_date) AS as_of,
+               description, source_publisher, source_url, date_note, origin
+        FROM all_figures
+        WHERE nationality_iso3 = $iso3 OR location_iso3 = $iso3
+        ORDER BY topic DESC, as_of NULLS LAST, record_id
+    """, {"iso3": iso3}).df()

@@ -1,0 +1,131 @@
+"""The Country profiles page through AppTest: default, every OTS state, a link, a country with no data at all."""
+import base64
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.countries import MEMBERS, OBSERVERS
+from etl.build import DEFAULT_RAW_DIR
+from tests.conftest import PROJECT_ROOT
+
+ALL_CHARTS = {"stock", "partners_origins", "partners_destinations", "corridors", "remittances_share",
+              "remittances_usd", "corridors_2017_received", "corridors_2017_sent"}
+NO_DATA_SQL = """
+    SELECT iso3 FROM countries WHERE iso3 NOT IN (
+        SELECT origin_iso3 FROM migrant_stock UNION SELECT destination_iso3 FROM migrant_stock
+        UNION SELECT iso3 FROM migrant_stock_totals
+        UNION SELECT origin_iso3 FROM migration_flows UNION SELECT destination_iso3 FROM migration_flows
+        UNION SELECT sending_iso3 FROM remittances_bilateral UNION SELECT receiving_iso3 FROM remittances_bilateral
+        UNION SELECT iso3 FROM remittance_totals UNION SELECT iso3 FROM country_indicators
+        UNION SELECT nationality_iso3 FROM reported_figures WHERE nationality_iso3 IS NOT NULL
+        UNION SELECT location_iso3 FROM reported_figures WHERE location_iso3 IS NOT NULL
+        UNION SELECT country_iso3 FROM measure_status)
+    ORDER BY iso3 LIMIT 1
+"""
+
+
+@pytest.fixture
+def no_data_country(built_db) -> str:
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        return con.execute(NO_DATA_SQL).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def un_totals() -> pd.DataFrame:
+    return pd.read_csv(DEFAULT_RAW_DIR / "un_desa_ims2020_country_totals.csv").set_index(["iso3", "year"])
+
+
+def open_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("pages/country.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def charts(at) -> dict[str, dict]:
+    return {chart.key.removeprefix("chart_"): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def numbers(array) -> list:
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return list(array)
+
+
+def stock_total(spec: dict, panel_axis: str, year: int) -> float:
+    trace = next(t for t in spec["data"] if t["name"] == "Both sexes" and t.get("yaxis", "y") == panel_axis)
+    return numbers(trace["y"])[numbers(trace["x"]).index(year)]
+
+
+def test_default_is_the_first_member_state(app_env, un_totals):
+    at = open_page()
+    assert at.selectbox(key="url_country").value == MEMBERS[0]
+    assert at.title[0].value == "Azerbaijan"
+    specs = charts(at)
+    assert set(specs) == ALL_CHARTS
+    assert stock_total(specs["stock"], "y", 2020) == un_totals.loc[("AZE", 2020), "immigrant_stock_total"]
+    assert stock_total(specs["stock"], "y2", 2020) == un_totals.loc[("AZE", 2020), "emigrant_stock_total"]
+    assert len(specs["remittances_share"]["layout"]["shapes"]) == 2  # the group's meetings
+
+
+@pytest.mark.parametrize("code", MEMBERS + OBSERVERS)
+def test_every_member_and_observer_state(app_env, un_totals, code):
+    at = open_page({"country": code})
+    assert at.selectbox(key="url_country").value == code
+    specs = charts(at)
+    immigrants = stock_total(specs["stock"], "y", 2020)
+    assert immigrants == un_totals.loc[(code, 2020), "immigrant_stock_total"]
+    cards = " ".join(m.value for m in at.markdown)
+    assert f"{int(immigrants):,}" in cards
+    corridor_states = set(specs["corridors"]["data"][0]["x"])
+    assert len(corridor_states) == 6 and at.title[0].value not in corridor_states
+    measures = [df.value for df in at.dataframe if "Measure" in df.value.columns]
+    assert len(measures) == 1 and len(measures[0]) == 5 and set(measures[0]["Status"]) <= {
+        "agreed", "in progress", "implemented", "not applicable", "no information"}
+    if code == "TKM":
+        assert not {"remittances_share", "remittances_usd"} & set(specs)
+        assert any("not reported" in info.value for info in at.info)
+        assert "**not reported**" in cards
+    else:
+        assert {"remittances_share", "remittances_usd"} <= set(specs)
+
+
+def test_link_to_a_country_outside_the_ots(app_env):
+    at = open_page({"country": "DEU", "year": "2000"})
+    assert at.title[0].value == "Germany"
+    specs = charts(at)
+    assert "stock" in specs
+    destinations = specs["partners_destinations"]["data"][0]["y"]
+    assert "Türkiye" in destinations
+    assert any("apply to its member and observer states" in c.value for c in at.caption)
+    assert not [df for df in at.dataframe if "Measure" in df.value.columns]
+
+
+def test_a_country_with_no_data_at_all(app_env, no_data_country):
+    at = open_page({"country": no_data_country})
+    assert at.selectbox(key="url_country").value == no_data_country
+    assert not at.get("plotly_chart")
+    assert len(at.info) == 1 and "holds no migration" in at.info[0].value
+
+
+def test_an_invalid_code_falls_back_to_the_default_with_a_notice(app_env):
+    at = open_page({"country": "XXX"})
+    assert at.selectbox(key="url_country").value == MEMBERS[0]
+    assert any("XXX" in toast.value for toast in at.toast)
+    assert set(charts(at)) == ALL_CHARTS
+
+
+def test_reported_figures_carry_their_qualifier_and_source(app_env):
+    at = open_page({"country": "KGZ"})
+    reported = next(df.value for df in at.dataframe if "Topic" in df.value.columns)
+    assert "at least 11,784 persons" in set(reported["Figure"])
+    assert reported["Link"].str.startswith("http").all()
+    assert set(reported["Period or date"]) >= {"20 Mar 2020 – 27 Jun 2020"}
