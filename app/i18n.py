@@ -140,7 +140,8 @@ def choose_language() -> str:
     """
     requested = st.query_params.get(URL_KEY)
     if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
-        st.toast(f"Language “{requested[:10]}” is not available; showing English.", icon="ℹ️")
+        st.toast(f"Language “{requested[:10]}” is not available; showing English.", icon="ℹ️",
+                 duration="long")
     # A bound widget writes its option's text to the URL, so the options are the codes (?lang=ru);
     # the label names the languages in their own words.
     st.sidebar.selectbox(":material/language: " + " · ".join(LANGUAGE_LABELS.values()), list(LANGUAGES), key=SESSION_KEY,

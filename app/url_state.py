@@ -24,7 +24,7 @@ _SEEN = "_url_state_seen"  # key -> the URL's value after this session last read
 
 def _notice_invalid(label: str, raw: str) -> None:
     st.toast(_("The link's value “{value}” for “{name}” is not available; showing the default.").format(
-        value=raw[:40], name=label), icon="ℹ️")
+        value=raw[:40], name=label), icon="ℹ️", duration="long")
 
 
 def _seen() -> dict:
