@@ -536,3 +536,14 @@ def history_labels() -> dict[str, str | None]:
             "status": _("Status"), "withdrawn_by": _("Withdrawn by"), "withdrawn_at": _("Withdrawn (UTC)"),
             "withdrawn_reason": _("Why withdrawn"), "file_sha256": _("SHA-256 of the file"),
             "file_bytes": None, "file_format": None, "stored_file": None}
+
+
+def history_view(history: pd.DataFrame) -> pd.DataFrame:
+    """The submissions history as shown: editors by their names, statuses in the reader's language."""
+    from app.auth import display_name
+
+    statuses = {"active": _("in force"), "withdrawn": _("withdrawn")}
+    names = {name: display_name(name) for name in set(history["submitted_by"]) | set(history["withdrawn_by"].dropna())}
+    return history.assign(submitted_by=history["submitted_by"].map(names),
+                          withdrawn_by=history["withdrawn_by"].map(names),
+                          status=history["status"].map(statuses))

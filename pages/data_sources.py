@@ -1,7 +1,7 @@
 """Page: where every number comes from — coverage, tables and their sources, browsing, ETL runs, submissions."""
 import streamlit as st
 
-from app import auth, countries, submissions, submissions_store, ui, url_state
+from app import countries, submissions, submissions_store, ui, url_state
 from app.cached import load
 from app.charts import data_sources as coverage
 from app.countries import OBSERVERS, OTS_STATES
@@ -129,7 +129,7 @@ with submissions_tab:
         ui.empty(_("No member state has submitted figures yet. Secretariat editors load them on the "
                    "“Submit figures” page."))
     else:
-        st.dataframe(history.assign(submitted_by=history["submitted_by"].map(auth.display_name)),
+        st.dataframe(submissions.history_view(history),
                  hide_index=True, width="stretch", column_config=submissions.history_labels(),
                  column_order=submissions.HISTORY_ORDER)
     st.page_link("pages/submissions.py", label=_("Submit figures"), icon=":material/upload_file:")

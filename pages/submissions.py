@@ -27,7 +27,8 @@ right.download_button(_("Template (Excel)"), submissions.template_xlsx(), "ots_f
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       icon=":material/grid_on:", on_click="ignore", key="template_xlsx")
 with st.expander(_("The template's columns")):
-    st.dataframe(submissions.template_help(), hide_index=True, width="stretch", column_config={
+    st.dataframe(submissions.template_help(), hide_index=True, width="stretch",
+                 height=36 * (len(submissions.TEMPLATE_COLUMNS) + 1), column_config={
         "column": _("Column"), "required": _("Required"), "format": _("Format"), "meaning": _("Meaning"),
         "example": _("Example")})
 
@@ -92,7 +93,7 @@ history = submissions_store.history()
 if history.empty:
     ui.empty(_("No file has been submitted yet."))
 else:
-    st.dataframe(history.assign(submitted_by=history["submitted_by"].map(auth.display_name)),
+    st.dataframe(submissions.history_view(history),
                  hide_index=True, width="stretch", column_config=submissions.history_labels(),
                  column_order=submissions.HISTORY_ORDER)
     active = history[history["status"] == "active"]

@@ -67,7 +67,7 @@ def test_signed_in_upload_preview_confirm_and_withdraw(app_env):
     assert submitted_values() == {"KAZ-2025-001": 12500.0, "KAZ-2025-002": 310.0}
     assert len(at.file_uploader) == 1 and at.file_uploader[0].key.endswith("_1")  # a fresh, empty uploader
     history = at.dataframe[-1].value
-    assert list(history["submitted_by"]) == [EDITOR] and list(history["status"]) == ["active"]
+    assert list(history["submitted_by"]) == [EDITOR] and list(history["status"]) == ["in force"]
 
     submission_id = history.iloc[0]["submission_id"]
     at.text_input[-1].input("Replaced by the official figures")
