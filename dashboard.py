@@ -11,7 +11,8 @@ PRESENTING = st.query_params.get("present") == "1"
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stDownloadButton"] { display: none !important; }
+[data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"]
+  [data-testid="stDownloadButton"]) { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 0.8rem 2.2rem 0.5rem 2.2rem !important; max-width: 100% !important; }
 [data-testid="stMain"] { font-size: 1.12rem; }
 [data-testid="stMetricValue"] { font-size: 2.5rem !important; line-height: 1.15 !important; }

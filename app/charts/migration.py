@@ -187,8 +187,9 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
     tooltip = {"html": "<b>{tip_title}</b><br/>{tip_body}",
                "style": {"backgroundColor": "white", "color": "#1B2631", "fontSize": "13px",
                          "border": "1px solid #B0B7BF", "maxWidth": "320px"}}
+    # map_provider=None and no map_style: any map_style (None included) makes the page fetch a base map.
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**EURASIA), map_provider=None,
-                    map_style=None, tooltip=tooltip, height=height)
+                    tooltip=tooltip, height=height)
 
 
 # ---------------------------------------------------------------- the same map as a static figure

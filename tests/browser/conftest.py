@@ -234,9 +234,26 @@ def assert_no_errors(page) -> None:
     assert not_found.count() == 0, f"'Page not found' on {page.url}"
 
 
-def screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot under tests/screenshots/ and return its path."""
+def screenshot(page, name: str, full_page: bool = False, max_height: int = 9000) -> Path:
+    """Save a screenshot under tests/screenshots/ and return its path.
+
+    Streamlit scrolls inside its main element, not the document, so a whole page is captured by making the
+    viewport as tall as the content for the shot, then putting it back.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    if not full_page:
+        page.screenshot(path=str(path))
+        return path
+    viewport = page.viewport_size
+    height = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return main ? main.scrollHeight : document.body.scrollHeight;
+    }""")
+    page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), max_height)})
+    page.wait_for_timeout(500)  # charts redraw at the new size
+    try:
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(viewport)
     return path

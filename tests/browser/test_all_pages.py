@@ -1,13 +1,17 @@
-"""Every page in the navigation opens in a real browser, draws its charts and map, and shows no error."""
+"""Every page in the navigation opens in a real browser, draws its charts and map, and shows no error;
+the briefing's presentation mode and the migration map are looked at closely."""
 import pytest
 
-from tests.browser.conftest import assert_no_errors, count_charts, open_page, screenshot, wait_for_charts
+from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, count_charts, open_page, screenshot,
+                                    server_env, wait_for_charts)
 
 pytestmark = pytest.mark.browser
 
 # url path -> screenshot name; "" is the default page (the briefing), served at "/".
 PATHS = {"": "briefing", "migration": "migration", "stranded": "stranded", "labour": "labour",
          "measures": "measures", "country": "country", "data": "data", "submit": "submit"}
+# What each page of this issue must draw at least (other pages: whatever they lay out must draw).
+AT_LEAST = {"": (6, 0), "migration": (3, 1)}
 
 
 @pytest.mark.parametrize("path", list(PATHS))
@@ -16,6 +20,73 @@ def test_page_opens_in_browser(dashboard_url, page, path):
     assert_no_errors(page)
     # Every chart and map the page laid out must have drawn, not just been placed.
     plotly, deck = count_charts(page)
+    least_plotly, least_deck = AT_LEAST.get(path, (0, 0))
+    assert plotly >= least_plotly and deck >= least_deck, (plotly, deck)
     wait_for_charts(page, plotly=plotly, deck=deck)
     assert_no_errors(page)
     screenshot(page, f"page-{PATHS[path]}", full_page=True)
+
+
+def test_navigation_groups_and_language_switch_are_in_the_sidebar(dashboard_url, page):
+    open_page(page, f"{dashboard_url}/")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for group in ("Overview", "Migration", "Cooperation", "Data"):
+        assert sidebar.get_by_text(group, exact=True).count() >= 1
+    assert sidebar.get_by_text("Stocks and flows").count() == 1
+    assert sidebar.locator('[data-testid="stSelectbox"]').count() == 1  # the language switch
+
+
+@pytest.mark.parametrize("topic", range(6))
+def test_briefing_presentation_fits_a_shared_screen(dashboard_url, page, topic):
+    open_page(page, f"{dashboard_url}/?present=1&topic={topic}")
+    assert_no_errors(page)
+    plotly, _ = count_charts(page)
+    wait_for_charts(page, plotly=plotly)
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    # One topic per screen: nothing below the fold at 1280×720.
+    overflow = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return main.scrollHeight - main.clientHeight;
+    }""")
+    assert overflow <= 8, f"topic {topic} is {overflow}px taller than the screen"
+    screenshot(page, f"briefing-present-{topic}")
+
+
+def test_presentation_next_and_previous_in_the_browser(dashboard_url, page):
+    open_page(page, f"{dashboard_url}/?present=1")
+    first = page.locator("h3").first.inner_text()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**topic=1**")
+    open_page(page, page.url)
+    assert page.locator("h3").first.inner_text() != first
+    page.get_by_role("button", name="Previous").click()
+    page.wait_for_url("**topic=0**")
+
+
+def test_migration_map_draws_offline(dashboard_url, page):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_page(page, f"{dashboard_url}/migration")
+    wait_for_charts(page, plotly=3, deck=1)
+    page.wait_for_timeout(1500)  # the country shapes arrive after the canvas
+    assert any(url.endswith("/app/static/countries.geojson") for url in requests)
+    outside = [url for url in requests if not url.startswith(dashboard_url) and not url.startswith("data:")
+               and not url.startswith("blob:")]
+    assert outside == []
+    map_box = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    map_box.scroll_into_view_if_needed()
+    map_box.screenshot(path=str(screenshot(page, "migration-map-page").parent / "migration-map.png"))
+    screenshot(page, "migration-full", full_page=True)
+
+
+def test_first_visit_to_a_deep_link_gets_the_whole_app(built_db, tmp_path, page):
+    """A fresh server whose first visitor opens /migration must still run through dashboard.py."""
+    server = Server(PROJECT_ROOT / "dashboard.py", server_env(built_db, tmp_path), tmp_path / "streamlit.log")
+    try:
+        open_page(page, f"{server.url}/migration")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("Stocks and flows").count() == 1
+        assert sidebar.get_by_text("dashboard", exact=True).count() == 0
+        assert_no_errors(page)
+    finally:
+        server.stop()
