@@ -23,7 +23,7 @@ def stock_between(cur, origins: Sequence[str], destinations: Sequence[str], sex:
         SELECT year, sum(persons)::BIGINT AS persons, count(*) FILTER (WHERE persons > 0) AS corridors
         FROM migrant_stock
         WHERE sex = $sex AND origin_iso3 <> destination_iso3
-          AND list_contains($origins, origin_iso3) AND list_contains($destinations, destination_iso3)
+          AND origin_iso3 IN (SELECT unnest($origins)) AND destination_iso3 IN (SELECT unnest($destinations))
         GROUP BY year ORDER BY year
     """, {"origins": list(origins), "destinations": list(destinations), "sex": sex}).df()
 
@@ -34,7 +34,7 @@ def stock_between_by_origin(cur, origins: Sequence[str], destinations: Sequence[
         SELECT year, origin_iso3, sum(persons)::BIGINT AS persons
         FROM migrant_stock
         WHERE sex = 'total' AND origin_iso3 <> destination_iso3
-          AND list_contains($origins, origin_iso3) AND list_contains($destinations, destination_iso3)
+          AND origin_iso3 IN (SELECT unnest($origins)) AND destination_iso3 IN (SELECT unnest($destinations))
         GROUP BY year, origin_iso3 ORDER BY year, origin_iso3
     """, {"origins": list(origins), "destinations": list(destinations)}).df()
 
@@ -50,9 +50,15 @@ def largest_corridors(cur, states: Sequence[str], limit: int = 5) -> pd.DataFram
         first AS (SELECT min(year) AS year FROM years),
         top AS (
             SELECT origin_iso3, destination_iso3, year, persons
-            FROM migrant_stock
-            WHERE sex = 'total' AND year = (SELECT year FROM latest) AND persons > 0
-              AND (list_contains($states, origin_iso3) OR list_contains($states, destination_iso3))
+            FROM (
+                SELECT origin_iso3, destination_iso3, year, persons FROM migrant_stock
+                WHERE sex = 'total' AND year = (SELECT year FROM latest) AND persons > 0
+                  AND origin_iso3 IN (SELECT unnest($states))
+                UNION
+                SELECT origin_iso3, destination_iso3, year, persons FROM migrant_stock
+                WHERE sex = 'total' AND year = (SELECT year FROM latest) AND persons > 0
+                  AND destination_iso3 IN (SELECT unnest($states))
+            )
             ORDER BY persons DESC, origin_iso3, destination_iso3
             LIMIT $limit
         )

@@ -79,7 +79,7 @@ def corridors(cur, measure: str, when: int, sex: str, focus: Sequence[str], dire
         oriented AS (
             SELECT {focus_end} AS focus_iso3, {partner_end} AS partner_iso3, persons
             FROM selection
-            WHERE list_contains($focus, {focus_end})
+            WHERE {focus_end} IN (SELECT unnest($focus))
               AND ($all_partners OR list_contains($partners, {partner_end}))
         ),
         labelled AS (
@@ -117,7 +117,7 @@ def corridors_among(cur, measure: str, when: int, sex: str, states: Sequence[str
     _check(measure, sex=sex)
     sql = f"""
         SELECT origin_iso3, destination_iso3, persons FROM ({_SELECTION[measure]})
-        WHERE list_contains($states, origin_iso3) AND list_contains($states, destination_iso3)
+        WHERE origin_iso3 IN (SELECT unnest($states)) AND destination_iso3 IN (SELECT unnest($states))
           AND origin_iso3 <> destination_iso3
         ORDER BY persons DESC, origin_iso3, destination_iso3
     """
@@ -131,7 +131,7 @@ def times_with_corridors(cur, measure: str, sex: str, focus: Sequence[str], dire
     time = "year" if measure == STOCK else "period_start"
     table = "migrant_stock" if measure == STOCK else "migration_flows"
     sql = (f"SELECT DISTINCT {time} AS time FROM {table} "
-           f"WHERE sex = $sex AND persons > 0 AND list_contains($focus, {focus_end}) ORDER BY time")
+           f"WHERE sex = $sex AND persons > 0 AND {focus_end} IN (SELECT unnest($focus)) ORDER BY time")
     return cur.execute(sql, {"sex": sex, "focus": list(focus)}).df()
 
 
