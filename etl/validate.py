@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -90,13 +92,49 @@ def _position(content: bytes, offset: int) -> tuple[int, str | None]:
 def read_csv_text(text: str, filename: str) -> pd.DataFrame:
     """Parse CSV text with every value as a string, so type problems can be reported per cell."""
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        with warnings.catch_warnings():
+            # With a surplus field on the first data row pandas would otherwise shift that row (or, with
+            # index_col=False, drop the field with only this warning).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                                index_col=False)
     except pd.errors.EmptyDataError:
-        raise ValidationFailed([Problem(filename, None, None, "the file has no header row")]) from None
+        raise ValidationFailed([Problem(filename, 1, None, "the file has no header row")]) from None
     except pd.errors.ParserError as error:
-        raise ValidationFailed([Problem(filename, None, None, f"the file is not valid CSV: {error}")]) from None
+        raise ValidationFailed([_parser_problem(str(error), filename)]) from None
+    except pd.errors.ParserWarning:
+        raise ValidationFailed([_surplus_problem(text, filename)]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def _surplus_problem(text: str, filename: str) -> Problem:
+    """The first row with more fields than the header."""
+    reader = csv.reader(io.StringIO(text))
+    width = len(next(reader, []))
+    for record in reader:
+        if len(record) > width:
+            return Problem(filename, reader.line_num, None, _surplus_reason(len(record), width))
+    return Problem(filename, None, None, "the file is not valid CSV: a row has more fields than the header")
+
+
+def _surplus_reason(found: int, expected: int) -> str:
+    return (f"the line has {found} fields but the header has {expected} "
+            "(a comma inside a value that is not in quotes?)")
+
+
+def _parser_problem(message: str, filename: str) -> Problem:
+    """pandas' tokenizer error as a Problem with its line ("Expected 8 fields in line 3, saw 9")."""
+    message = message.removeprefix("Error tokenizing data. C error: ").strip()
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if fields:
+        expected, line, found = map(int, fields.groups())
+        return Problem(filename, line, None, _surplus_reason(found, expected))
+    quote = re.search(r"EOF inside string starting at row (\d+)", message)
+    if quote:
+        return Problem(filename, int(quote.group(1)) + 1, None,
+                       "a quote opened on this line is never closed: the rest of the file is inside it")
+    return Problem(filename, None, None, f"the file is not valid CSV: {message}")
 
 
 def read_raw_csv(path: Path) -> pd.DataFrame:

@@ -1,0 +1,241 @@
+"""Each ETL module on a few rows: the real reader types the tiny file, the module's transform makes the table.
+
+Expected values are written out in full; they come from tests/fixtures/etl/tiny_raw.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.bulk_read import read_raw_file
+from etl.sources import (countries, country_indicators, measures, migrant_stock, migrant_stock_totals,
+                         migration_flows, remittance_totals, remittances_bilateral, reported_figures)
+from tests.fixtures.etl.site import make_site
+from tests.fixtures.etl.tiny_raw import KNOWN_COUNTRIES, write_tiny_raw
+
+KNOWN_VALUES = {"meetings(meeting_id)": {"M2020-05-07", "M2020-08-07"},
+                "measures(measure_id)": {"M1-STAY", "M2-DATA"}}
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory):
+    return write_tiny_raw(tmp_path_factory.mktemp("raw"))
+
+
+def table(raw, step) -> pd.DataFrame:
+    typed = read_raw_file(raw / step.raw.filename, step.raw, KNOWN_COUNTRIES, KNOWN_VALUES)
+    result = step.transform(typed)
+    assert list(result.columns) == step.table.column_names
+    return result
+
+
+def rows(frame: pd.DataFrame, **where) -> list[dict]:
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column] == value
+    return [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
+            for row in frame[mask].to_dict("records")]
+
+
+# --- countries -------------------------------------------------------------------------------------------
+
+def test_countries_use_turkiye_and_keep_the_natural_earth_names(raw):
+    [turkey] = rows(table(raw, countries.STEPS[0]), iso3="TUR")
+    assert (turkey["name_en"], turkey["name_ru"], turkey["name_tr"]) == ("Türkiye", "Турция", "Türkiye")
+    assert turkey["ots_status"] == "member"
+    assert (turkey["label_lat"], turkey["label_lon"]) == (39.0, 34.5)
+
+
+def test_countries_without_russian_or_turkish_names_get_the_english_one(raw):
+    [channel_islands] = rows(table(raw, countries.STEPS[0]), iso3="CHI")
+    assert channel_islands["name_ru"] == channel_islands["name_tr"] == "Channel Islands"
+    assert channel_islands["ots_status"] is None
+
+
+def test_countries_label_point_falls_back_to_the_centre_then_the_capital(raw):
+    [channel_islands] = rows(table(raw, countries.STEPS[0]), iso3="CHI")
+    # No Natural Earth point; the rough centre has a latitude only, so the longitude is the capital's.
+    assert (channel_islands["label_lat"], channel_islands["label_lon"]) == (49.4, -2.1)
+
+
+def test_countries_keep_members_and_observers(raw):
+    result = table(raw, countries.STEPS[0])
+    assert sorted(result.loc[result["ots_status"] == "member", "iso3"]) == ["KAZ", "KGZ", "TUR", "UZB"]
+    assert list(result.loc[result["ots_status"] == "observer", "iso3"]) == ["HUN"]
+    assert len(result) == 8
+
+
+# --- migrant stock -----------------------------------------------------------------------------------------
+
+def test_migrant_stock_melts_each_corridor_year_into_three_sexes(raw):
+    result = table(raw, migrant_stock.STEPS[0])
+    assert len(result) == 6 * 3
+    assert rows(result, year=2020, origin_iso3="UZB", destination_iso3="RUS") == [
+        {"year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": "total", "persons": 1200},
+        {"year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": "female", "persons": 500},
+        {"year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": "male", "persons": 700},
+    ]
+
+
+def test_migrant_stock_totals_have_three_sexes_and_known_origin_only_for_both(raw):
+    result = table(raw, migrant_stock_totals.STEPS[0])
+    assert len(result) == 2 * 3
+    assert rows(result, iso3="RUS") == [
+        {"year": 2020, "iso3": "RUS", "sex": "total", "immigrants": 11636911, "emigrants": 10756697,
+         "immigrants_known_origin": 11636911},
+        {"year": 2020, "iso3": "RUS", "sex": "female", "immigrants": 5803443, "emigrants": 5466697,
+         "immigrants_known_origin": None},
+        {"year": 2020, "iso3": "RUS", "sex": "male", "immigrants": 5833468, "emigrants": 5290000,
+         "immigrants_known_origin": None},
+    ]
+
+
+# --- flows ------------------------------------------------------------------------------------------------
+
+def test_flows_keep_the_period_and_the_sexes_as_estimated(raw):
+    result = table(raw, migration_flows.STEPS[0])
+    assert len(result) == 2 * 3
+    # Estimated separately: female + male (121 + 180) need not equal the total (300).
+    assert rows(result, origin_iso3="UZB") == [
+        {"period_start": 2015, "period_end": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": sex,
+         "persons": persons} for sex, persons in (("total", 300), ("female", 121), ("male", 180))]
+
+
+# --- remittances ------------------------------------------------------------------------------------------
+
+def test_bilateral_remittances(raw):
+    result = table(raw, remittances_bilateral.STEPS[0])
+    assert rows(result) == [
+        {"year": 2017, "sending_iso3": "RUS", "receiving_iso3": "UZB", "usd_million": 2838.6877},
+        {"year": 2017, "sending_iso3": "RUS", "receiving_iso3": "KGZ", "usd_million": 1953.5},
+    ]
+
+
+def test_remittance_totals(raw):
+    result = table(raw, remittance_totals.STEPS[0])
+    assert rows(result, iso3="KGZ") == [
+        {"year": 2017, "iso3": "KGZ", "inflows_usd_million": 2486.1, "outflows_usd_million": 300.25}]
+
+
+def test_indicators_round_refugees_and_keep_unreported_remittances_empty(raw):
+    result = table(raw, country_indicators.STEPS[0])
+    assert rows(result, iso3="KGZ") == [
+        {"iso3": "KGZ", "year": 2020, "remittances_received_usd": 2397000000.0, "gdp_usd": 7736000000.0,
+         "remittances_pct_gdp": 31.1, "refugees_by_origin": 2438}]
+    [turkey] = rows(result, iso3="TUR")
+    assert turkey["remittances_received_usd"] is None and turkey["remittances_pct_gdp"] is None
+    assert result["refugees_by_origin"].dtype == "Int64"
+
+
+# --- reported figures -------------------------------------------------------------------------------------
+
+def test_reported_figures_split_the_unit_into_base_and_qualifier(raw):
+    result = table(raw, reported_figures.STEPS[0])
+    [at_least] = rows(result, record_id="GLB-01")
+    assert (at_least["unit"], at_least["unit_base"], at_least["qualifier"]) == ("persons (at least)", "persons",
+                                                                                 "at least")
+    [exact] = rows(result, record_id="UZB-01")
+    assert (exact["unit"], exact["unit_base"], exact["qualifier"]) == ("persons", "persons", None)
+
+
+def test_reported_figures_carry_topic_group_and_dates(raw):
+    stranded = table(raw, reported_figures.STEPS[0])
+    labour = table(raw, reported_figures.STEPS[1])
+    [glb] = rows(stranded, record_id="GLB-01")
+    assert (glb["topic"], glb["indicator_group"]) == ("stranded", "stranded")
+    assert (glb["period_start"], glb["period_end"], glb["source_date"]) == (
+        dt.date(2020, 3, 1), dt.date(2020, 7, 13), dt.date(2020, 10, 9))
+    assert glb["nationality_iso3"] is None and glb["location_iso3"] is None
+    [uzb] = rows(stranded, record_id="UZB-01")
+    assert (uzb["indicator_group"], uzb["period_start"], uzb["source_date"]) == ("repatriated", None, None)
+    assert [(r["record_id"], r["topic"], r["indicator_group"], r["unit_base"], r["qualifier"])
+            for r in rows(labour)] == [("LAB-01", "labour", "entries", "entries", None),
+                                       ("LAB-02", "labour", "permits", "permits", "about")]
+
+
+@pytest.mark.parametrize("indicator, group", [
+    ("citizens_repatriated", "repatriated"), ("citizens_repatriated_by_air", "repatriated"),
+    ("citizens_planned_evacuation", "repatriated"), ("citizens_registered_for_repatriation", "registered"),
+    ("migrants_stranded", "stranded"), ("citizens_unable_to_return", "stranded"),
+    ("citizens_waiting_for_repatriation", "stranded"), ("entries_for_work", "entries"),
+    ("work_permits_issued", "permits"), ("labour_migrants_returned", "returned"),
+    ("labour_migrants_abroad_stock", "workers"), ("foreign_workers_employed", "workers"),
+    ("border_closures", "context"),
+])
+def test_indicators_are_grouped_so_only_like_counts_are_compared(indicator, group):
+    assert reported_figures.indicator_group(indicator) == group
+
+
+# --- meetings and measures --------------------------------------------------------------------------------
+
+def test_meetings_measures_and_statuses(raw):
+    meetings = table(raw, measures.STEPS[0])
+    assert list(meetings["meeting_date"]) == [dt.date(2020, 5, 7), dt.date(2020, 8, 7)]
+    agreed = table(raw, measures.STEPS[1])
+    assert list(zip(agreed["measure_id"], agreed["meeting_id"])) == [("M1-STAY", "M2020-05-07"),
+                                                                      ("M2-DATA", "M2020-08-07")]
+    statuses = table(raw, measures.STEPS[2])
+    assert rows(statuses, country_iso3="HUN") == [
+        {"measure_id": "M2-DATA", "country_iso3": "HUN", "status": "agreed", "as_of": dt.date(2020, 8, 7),
+         "note": None, "source": "Summary of 7 August 2020", "recorded_by": "Secretariat",
+         "recorded_at": pd.Timestamp("2020-08-07 00:00:00")}]
+
+
+# --- the tables in the database ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    site = make_site(tmp_path_factory.mktemp("site"))
+    with duckdb.connect(str(site.db), read_only=True) as con:
+        yield con
+
+
+def test_the_build_writes_exactly_the_transformed_rows(tiny_db):
+    counts = dict(tiny_db.execute("SELECT table_name, row_count FROM sources").fetchall())
+    assert {name: counts[name] for name in (
+        "countries", "migrant_stock", "migrant_stock_totals", "migration_flows", "remittances_bilateral",
+        "remittance_totals", "country_indicators", "reported_figures", "meetings", "measures", "measure_status",
+    )} == {"countries": 8, "migrant_stock": 18, "migrant_stock_totals": 6, "migration_flows": 6,
+           "remittances_bilateral": 2, "remittance_totals": 2, "country_indicators": 2, "reported_figures": 4,
+           "meetings": 2, "measures": 2, "measure_status": 3}
+    assert tiny_db.execute("SELECT persons FROM migrant_stock WHERE year = 2015 AND origin_iso3 = 'KAZ' "
+                           "AND sex = 'female'").fetchall() == [(1400,)]
+    assert tiny_db.execute("SELECT name_en FROM countries WHERE iso3 = 'TUR'").fetchall() == [("Türkiye",)]
+
+
+def test_the_tables_keep_the_declared_types(tiny_db):
+    types = dict(tiny_db.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'migrant_stock'").fetchall())
+    assert types == {"year": "SMALLINT", "origin_iso3": "VARCHAR", "destination_iso3": "VARCHAR",
+                     "sex": "VARCHAR", "persons": "BIGINT"}
+
+
+@pytest.mark.parametrize("row", [(2020, "UZB", "RUS", "total", -1), (2020, "UZB", "RUS", "other", 5),
+                                 (2020, "UZB", None, "total", 5)], ids=["negative", "unknown-sex", "no-destination"])
+def test_the_table_rules_refuse_what_the_schema_forbids(row):
+    with duckdb.connect() as con:
+        con.execute(countries.TABLE.ddl())
+        con.execute(migrant_stock.TABLE.ddl())
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO migrant_stock VALUES (?, ?, ?, ?, ?)", row)
+
+
+def test_small_tables_declare_their_keys_as_constraints(tiny_db):
+    constraints = {(table, kind) for table, kind in tiny_db.execute(
+        "SELECT table_name, constraint_type FROM duckdb_constraints()").fetchall()}
+    assert {("countries", "PRIMARY KEY"), ("measures", "FOREIGN KEY"), ("measure_status", "FOREIGN KEY"),
+            ("reported_figures", "PRIMARY KEY"), ("migrant_stock_totals", "FOREIGN KEY")} <= constraints
+    # The world-matrix tables are checked by the build instead (see etl.schema.Table.keys_as_constraints).
+    assert ("migrant_stock", "PRIMARY KEY") not in constraints
+    assert ("migrant_stock", "CHECK") in constraints
+
+
+def test_nothing_is_nan_where_the_source_is_empty(tiny_db):
+    value = tiny_db.execute("SELECT remittances_received_usd FROM country_indicators WHERE iso3 = 'TUR'").fetchone()
+    assert value == (None,)
+    assert not any(isinstance(v, float) and math.isnan(v) for (v,) in tiny_db.execute(
+        "SELECT remittances_pct_gdp FROM country_indicators").fetchall())
