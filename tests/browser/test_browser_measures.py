@@ -36,10 +36,6 @@ def matrix_cell(page, measure_title: str, state: str) -> str | None:
 
 
 def test_editor_records_a_status_and_the_matrix_changes(editor_dashboard, page):
-    # Until some session has run dashboard.py (which calls st.navigation), Streamlit treats `pages/` as a
-    # version-1 pages directory and runs a deep link's page without the frame; open the home page first.
-    open_page(page, editor_dashboard)
-    page.set_viewport_size({"width": 1280, "height": 2400})  # Streamlit scrolls inside the page: see it all
     open_page(page, f"{editor_dashboard}/measures?measure=M1-STAY&cell=KAZ")
     assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').count() == 1  # language switch
     wait_for_charts(page, plotly=3)
