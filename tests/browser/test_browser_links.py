@@ -1,0 +1,102 @@
+"""Links to a view in a real browser: a shared link opens the same selection in its language, the back
+and forward buttons step through the selections, a bad value falls back with a notice, and the
+language survives a page change."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from app import i18n
+from tests.browser.conftest import assert_no_errors, open_page, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def names(built_db):
+    """Country names per language, as the countries table has them."""
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        rows = con.execute("SELECT iso3, name_en, name_ru, name_tr FROM countries").fetchall()
+    return {iso3: {"en": en, "ru": ru, "tr": tr} for iso3, en, ru, tr in rows}
+
+
+def ru(message: str) -> str:
+    """The Russian of an interface message, from the compiled catalogue (English if untranslated)."""
+    return i18n.translations("ru").gettext(message)
+
+
+def chosen(page, label: str) -> str:
+    """What the selectbox labelled `label` shows."""
+    box = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text=label).first
+    return box.locator("input").input_value()
+
+
+def slider_text(page, label: str) -> str:
+    return page.locator('[data-testid="stMain"] [data-testid="stSlider"]').filter(has_text=label).first.inner_text()
+
+
+def pick(page, label: str, option: str) -> None:
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+def query(page) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlparse
+    return dict(parse_qsl(urlparse(page.url).query, keep_blank_values=True))
+
+
+def test_a_shared_link_opens_the_same_selection_in_russian(dashboard_url, page, names):
+    open_page(page, f"{dashboard_url}/migration?focus=KGZ&year=2010&lang=ru")
+    assert_no_errors(page)
+    title = ru("Migration: stocks and flows")
+    assert title != "Migration: stocks and flows", "the page title has no Russian translation"
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert chosen(page, ru("Country or group")) == names["KGZ"]["ru"]
+    assert "2010" in slider_text(page, ru("Year"))
+    assert query(page) == {"focus": "KGZ", "year": "2010", "lang": "ru"}
+
+
+def test_back_and_forward_step_through_the_selections(dashboard_url, page, names):
+    open_page(page, f"{dashboard_url}/migration?focus=KGZ")
+    entries = page.evaluate("history.length")
+    for code in ("KAZ", "TUR"):
+        pick(page, "Country or group", names[code]["en"])
+        assert query(page).get("focus") == code
+    assert page.evaluate("history.length") == entries + 2  # one entry per change
+    page.go_back()
+    wait_until_idle(page)
+    assert query(page).get("focus") == "KAZ"
+    assert chosen(page, "Country or group") == names["KAZ"]["en"]
+    page.go_back()
+    wait_until_idle(page)
+    assert query(page).get("focus") == "KGZ"
+    assert chosen(page, "Country or group") == names["KGZ"]["en"]
+    page.go_forward()
+    wait_until_idle(page)
+    assert chosen(page, "Country or group") == names["KAZ"]["en"]
+    assert_no_errors(page)
+
+
+def test_a_bad_value_in_a_link_falls_back_with_a_notice(dashboard_url, page):
+    page.goto(f"{dashboard_url}/migration?focus=NOWHERE&lang=xx")
+    toasts = page.locator('[data-testid="stToast"]')
+    page.wait_for_function("n => document.querySelectorAll('[data-testid=\"stToast\"]').length >= n", arg=2)
+    text = " ".join(toasts.all_inner_texts())
+    assert "NOWHERE" in text and "Country or group" in text and "xx" in text
+    wait_until_idle(page)
+    assert chosen(page, "Country or group") == "OTS member states"
+    assert "focus" not in query(page) and "lang" not in query(page)
+    assert_no_errors(page)
+
+
+def test_the_language_stays_when_changing_page(dashboard_url, page):
+    open_page(page, f"{dashboard_url}/migration?lang=tr")
+    page.locator('[data-testid="stSidebar"] a').filter(has_text=i18n.translations("tr").gettext("Agreed measures")
+                                                       ).first.click()
+    wait_until_idle(page)
+    assert "/measures" in page.url and query(page).get("lang") == "tr"
+    page.go_back()
+    wait_until_idle(page)
+    assert "/migration" in page.url and query(page).get("lang") == "tr"
+    assert_no_errors(page)
