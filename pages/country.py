@@ -68,7 +68,8 @@ for column, side, title in zip(st.columns(2), ("origins", "destinations"),
         ui.chart(charts.partner_bars(partners, colour, name), charts.partner_table(partners, iso3, side, name),
                  texts.chart_meta(source["migrant_stock"], title.format(year=year) + f" — {name(iso3)}",
                                   f"{side}-{iso3.lower()}-{year}", data_date=str(year),
-                                  caveat=_("Share of all the country's immigrants (or emigrants) that year.") + only_ots),
+                                  caveat=_("Share of all the country's immigrants (or emigrants) that year.")
+                                  + only_ots),
                  key=f"partners_{side}")
 
 # --- corridors with the member and observer states
@@ -119,7 +120,8 @@ for column, direction in zip(st.columns(2), ("received", "sent")):
                  labour_charts.corridor_table(corridors_2017, iso3, direction, name),
                  texts.chart_meta(source["remittances_bilateral"], _("Remittance corridors of {country}, 2017")
                                   .format(country=name(iso3)), f"remittances-{direction}-{iso3.lower()}-2017",
-                                  data_date="2017", caveat=_("Model estimates (Ratha–Shaw), not reported transfers.")),
+                                  data_date="2017",
+                                  caveat=_("Model estimates (Ratha–Shaw), not reported transfers.")),
                  key=f"corridors_2017_{direction}")
 
 # --- reported figures: stranded citizens and labour migration

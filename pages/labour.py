@@ -94,19 +94,21 @@ else:
 st.subheader(_("Labour migration as reported"))
 kinds = set(load(queries.labour_groups)["indicator_group"])
 present = [g for g in charts.LABOUR_ORDER if g in kinds] + sorted(kinds - set(charts.LABOUR_ORDER))
-group = url_state.radio(_("Kind of figure"), present, key="kind", horizontal=True, format_func=texts.group_label)
+group = url_state.radio(_("Kind of figure"), present, key="kind", horizontal=True,
+                        format_func=texts.group_label) if present else None
 figures = load(queries.labour_figures, (group,)) if group else None
 if figures is None or figures.empty:
     ui.empty(_("No labour-migration figures have been reported yet. Member states can add them on the "
                "“Submit figures” page."))
 else:
-    st.markdown(f"**{texts.group_label(group)}**: {texts.group_explanation(group)}")
     ui.chart(charts.labour_bars(figures, name), charts.labour_table(figures, name),
              texts.chart_meta(load(common.source_of, "reported_figures"),
                               _("Labour migration: {kind}, as reported").format(kind=texts.group_label(group)),
                               f"labour-{group}", ((_("Kind of figure"), texts.group_label(group)),),
-                              caveat=_("Each bar is one figure as its source reported it, at its own date and in its "
-                                       "own unit. Figures are not added up, and periods differ.")), key="labour_bars")
+                              caveat=_("{kind}: {meaning}. Each bar is one figure as its source reported it, at its "
+                                       "own date and in its own unit; figures are not added up.").format(
+                                  kind=texts.group_label(group), meaning=texts.group_explanation(group))),
+             key="labour_bars")
     st.dataframe(charts.labour_table(figures, name).drop(columns=[_("Value"), _("Unit"), _("Qualifier")]),
                  hide_index=True, width="stretch", column_config={_("Link"): st.column_config.LinkColumn(
                      _("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")})

@@ -26,11 +26,16 @@ for column, row in zip(st.columns(max(len(world), 1)), world.itertuples()):
 
 # --- filters, kept in the link
 values = load(queries.stranded_filter_values)
+if values.empty:
+    ui.empty(_("No figures on stranded or repatriated citizens have been reported yet. Member states can add them "
+               "on the “Submit figures” page."))
+    st.stop()
 left, middle, right = st.columns([1, 1, 2])
 nationality = url_state.select(
     _("Nationality"), [ALL, *dict.fromkeys([*countries.OTS_STATES, *values["nationality_iso3"]])], key="nationality",
     format_func=lambda c: _("All nationalities") if c == ALL else countries.name(c), container=left)
-stays = sorted(set(values["location_iso3"]) - {queries.SEVERAL_COUNTRIES} - set(countries.OTS_STATES), key=countries.name)
+stays = sorted(set(values["location_iso3"]) - {queries.SEVERAL_COUNTRIES} - set(countries.OTS_STATES),
+               key=countries.name)
 location = url_state.select(
     _("Country of stay"), [ALL, *countries.OTS_STATES, *stays, queries.SEVERAL_COUNTRIES], key="stay", container=middle,
     format_func=lambda c: {ALL: _("All countries"), queries.SEVERAL_COUNTRIES: _("Several or unnamed countries")}
@@ -40,10 +45,10 @@ groups = url_state.multiselect(_("Kind of figure"), present, key="kind", default
                                format_func=texts.group_label, container=right)
 dates = sorted(values["as_of"].dropna().dt.date.unique())
 left, middle, _spacer = st.columns([1, 1, 2])
-date_from = url_state.select(_("Dated from"), dates, key="from", default=dates[0], format_func=fmt_date,
-                             container=left)
+date_from = url_state.select(_("Dated from"), dates, key="from", default=dates[0] if dates else None,
+                             format_func=fmt_date, container=left)
 date_to = url_state.select(_("Dated until"), [d for d in dates if d >= date_from], key="until",
-                           default=dates[-1], format_func=fmt_date, container=middle)
+                           default=dates[-1], format_func=fmt_date, container=middle) if dates else None
 
 with st.expander(_("Stranded, registered, repatriated, returned: what each kind counts"), expanded=False):
     st.markdown("\n".join(f"- **{texts.group_label(g)}**: {texts.group_explanation(g)}" for g in present))
@@ -64,7 +69,8 @@ period = f"{fmt_date(date_from)} – {fmt_date(date_to)}"
 if figures.empty:
     if nationality != ALL and nationality not in set(values["nationality_iso3"]):
         ui.empty(_("No figures on citizens of {country} stranded abroad or brought home have been reported. A "
-                   "member state can add them on the “Submit figures” page.").format(country=countries.name(nationality)))
+                   "member state can add them on the “Submit figures” page.").format(
+            country=countries.name(nationality)))
     else:
         ui.empty(_("No reported figure matches these filters. Choose “All nationalities”, “All countries” or "
                    "more kinds of figure, or widen the dates."))
@@ -90,7 +96,8 @@ else:
 st.subheader(_("Latest figure for each nationality and country of stay"))
 ranked = latest[latest["indicator_group"].isin(charts.RANKED_GROUPS)]
 if ranked.empty:
-    ui.empty(_("There is no dated figure of these kinds to rank. Add “Stranded”, “Repatriated” or another kind."))
+    ui.empty(_("There is no dated figure of these kinds to rank. Add “Stranded”, “Repatriated” or another "
+               "kind."))
 else:
     ui.chart(charts.ranked_figures(ranked, countries.name), charts.figures_table(ranked, countries.name),
              texts.chart_meta(sources, _("Latest reported figure per nationality and country of stay, by kind"),

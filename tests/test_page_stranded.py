@@ -128,3 +128,23 @@ def test_the_map_file_is_served_as_a_real_file():
     served = PROJECT_ROOT / "static" / "countries.geojson"
     assert not served.is_symlink()  # Streamlit refuses symlinks leaving static/
     assert served.read_bytes() == (PROJECT_ROOT / "data" / "raw" / "ne_110m_admin0_countries.geojson").read_bytes()
+
+
+def test_the_maps_png_is_drawn_from_the_shipped_outlines(app_env):
+    """The PNG twin of the map: plotly scatter over the GeoJSON's own coordinates, no geo base map, renders."""
+    from app.cached import run_uncached
+    from app.charts import stranded as charts
+    from app.export import ChartMeta, png_bytes, png_size
+    from app.queries import stranded as queries
+
+    latest = run_uncached(queries.latest_stranded_figures, None, None, charts.RANKED_GROUPS)
+    frame = charts.map_frame(latest, lambda code: code)
+    figure = charts.stranded_static_map(frame, lambda code: code)
+    kinds = {trace.type for trace in figure.data}
+    assert kinds == {"scatter"}
+    outlines = figure.data[0]
+    assert outlines.fill == "toself" and len(outlines.x) > 5000  # the countries' rings, from the shipped file
+    legend = [trace.name for trace in figure.data if trace.showlegend is not False and trace.name]
+    assert legend == ["Stranded", "Registered to return", "Repatriated", "Returned labour migrants"]
+    content = png_bytes(figure, ChartMeta(title="Stranded citizens", source="test"))
+    assert png_size(content) == (3200, 1800)

@@ -73,7 +73,8 @@ def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame) -> go.Figure:
     for annotation in fig.layout.annotations:  # panel titles on the left, clear of the meeting labels
         annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#1B2631"})
     if not stock.empty:
-        add_meeting_markers(fig, meetings, axis="year", span=(int(stock["year"].min()), int(stock["year"].max()) + 0.99))
+        span = (int(stock["year"].min()), int(stock["year"].max()) + 0.99)  # meetings up to the end of 2020
+        add_meeting_markers(fig, meetings, axis="year", span=span)
     return fig
 
 

@@ -114,7 +114,8 @@ def dependence_bars(ranked: pd.DataFrame, highlight: tuple[str, ...], name: Name
             amount=usd_text(r.remittances_received_usd), year=int(r.year)) for r in frame.itertuples()],
         hoverinfo="text"))
     base_layout(fig, height=120 + 26 * len(frame))
-    fig.update_xaxes(title_text=_("Remittances received, % of GDP"), range=[0, frame["remittances_pct_gdp"].max() * 1.15])
+    fig.update_xaxes(title_text=_("Remittances received, % of GDP"),
+                     range=[0, frame["remittances_pct_gdp"].max() * 1.15])
     fig.update_layout(showlegend=False, bargap=0.25)
     return fig
 
@@ -258,7 +259,8 @@ def labour_table(figures: pd.DataFrame, name: Namer) -> pd.DataFrame:
     """Labour figures as a reader's table, every number with its qualifier, unit, period and source."""
     return pd.DataFrame({
         _("Nationality"): [name(c) if _has(c) else _("All nationalities") for c in figures["nationality_iso3"]],
-        _("Country of work or stay"): [name(c) if _has(c) else _("several countries") for c in figures["location_iso3"]],
+        _("Country of work or stay"): [name(c) if _has(c) else _("several countries")
+                                       for c in figures["location_iso3"]],
         _("Figure"): [figure_text(r.value, r.qualifier, r.unit_base) + figure_note(r.indicator)
                       for r in figures.itertuples()],
         _("Period or date"): [period_of(r) for r in figures.itertuples()],

@@ -92,7 +92,8 @@ def stranded_deck(frame: pd.DataFrame) -> pdk.Deck:
                    "colour_from", "tilt", "tooltip"]
     marker_columns = ["nationality_lon", "nationality_lat", "radius", "colour", "tooltip"]
     layers = [
-        pdk.Layer("ArcLayer", data=arcs[arc_columns].to_dict("records"), get_source_position="[location_lon, location_lat]",
+        pdk.Layer("ArcLayer", data=arcs[arc_columns].to_dict("records"),
+                  get_source_position="[location_lon, location_lat]",
                   get_target_position="[nationality_lon, nationality_lat]", get_source_color="colour_from",
                   get_target_color="colour", get_width="width", get_tilt="tilt", get_height=0.6,
                   width_units="'pixels'",

@@ -93,11 +93,13 @@ def corridors_with_states(cur, iso3: str, states: tuple[str, ...], year: int) ->
                out_flow.persons AS moved_there, in_flow.persons AS moved_from_there,
                sent.usd_million AS remittances_sent_there, received.usd_million AS remittances_received_from_there
         FROM partners p CROSS JOIN last_period lp
-        LEFT JOIN migrant_stock out_stock ON out_stock.origin_iso3 = $iso3 AND out_stock.destination_iso3 = p.partner_iso3
+        LEFT JOIN migrant_stock out_stock ON out_stock.origin_iso3 = $iso3
+             AND out_stock.destination_iso3 = p.partner_iso3
              AND out_stock.year = $year AND out_stock.sex = 'total'
         LEFT JOIN migrant_stock in_stock ON in_stock.origin_iso3 = p.partner_iso3 AND in_stock.destination_iso3 = $iso3
              AND in_stock.year = $year AND in_stock.sex = 'total'
-        LEFT JOIN migration_flows out_flow ON out_flow.origin_iso3 = $iso3 AND out_flow.destination_iso3 = p.partner_iso3
+        LEFT JOIN migration_flows out_flow ON out_flow.origin_iso3 = $iso3
+             AND out_flow.destination_iso3 = p.partner_iso3
              AND out_flow.period_start = lp.period_start AND out_flow.sex = 'total'
         LEFT JOIN migration_flows in_flow ON in_flow.origin_iso3 = p.partner_iso3 AND in_flow.destination_iso3 = $iso3
              AND in_flow.period_start = lp.period_start AND in_flow.sex = 'total'

@@ -37,3 +37,17 @@ def test_stranded_link_opens_the_same_view(dashboard_url, page):
     assert page.get_by_text("at least 11,784").count() >= 1
     assert page.get_by_text("Uzbekistan citizens").count() == 0
     screenshot(page, "stranded-kyrgyzstan", full_page=True)
+
+
+def test_the_map_downloads_as_png(dashboard_url, page):
+    page.set_viewport_size(TALL)
+    open_page(page, f"{dashboard_url}/stranded?nationality=KGZ")
+    wait_for_charts(page, plotly=2, deck=1)
+    button = page.get_by_role("button", name="Download PNG").first
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    path = download.value.path()
+    content = open(path, "rb").read()
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert download.value.suggested_filename == "stranded-map.png"
+    assert_no_errors(page)
