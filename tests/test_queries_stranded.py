@@ -97,3 +97,28 @@ def test_filter_values_list_what_is_there(app_env, raw):
     assert set(values["nationality_iso3"]) == set(raw["nationality_iso3"].dropna())
     assert q.SEVERAL_COUNTRIES in set(values["location_iso3"])
     assert set(values["indicator_group"]) == set(ALL_GROUPS)
+
+
+def test_figures_submitted_in_the_dashboard_are_shown_and_marked(app_env):
+    """A member state's confirmed submission reaches the page's queries without a rebuild."""
+    from app import state, submissions_store  # noqa: F401  (registers the store's tables and view)
+
+    with state.writing() as cur:
+        cur.execute("""INSERT INTO submissions (submission_id, file_name, file_sha256, file_bytes, file_format,
+                       stored_file, submitted_by, submitted_at, rows_in_file, rows_added, rows_changed,
+                       rows_rejected, status)
+                       VALUES ('S-TEST', 'hun.csv', 'abc', 10, 'csv', 'hun.csv', 'editor',
+                       TIMESTAMP '2026-11-20 10:00:00', 1, 1, 0, 0, 'active')""")
+        cur.execute("""INSERT INTO submitted_figures (submission_id, file_row, record_id, topic, nationality_iso3,
+                       location_iso3, indicator, indicator_group, value, unit, unit_base, qualifier, period_start,
+                       period_end, description, source_publisher, source_url, source_date, date_note, status)
+                       VALUES ('S-TEST', 2, 'HUN-T1', 'stranded', 'HUN', 'TUR', 'citizens_repatriated', 'repatriated',
+                       300, 'persons (at least)', 'persons', 'at least', NULL, DATE '2020-05-20', 'test row',
+                       'Ministry', 'https://example.org/x', DATE '2020-05-21', NULL, 'active')""")
+    figures = run_uncached(q.stranded_figures, "HUN", None, ALL_GROUPS)
+    assert figures["record_id"].tolist() == ["HUN-T1"]
+    row = figures.iloc[0]
+    assert (row["origin"], row["value"], row["qualifier"]) == ("submission", 300, "at least")
+    assert "HUN" in set(run_uncached(q.stranded_filter_values)["nationality_iso3"])
+    latest = run_uncached(q.latest_stranded_figures, "HUN", "TUR", ALL_GROUPS)
+    assert latest["record_id"].tolist() == ["HUN-T1"]
