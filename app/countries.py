@@ -6,6 +6,7 @@ countries it stands for, so queries take a list of codes.
 """
 from __future__ import annotations
 
+from app import db
 from app.cached import load
 from app.i18n import _, current_language
 from app.queries import common
@@ -32,9 +33,21 @@ def name(code: str) -> str:
     return names.get(code, code)
 
 
+# (language, build) -> {iso3: name}. Pages ask for hundreds of names per run (country pickers); rebuilding
+# the mapping from the cached table each time cost about 2 ms a name.
+_names_by_build: dict[tuple[str, str], dict[str, str]] = {}
+
+
 def _names(language: str) -> dict[str, str]:
-    frame = table()
-    return dict(zip(frame["iso3"], frame[f"name_{language}"]))
+    key = (language, db.build_id())
+    names = _names_by_build.get(key)
+    if names is None:
+        frame = table()
+        names = dict(zip(frame["iso3"].tolist(), frame[f"name_{language}"].tolist()))
+        if len(_names_by_build) > 12:  # old builds and languages: keep the dictionary small
+            _names_by_build.clear()
+        _names_by_build[key] = names
+    return names
 
 
 def members_of(code: str) -> tuple[str, ...]:
