@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "describe":
-        print(describe(markdown=args.format == "markdown"))
+        try:
+            print(describe(markdown=args.format == "markdown"))
+        except BrokenPipeError:  # `python -m etl describe | head`
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     try:
         result = build(args.raw, args.db)
