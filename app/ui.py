@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import db, i18n
-from app.export import ChartMeta, browser_path, csv_bytes, png_bytes
+from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_path, csv_bytes, png_bytes
 from app.i18n import _
 
 log = logging.getLogger("ots.dashboard")
@@ -96,6 +96,32 @@ def deck_map(deck, data: pd.DataFrame, meta: ChartMeta, key: str, static_figure:
     if static_figure is not None:
         localise(static_figure)
     export_buttons(meta, data, _png_later(static_figure, meta) if static_figure is not None else None, key)
+
+
+def briefing_pack_button(items: list[tuple[go.Figure | None, pd.DataFrame, ChartMeta]], meeting: str,
+                         meeting_title: str = "", key: str = "briefing_pack", container=st) -> None:
+    """One button for the whole briefing: a ZIP of every chart as PNG and its data as CSV, with an index.
+
+    `items` are the briefing's (figure, data, ChartMeta) as the page draws them; the ZIP is named after
+    the meeting and the day, and made only when clicked (rendering the PNGs takes a few seconds).
+    """
+    labels = export_labels()
+    available = browser_path() is not None
+
+    def pack() -> bytes:
+        try:
+            return briefing_pack(items, meeting, labels, meeting_title=meeting_title)[1]
+        except Exception:
+            log.exception("briefing pack for %s failed", meeting)
+            raise
+
+    container.download_button(
+        _("Briefing pack"), data=pack if available else b"", file_name=briefing_pack_name(meeting),
+        mime="application/zip", key=key, icon=":material/folder_zip:", on_click="ignore", disabled=not available,
+        width="stretch",
+        help=_("Every chart of this page as PNG and its data as CSV, with an index of their sources, "
+               "for the meeting chosen below (ZIP).") if available else
+        _("PNG export needs Chromium on the server; ask the administrator to install it."))
 
 
 def source_line(meta: ChartMeta) -> None:

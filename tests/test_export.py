@@ -330,18 +330,23 @@ def test_libreoffice_opens_the_csv_with_numbers_as_numbers_and_no_formula(tmp_pa
 
 def test_briefing_pack_holds_what_its_index_says():
     items = [(bar_figure(), chart_data(), META),
-             (bar_figure(), chart_data().head(1), ChartMeta(title="Second", source="World Bank", slug="immigrants"))]
+             (bar_figure(), chart_data().head(1), ChartMeta(title="Second", source="World Bank", slug="immigrants")),
+             (None, chart_data().head(2), ChartMeta(title="Figures only", source="IOM", slug="figures"))]
     name, content = export.briefing_pack(items, "M2020-08-07", on=date(2026, 11, 23))
     assert name == "ots-briefing_M2020-08-07_2026-11-23.zip"
     with zipfile.ZipFile(io.BytesIO(content)) as pack:
         names = set(pack.namelist())
-        index = read_csv_export(pack.read("index.csv"))
-        assert names == {"index.csv", "README.txt", *index["png_file"], *index["csv_file"]}
-        assert len(index) == 2 and index["png_file"].is_unique
+        index = read_csv_export(pack.read("index.csv")).fillna("")
+        assert names == {"index.csv", "README.txt", *[f for f in index["png_file"] if f], *index["csv_file"]}
+        assert list(index["png_file"]) == ["01-immigrants.png", "02-immigrants.png", ""]
         for row in index.itertuples():
-            assert png_size(pack.read(row.png_file)) == (3200, 1800)
+            if row.png_file:
+                assert png_size(pack.read(row.png_file)) == (3200, 1800)
             assert len(read_csv_export(pack.read(row.csv_file))) == row.rows
-        assert list(index["title"]) == ["Immigrants in the OTS states, 2020", "Second"]
-        assert list(index["source"]) == ["UN DESA, International Migrant Stock 2020", "World Bank"]
-        readme = pack.read("README.txt").decode("utf-8")
-        assert "M2020-08-07" in readme and "World Bank" in readme
+        assert list(index["title"]) == ["Immigrants in the OTS states, 2020", "Second", "Figures only"]
+        assert list(index["source"]) == ["UN DESA, International Migrant Stock 2020", "World Bank", "IOM"]
+        readme = pack.read("README.txt").decode("utf-8-sig")
+        assert readme.startswith("Briefing pack: M2020-08-07")
+        assert "World Bank" in readme and "03-figures.csv" in readme and "Stocks, not flows." in readme
+    assert export.briefing_pack_name("", date(2026, 1, 2)) == "ots-briefing_2026-01-02.zip"
+    assert export.briefing_pack_name("M 2020/08 07", date(2026, 1, 2)) == "ots-briefing_M-2020-08-07_2026-01-02.zip"
