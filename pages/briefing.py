@@ -11,10 +11,11 @@ meetings = view.meetings()
 meeting_label = view.meeting_label(meetings)
 
 
-def show_meeting(presenting_now: bool) -> None:
+def show_meeting(presenting_now: bool) -> tuple[str, list] | None:
+    """Draw the chosen meeting's measures; return its id and its chart for the briefing pack."""
     if meetings.empty:
         ui.empty(_("No meeting is recorded yet. Editors add meetings on the “Agreed measures” page."))
-        return
+        return None
     chosen = url_state.select(_("Meeting"), list(meetings["meeting_id"]), key="meeting",
                               format_func=meeting_label)
     meeting = meetings.set_index("meeting_id").loc[chosen]
@@ -28,15 +29,16 @@ def show_meeting(presenting_now: bool) -> None:
     agreed = status.drop_duplicates("measure_id")
     if agreed.empty:
         ui.empty(_("No measure is recorded for this meeting. Editors add them on the “Agreed measures” page."))
-        return
+        return chosen, []
     implemented = status[status["status"] == "implemented"].groupby("country_iso3").size()
     view.show_headlines(view.meeting_headlines(status, implemented), per_row=7)
-    ui.chart(view.meeting_matrix(status, presenting_now), view.meeting_table(status),
-             view.meeting_meta(meeting, meeting_label(chosen)), key="meeting_matrix",
-             height=view.PRESENT_CHART_HEIGHT - 60 if presenting_now else None)
+    matrix = (view.meeting_matrix(status, presenting_now), view.meeting_table(status),
+              view.meeting_meta(meeting, meeting_label(chosen)))
+    ui.chart(*matrix, key="meeting_matrix", height=view.PRESENT_CHART_HEIGHT - 60 if presenting_now else None)
     if not presenting_now:
         st.markdown("\n".join(f"- **{view.escape(r.measure_title)}** ({view.escape(r.category)}): "
                               f"{view.escape(r.description)}" for r in view.measure_texts(agreed).itertuples()))
+    return chosen, [matrix]
 
 
 if view.presenting():
@@ -60,10 +62,13 @@ else:
     head.title(_("Briefing"))
     action.button(_("Present"), icon=":material/slideshow:", on_click=view.start_presenting, type="primary",
                   width="stretch", help=_("One topic per screen, large type, no sidebar: for sharing in a call."))
+    pack_slot = action.container()
     st.caption(_("The figures to share in a meeting, each with its year, source and trend. Sources differ in "
                  "what they count: read the note under each chart."))
     for topic in topics:
         st.subheader(topic.title, divider="gray")
         view.show_topic(topic)
     st.subheader(_("A meeting's measures, and where each state stands now"), divider="gray")
-    show_meeting(presenting_now=False)
+    chosen_meeting, meeting_charts = show_meeting(presenting_now=False) or ("", [])
+    ui.briefing_pack_button([(t.figure, t.data, t.meta) for t in topics] + meeting_charts, chosen_meeting,
+                            meeting_label(chosen_meeting) if chosen_meeting else "", container=pack_slot)
