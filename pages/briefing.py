@@ -6,7 +6,7 @@ from app import ui, url_state
 from app.i18n import _
 from app.views import briefing as view
 
-topics = view.topics()
+topics = view.topics(view.presenting())
 meetings = view.meetings()
 meeting_label = view.meeting_label(meetings)
 
@@ -32,9 +32,9 @@ def show_meeting(presenting_now: bool) -> tuple[str, list] | None:
         return chosen, []
     implemented = status[status["status"] == "implemented"].groupby("country_iso3").size()
     view.show_headlines(view.meeting_headlines(status, implemented), per_row=7)
-    matrix = (view.meeting_matrix(status, presenting_now), view.meeting_table(status),
+    matrix = (view.meeting_matrix(chosen, status, presenting_now), view.meeting_table(status),
               view.meeting_meta(meeting, meeting_label(chosen)))
-    ui.chart(*matrix, key="meeting_matrix", height=view.PRESENT_CHART_HEIGHT - 60 if presenting_now else None)
+    ui.chart(*matrix, key="meeting_matrix")
     if not presenting_now:
         st.markdown("\n".join(f"- **{view.escape(r.measure_title)}** ({view.escape(r.category)}): "
                               f"{view.escape(r.description)}" for r in view.measure_texts(agreed).itertuples()))

@@ -4,8 +4,7 @@ import streamlit as st
 
 from app import countries, ui, url_state
 from app.cached import load
-from app.charts import migration as charts
-from app.i18n import _
+from app.i18n import _, current_language
 from app.queries import migration as queries
 from app.views import migration as view
 
@@ -52,8 +51,8 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     view.draw_map(shown, nodes, selection, sources)
 with right:
-    ui.chart(charts.ranked_corridors(shown, "origin" if direction == queries.FROM else "destination",
-                                     view.value_title(selection)),
+    ui.chart(view.ranked_figure(shown, "origin" if direction == queries.FROM else "destination",
+                                view.value_title(selection), current_language()),
              view.corridor_table(shown, selection),
              view.meta(selection, sources, _("Largest corridors"), "largest-corridors", view.caveat(selection)),
              key="ranked")
@@ -67,7 +66,7 @@ with left:
         ui.empty(_("No corridor between member and observer states has people in it for this year and sex. "
                    "Choose another year or “Both sexes”."))
     else:
-        ui.chart(charts.ots_sankey(links, countries.name, view.value_title(selection)),
+        ui.chart(view.sankey_figure(links, view.value_title(selection), current_language()),
                  view.links_table(links, selection),
                  view.meta(selection, sources, _("Among member and observer states"), "ots-sankey",
                            view.caveat(selection), focus_filters=False),
@@ -82,7 +81,7 @@ with right:
         pair = url_state.select(_("Corridor"), pairs, key="corridor", format_func=labels(pairs, view.pair_label))
         origin, destination = pair.split(">")
         series = load(queries.corridor_series, measure, origin, destination)
-        ui.chart(charts.corridor_series_chart(series, view.sex_names(), view.value_title(selection), is_flow),
+        ui.chart(view.series_figure(series, view.value_title(selection), is_flow, current_language()),
                  view.series_table(series, origin, destination, is_flow),
                  view.meta(selection, sources, view.pair_label(pair), "corridor-series",
                            view.series_caveat(selection), focus_filters=False, whole_series=True),

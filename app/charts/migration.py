@@ -292,6 +292,8 @@ def _extent(shown: pd.DataFrame) -> tuple[list[float], list[float]]:
 
 
 # ---------------------------------------------------------------- charts beside the map
+# No template on these: the page's theme styles them and the PNG export puts a white one in; an embedded
+# template makes a figure several times slower to build.
 
 
 def ranked_corridors(shown: pd.DataFrame, focus_side: str, value_title: str) -> go.Figure:
@@ -305,7 +307,7 @@ def ranked_corridors(shown: pd.DataFrame, focus_side: str, value_title: str) -> 
         customdata=[fmt_int(p) for p in frame["persons"]],
         hovertemplate="%{y}<br>" + value_title + ": %{customdata}<extra></extra>",
         text=[fmt_int(p) for p in frame["persons"]], textposition="auto", cliponaxis=False))
-    fig.update_layout(template="plotly_white", margin={"t": 10, "b": 40, "l": 10, "r": 10},
+    fig.update_layout(margin={"t": 10, "b": 40, "l": 10, "r": 10},
                       xaxis={"title": value_title, "tickformat": "~s"}, yaxis={"automargin": True},
                       height=max(260, 26 * len(frame) + 80), bargap=0.25, font={"size": 13})
     return fig
@@ -333,7 +335,7 @@ def ots_sankey(links: pd.DataFrame, name_of: Callable[[str], str], value_title: 
               "customdata": [f"{name_of(o)} → {name_of(d)}: {fmt_int(p)}" for o, d, p in
                              zip(links["origin_iso3"], links["destination_iso3"], links["persons"])],
               "hovertemplate": "%{customdata}<extra></extra>"}))
-    fig.update_layout(template="plotly_white", margin={"t": 30, "b": 10, "l": 10, "r": 10}, height=420,
+    fig.update_layout(margin={"t": 30, "b": 10, "l": 10, "r": 10}, height=420,
                       font={"size": 13})
     fig.add_annotation(text=_("Origin"), x=0, y=1.06, xref="paper", yref="paper", showarrow=False,
                        xanchor="left", font={"size": 12, "color": "#555"})
@@ -360,7 +362,7 @@ def corridor_series_chart(series: pd.DataFrame, sex_names: dict[str, str], value
             line={"color": colour, "dash": dash, "width": width},
             customdata=[fmt_int(p) for p in rows["persons"]],
             hovertemplate="%{x}: %{customdata}<extra>" + sex_names.get(sex, sex) + "</extra>"))
-    fig.update_layout(template="plotly_white", margin={"t": 40, "b": 40, "l": 10, "r": 10}, height=340,
+    fig.update_layout(margin={"t": 40, "b": 40, "l": 10, "r": 10}, height=340,
                       yaxis={"title": value_title, "tickformat": "~s", "rangemode": "tozero"},
                       xaxis={"type": "category"} if is_flow else {"dtick": 5},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, font={"size": 13},

@@ -10,7 +10,7 @@ import streamlit as st
 from app import countries, ui
 from app.charts import migration as charts
 from app.export import ChartMeta, png_bytes
-from app.i18n import N_, _, fmt_int
+from app.i18n import N_, _, current_language
 from app.queries import migration as queries
 
 TOP_CHOICES = (5, 10, 15, 20, 30, 50)
@@ -170,6 +170,31 @@ def map_data(corridors: pd.DataFrame, top: int) -> tuple[pd.DataFrame, pd.DataFr
     return shown, nodes
 
 
+# Figures are shared between sessions (a resource cache: no copy, no pickling) and keyed on their inputs and
+# the language; building one costs 10-30 ms, drawing a cached one nothing. They are not changed after.
+_FIGURES = {"max_entries": 256, "ttl": 6 * 3600, "show_spinner": False}
+
+
+@st.cache_resource(**_FIGURES)
+def _deck(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_text: str, language: str):
+    return charts.corridor_map(shown, nodes, period_text, source_text)
+
+
+@st.cache_resource(**_FIGURES)
+def ranked_figure(shown: pd.DataFrame, focus_side: str, value_title: str, language: str):
+    return charts.ranked_corridors(shown, focus_side, value_title)
+
+
+@st.cache_resource(**_FIGURES)
+def sankey_figure(links: pd.DataFrame, value_title: str, language: str):
+    return charts.ots_sankey(links, countries.name, value_title)
+
+
+@st.cache_resource(**_FIGURES)
+def series_figure(series: pd.DataFrame, value_title: str, is_flow: bool, language: str):
+    return charts.corridor_series_chart(series, sex_names(), value_title, is_flow)
+
+
 def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sources: pd.DataFrame) -> None:
     """The corridor map with its key, caveat, CSV of its corridors and a PNG drawn on demand.
 
@@ -177,7 +202,7 @@ def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sou
     over the same outlines, built only when the button is clicked.
     """
     st.markdown(legend(), unsafe_allow_html=True)
-    deck = charts.corridor_map(shown, nodes, selection.period_text(), source_short(sources))
+    deck = _deck(shown, nodes, selection.period_text(), source_short(sources), current_language())
     st.pydeck_chart(deck, height=charts.MAP_HEIGHT, key="map_corridors")
     chart_meta = meta(selection, sources, _("Corridors on the map"), "corridor-map", map_caveat(selection))
     ui.caveat(chart_meta.caveat)
