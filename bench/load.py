@@ -1,0 +1,514 @@
+"""Load: many people opening the dashboard at once, as in a delegation meeting.
+
+Builds the database from data/raw into a temporary folder, serves the dashboard
+on a free loopback port (its own store and secrets there too), and drives it
+with real headless browser sessions: one system Chromium, one context per
+session, each walking through every page of the navigation (sidebar clicks, as
+a reader moves) and changing a filter on the page (a select box option or a
+slider step) for a fixed time. Every session is bounded in time and every
+action in time; requests that would leave loopback are refused and counted.
+
+Prints page settle times (action -> script finished and every chart and map
+drawn) for one session alone, measured first in the same run, and under load;
+every error seen (exception elements, "Page not found", "could not be drawn",
+console errors, requests outside loopback); and the server's memory sampled
+every second, with a verdict on whether it levels off.
+
+    python bench/load.py [--sessions 10] [--duration 90] [--baseline-rounds 2] [--seed 9]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server, server_env  # noqa: E402
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+ACTION_TIMEOUT_MS = 60_000
+DEADLINE_GRACE = 20.0  # seconds an action running at the end of the load may still take
+RERUN_START_TIMEOUT_MS = 3_000  # a rerun that has not started by then was too quick to see, or never came
+# Deep links make Streamlit's frontend probe its endpoints under the page's path first (a 404), then fall back.
+BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
+LOOPBACK = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
+
+# Counts the script runs the page shows, so a wait after a click waits for *its* rerun.
+RUN_COUNTER = """
+window.__otsRuns = 0;
+const watch = () => new MutationObserver(changes => {
+    for (const change of changes) {
+        if (change.target.getAttribute('data-test-script-state') === 'running') window.__otsRuns++;
+    }
+}).observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
+"""
+
+# Done: the script has finished, no element is still a loading skeleton, and every plotly chart and
+# pydeck map placed in the main area has drawn (an svg, a canvas).
+SETTLED = """(idle) => {
+    if (!document.querySelector(idle) || document.querySelector('[data-testid="stSkeleton"]')) return false;
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return false;
+    const undrawn = (selector, inner) => [...main.querySelectorAll(selector)].some(e => !e.querySelector(inner));
+    return !undrawn('[data-testid="stPlotlyChart"]', '.main-svg')
+        && !undrawn('[data-testid="stDeckGlJsonChart"]', 'canvas');
+}"""
+
+
+# Marks the filters a reader can change now: select boxes and sliders of the main area that are shown
+# (not in a hidden tab), enabled, and not part of an edit form; returns their kinds in order.
+MARK_FILTERS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return [];
+    main.querySelectorAll('[data-ots-filter]').forEach(e => e.removeAttribute('data-ots-filter'));
+    const kinds = [];
+    for (const e of main.querySelectorAll('[data-testid="stSelectbox"], [data-testid="stSlider"]')) {
+        const box = e.getBoundingClientRect();
+        if (e.closest('[data-testid="stForm"]') || box.width === 0 || box.height === 0) continue;
+        if (e.querySelector('input:disabled, [aria-disabled="true"]')) continue;
+        e.setAttribute('data-ots-filter', String(kinds.length));
+        kinds.push(e.getAttribute('data-testid'));
+    }
+    return kinds;
+}"""
+
+
+@dataclass
+class Sample:
+    page: str
+    kind: str  # "open" (sidebar navigation) or "filter"
+    seconds: float
+
+
+@dataclass
+class Findings:
+    samples: list[Sample] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    views: int = 0
+    menus_not_opened: int = 0
+    no_rerun: int = 0
+    verbose: bool = False
+
+    def add(self, sample: Sample, who: str) -> None:
+        self.samples.append(sample)
+        if self.verbose:
+            print(f"    {who}: {sample.kind} /{sample.page} {sample.seconds:.2f} s", flush=True)
+
+    def error(self, text: str) -> None:
+        if len(self.errors) < 200:
+            self.errors.append(text)
+        if self.verbose:
+            print(f"    ERROR {text}", flush=True)
+
+
+# --- the server and its memory -----------------------------------------------------------------------------
+def build_database(folder: Path) -> Path:
+    db_path = folder / "db" / "current.duckdb"
+    subprocess.run([sys.executable, "-m", "etl", "build", "--db", str(db_path)], cwd=str(PROJECT_ROOT),
+                   check=True, stdout=subprocess.DEVNULL)
+    return db_path
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+class MemorySampler(threading.Thread):
+    """RSS of the streamlit process (and of any children it starts) once a second."""
+
+    def __init__(self, pid: int, interval: float = 1.0):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.series: list[tuple[float, str, int, int, int]] = []  # (t, phase, server rss, children rss, views)
+        self.phase = "start"
+        self.views = lambda: 0
+        self._halt = threading.Event()
+        self._start = time.monotonic()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            children = sum(_rss_bytes(child) for child in _children(self.pid))
+            self.series.append((time.monotonic() - self._start, self.phase, _rss_bytes(self.pid), children,
+                                self.views()))
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=5)
+
+
+# --- one browser session -------------------------------------------------------------------------------------
+class Session:
+    def __init__(self, browser, base_url: str, pages: list[str], findings: Findings, rng: random.Random,
+                 name: str):
+        self.browser, self.base_url, self.pages = browser, base_url, pages
+        self.findings, self.rng, self.name = findings, rng, name
+        self.context = self.page = None
+
+    async def start(self) -> None:
+        self.context = await self.browser.new_context(viewport=VIEWPORT)
+        await self.context.add_init_script(RUN_COUNTER)
+        await self.context.route("**/*", self._only_loopback)
+        self.page = await self.context.new_page()
+        self.page.set_default_timeout(ACTION_TIMEOUT_MS)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.findings.error(f"{self.name}: page error: {error}"))
+        started = time.perf_counter()
+        await self.page.goto(self.base_url + "/", wait_until="domcontentloaded")
+        await self._settled(first_load=True)
+        self.findings.add(Sample(self.pages[0] or "briefing", "open", time.perf_counter() - started), self.name)
+
+    async def close(self) -> None:
+        if self.context is not None:
+            await self.context.close()
+
+    async def _only_loopback(self, route) -> None:
+        if route.request.url.startswith(LOOPBACK):
+            await route.continue_()
+        else:
+            self.findings.error(f"{self.name}: request outside loopback refused: {route.request.url}")
+            await route.abort()
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        if "404" in message.text and url.endswith(BASE_PATH_PROBES):
+            return
+        self.findings.error(f"{self.name}: console error: {message.text[:200]} ({url})")
+
+    async def _runs(self) -> int:
+        return await self.page.evaluate("window.__otsRuns || 0")
+
+    async def _settled(self, runs_before: int | None = None, first_load: bool = False) -> bool:
+        """Wait for the run the action started (if one is seen) to finish and its charts to draw."""
+        rerun_seen = True
+        if first_load:
+            await self.page.wait_for_selector('[data-testid="stApp"]', state="attached")
+        elif runs_before is not None:
+            try:
+                await self.page.wait_for_function(f"(window.__otsRuns || 0) > {runs_before}",
+                                                  timeout=RERUN_START_TIMEOUT_MS)
+            except Exception:  # noqa: BLE001 - no rerun came (or it was too quick to see)
+                rerun_seen = False
+        await self.page.wait_for_function(SETTLED, arg=APP_IDLE, timeout=ACTION_TIMEOUT_MS)
+        return rerun_seen
+
+    async def check_errors(self, where: str) -> None:
+        main = self.page.locator('[data-testid="stMain"]')
+        exceptions = await self.page.locator('[data-testid="stException"]').count()
+        if exceptions:
+            self.findings.error(f"{self.name}: exception element on {where}")
+        if await self.page.get_by_text("Page not found").count():
+            self.findings.error(f"{self.name}: 'Page not found' on {where}")
+        if await main.get_by_text("could not be drawn").count():
+            self.findings.error(f"{self.name}: 'could not be drawn' on {where}")
+
+    async def open(self, path: str) -> None:
+        """Go to a page by its sidebar link, as a reader does."""
+        link = self.page.locator(f'[data-testid="stSidebarNav"] a[href="{self.base_url}/{path}"]')
+        runs = await self._runs()
+        started = time.perf_counter()
+        await link.click()
+        await self._settled(runs)
+        self.findings.add(Sample(path or "briefing", "open", time.perf_counter() - started), self.name)
+        self.findings.views += 1
+        await self.check_errors(f"/{path}")
+
+    async def change_a_filter(self, path: str) -> bool:
+        """Pick another option in one of the page's select boxes, or move its slider one step."""
+        kinds = await self.page.evaluate(MARK_FILTERS)
+        choices = list(enumerate(kinds))
+        if not choices:
+            return False
+        index, kind = self.rng.choice(choices)
+        widget = self.page.locator(f'[data-ots-filter="{index}"]')
+        runs = await self._runs()
+        started = time.perf_counter()
+        if kind == "stSelectbox":
+            await widget.locator('button[aria-haspopup="listbox"]').click()
+            options = self.page.locator('[role="listbox"] [role="option"]')
+            try:
+                await options.first.wait_for(state="visible", timeout=15_000)
+            except Exception:  # noqa: BLE001 - the menu did not open (the harness's problem, not the page's)
+                self.findings.menus_not_opened += 1
+                await self.page.keyboard.press("Escape")
+                return False
+            others = self.page.locator('[role="listbox"] [role="option"]:not([aria-selected="true"])')
+            count = await others.count()
+            if count == 0:
+                await self.page.keyboard.press("Escape")
+                return False
+            await others.nth(self.rng.randrange(count)).click()
+        else:
+            thumb = widget.locator('input[type="range"]').first  # react-aria: a hidden range input per thumb
+            now, low, high = [await thumb.get_attribute(name) for name in ("value", "min", "max")]
+            if now == low == high:
+                return False
+            key = "ArrowLeft" if now == high else "ArrowRight" if now == low else \
+                self.rng.choice(["ArrowLeft", "ArrowRight"])
+            await thumb.focus()
+            await self.page.keyboard.press(key)
+        if not await self._settled(runs):
+            self.findings.no_rerun += 1  # nothing to time: the change did not rerun the page
+            return False
+        self.findings.add(Sample(path or "briefing", "filter", time.perf_counter() - started), self.name)
+        self.findings.views += 1
+        await self.check_errors(f"/{path} after a filter change")
+        return True
+
+    async def _visit(self, path: str, deadline: float | None) -> None:
+        await self.open(path)
+        if deadline is None or time.monotonic() < deadline:
+            await self.change_a_filter(path)
+
+    async def walk(self, deadline: float | None, rounds: int | None, offset: int) -> None:
+        """Every page in turn (starting at `offset`), each with a filter change, until the deadline or rounds."""
+        step = 0
+        while True:
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            if rounds is not None and step >= rounds * len(self.pages):
+                return
+            path = self.pages[(offset + step) % len(self.pages)]
+            step += 1
+            try:
+                if deadline is None:
+                    await self._visit(path, None)
+                else:
+                    # An action still running at the deadline gets a short grace, then is dropped unmeasured.
+                    await asyncio.wait_for(self._visit(path, deadline),
+                                           timeout=max(1.0, deadline - time.monotonic()) + DEADLINE_GRACE)
+            except asyncio.TimeoutError:
+                return
+            except Exception as error:  # noqa: BLE001 - a timeout or a broken page is a finding, then go on
+                self.findings.error(f"{self.name}: {type(error).__name__} on /{path}: {str(error).splitlines()[0]}")
+                try:
+                    await self.page.goto(self.base_url + "/", wait_until="domcontentloaded")
+                    await self._settled(first_load=True)
+                except Exception:  # noqa: BLE001
+                    return
+
+
+async def sidebar_paths(browser, base_url: str) -> list[str]:
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    await page.goto(base_url + "/", wait_until="domcontentloaded")
+    await page.wait_for_selector(APP_IDLE, state="attached", timeout=ACTION_TIMEOUT_MS)
+    hrefs = await page.eval_on_selector_all('[data-testid="stSidebarNav"] a', "els => els.map(e => e.href)")
+    await context.close()
+    return [href[len(base_url) + 1:] for href in hrefs]
+
+
+async def drive(base_url: str, sessions: int, duration: float, baseline_rounds: int, seed: int,
+                sampler: MemorySampler, verbose: bool = False) -> tuple[Findings, Findings, float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            pages = await sidebar_paths(browser, base_url)
+            print(f"Pages: {', '.join('/' + p for p in pages)}", flush=True)
+
+            # One session alone: a warm-up round (fills the caches), then the measured rounds.
+            sampler.phase = "single"
+            alone = Findings(verbose=verbose)
+            session = Session(browser, base_url, pages, Findings(verbose=verbose), random.Random(seed), "single")
+            await session.start()
+            await session.walk(None, 1, 0)
+            session.findings = alone
+            await session.walk(None, baseline_rounds, 0)
+            await session.close()
+            print(f"Single session: {len(alone.samples)} page settles measured", flush=True)
+
+            # Many sessions at once, for a fixed time.
+            sampler.phase = "load"
+            loaded = Findings(verbose=verbose)
+            sampler.views = lambda: loaded.views
+            crowd = [Session(browser, base_url, pages, loaded, random.Random(seed + n), f"session {n + 1}")
+                     for n in range(sessions)]
+            started = time.monotonic()
+            await asyncio.gather(*(member.start() for member in crowd), return_exceptions=True)
+            deadline = time.monotonic() + duration
+            outcomes = await asyncio.gather(*(member.walk(deadline, None, n) for n, member in enumerate(crowd)),
+                                            return_exceptions=True)
+            elapsed = time.monotonic() - started
+            for member, outcome in zip(crowd, outcomes):
+                if isinstance(outcome, BaseException):
+                    loaded.error(f"{member.name}: {type(outcome).__name__}: {outcome}")
+            await asyncio.gather(*(member.close() for member in crowd), return_exceptions=True)
+            sampler.phase = "after"
+            return alone, loaded, elapsed
+        finally:
+            await browser.close()
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def settle_table(alone: Findings, loaded: Findings, sessions: int) -> None:
+    def group(findings: Findings):
+        grouped = defaultdict(list)
+        for sample in findings.samples:
+            grouped[(sample.page, sample.kind)].append(sample.seconds)
+            grouped[("all pages", sample.kind)].append(sample.seconds)
+        return grouped
+
+    single, crowd = group(alone), group(loaded)
+    print()
+    print(f"Page settle time in seconds (action -> script done, every chart and map drawn): 1 session alone vs "
+          f"{sessions} at once")
+    head = f"{'page':<12}{'action':<8}{'n':>5}{'p50':>8}{'p95':>8}   {'n':>5}{'p50':>8}{'p95':>8}{'p95 ratio':>11}"
+    print(f"{'':<20}{'alone':^21}   {'under load':^21}")
+    print(head)
+    print("-" * len(head))
+    keys = sorted(set(single) | set(crowd), key=lambda k: (k[0] == "all pages", k[0], k[1]))
+    for key in keys:
+        a, b = single.get(key, []), crowd.get(key, [])
+        left = f"{len(a):>5}{percentile(a, 50):>8.2f}{percentile(a, 95):>8.2f}" if a else f"{0:>5}{'—':>8}{'—':>8}"
+        right = f"{len(b):>5}{percentile(b, 50):>8.2f}{percentile(b, 95):>8.2f}" if b else f"{0:>5}{'—':>8}{'—':>8}"
+        ratio = f"{percentile(b, 95) / percentile(a, 95):>10.1f}×" if a and b else f"{'':>11}"
+        print(f"{key[0]:<12}{key[1]:<8}{left}   {right}{ratio}")
+
+
+def memory_report(series: list[tuple[float, str, int, int, int]]) -> bool:
+    print()
+    print("Server memory (RSS of the streamlit process, MB; children such as a PNG renderer in brackets), "
+          "every second")
+    load = [(t, rss, children, views) for t, phase, rss, children, views in series if phase == "load"]
+    for phase in ("single", "load", "after"):
+        points = [(rss, children) for _, p, rss, children, _ in series if p == phase]
+        if not points:
+            continue
+        print(f"  {phase}:")
+        row = []
+        for rss, children in points:
+            row.append(f"{rss / 2 ** 20:5.0f}" + (f"[{children / 2 ** 20:.0f}]" if children else ""))
+            if len(row) == 15:
+                print("    " + " ".join(row))
+                row = []
+        if row:
+            print("    " + " ".join(row))
+    if len(load) < 9:
+        print("Memory verdict: too few samples under load to judge")
+        return False
+    third = len(load) // 3
+    middle = statistics.median(rss for _, rss, _, _ in load[third:2 * third])
+    last = statistics.median(rss for _, rss, _, _ in load[2 * third:])
+    views_middle = statistics.median(v for *_, v in load[third:2 * third])
+    views_last = statistics.median(v for *_, v in load[2 * third:])
+    growth = last - middle
+    per_view = growth / max(1, views_last - views_middle)
+    allowed = max(20 * 2 ** 20, 0.05 * middle)
+    levelled = growth <= allowed
+    print(f"Memory verdict: median {middle / 2 ** 20:,.0f} MB in the middle third of the load, "
+          f"{last / 2 ** 20:,.0f} MB in the last third ({growth / 2 ** 20:+,.0f} MB over "
+          f"{views_last - views_middle:,.0f} page views, {per_view / 1024:+,.0f} KB per view): "
+          + ("levels off" if levelled else "STILL GROWING"))
+    return levelled
+
+
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10, help="browser sessions at once (default 10)")
+    parser.add_argument("--duration", type=float, default=90.0, help="seconds of load (default 90)")
+    parser.add_argument("--baseline-rounds", type=int, default=2,
+                        help="rounds through every page by one session alone, after a warm-up round (default 2)")
+    parser.add_argument("--seed", type=int, default=9, help="seed of the filter choices")
+    parser.add_argument("--verbose", action="store_true", help="print every settle time as it is measured")
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= 40 or not 5 <= args.duration <= 900:
+        parser.error("keep it bounded: 1-40 sessions, 5-900 seconds")
+
+    # Stopped from outside (Ctrl-C, SIGTERM): still stop the server and the browser on the way out.
+    signal.signal(signal.SIGTERM, _interrupted)
+    folder = Path(tempfile.mkdtemp(prefix="ots-load-"))
+    server = sampler = None
+    try:
+        print(f"Load benchmark on {os.cpu_count()} cores: building the database ...", flush=True)
+        db_path = build_database(folder)
+        env = server_env(db_path, folder)
+        server = Server(PROJECT_ROOT / "dashboard.py", env, folder / "streamlit.log")
+        print(f"Dashboard on loopback port {server.port}; {args.sessions} sessions for {args.duration:.0f} s",
+              flush=True)
+        sampler = MemorySampler(server.process.pid)
+        sampler.start()
+        alone, loaded, elapsed = asyncio.run(drive(server.url, args.sessions, args.duration, args.baseline_rounds,
+                                                   args.seed, sampler, args.verbose))
+        time.sleep(3)  # a few samples after the sessions closed
+        sampler.stop()
+
+        settle_table(alone, loaded, args.sessions)
+        print(f"\nUnder load: {loaded.views:,} page views and filter changes by {args.sessions} sessions in "
+              f"{elapsed:.0f} s ({loaded.views / elapsed:.1f} per second)")
+        skipped = alone.menus_not_opened + loaded.menus_not_opened
+        if skipped:
+            print(f"({skipped} filter changes skipped: the option menu did not open within 15 s)")
+        unseen = alone.no_rerun + loaded.no_rerun
+        if unseen:
+            print(f"({unseen} actions not timed: no rerun was seen within {RERUN_START_TIMEOUT_MS / 1000:.0f} s)")
+        errors = alone.errors + loaded.errors
+        print(f"\nErrors seen: {len(errors)}" + ("" if errors else " (none)"))
+        for text in errors[:40]:
+            print(f"  {text}")
+        log = (folder / "streamlit.log").read_text(errors="replace")
+        tracebacks = len(re.findall(r"Traceback \(most recent call last\)", log))
+        print(f"Server log: {tracebacks} traceback(s)")
+        if tracebacks:
+            print("  " + "\n  ".join(log.splitlines()[-30:]))
+        levelled = memory_report(sampler.series)
+        ok = not errors and not tracebacks and levelled
+        print(f"\nVerdict: {'holds' if ok else 'DOES NOT HOLD'} under {args.sessions} sessions")
+        return 0 if ok else 1
+    finally:
+        try:
+            if sampler is not None:
+                sampler.stop()
+        finally:
+            if server is not None:
+                server.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
