@@ -56,15 +56,16 @@ def sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _load_step(step: Step, raw_dir: Path, known_countries: set[str],
-               known_values: dict[str, set]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(typed raw frame, table frame) of one step, or ValidationFailed naming every problem."""
+def _load_step(step: Step, raw_dir: Path, known_countries: set[str], known_values: dict[str, set],
+               check_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(typed raw frame, table frame) of one step, or ValidationFailed naming every problem.
+
+    With `check_key=False` a clean file's key is left to the check after loading (_check_keys_after_load).
+    """
     path = raw_dir / step.raw.filename
     if not path.is_file():
         raise ValidationFailed([Problem(step.raw.filename, None, None, f"the file is missing from {raw_dir.name}/")])
-    # A table without key constraints has its key checked once, after loading (see _check_keys_after_load).
-    typed = read_raw_file(path, step.raw, known_countries, known_values,
-                          check_key=step.table.keys_as_constraints)
+    typed = read_raw_file(path, step.raw, known_countries, known_values, check_key=check_key)
     problems = [Problem(step.raw.filename, line_number(index), column, reason)
                 for check in step.extra_checks for index, column, reason in check(typed)]
     if problems:
@@ -249,6 +250,7 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
         known_countries: set[str] = set()
         known_values: dict[str, set] = {}
         failed_tables: set[str] = set()
+        loaded: set[str] = set()  # tables with rows in the new file
         keys_seen: dict[str, dict] = {}
         for step in steps:
             typed = frame = None  # let the previous file's frames go before reading the next
@@ -256,7 +258,10 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
             visible = {ref: values for ref, values in known_values.items()
                        if split_reference(ref)[0] not in failed_tables}
             try:
-                typed, frame = _load_step(step, raw_dir, known_countries, visible)
+                # A table without key constraints has its key checked once, after loading; a file that will
+                # not be loaded (the build has failed already) has it checked as it is read.
+                typed, frame = _load_step(step, raw_dir, known_countries, visible,
+                                          check_key=step.table.keys_as_constraints or bool(problems))
                 if len(filenames[step.table.name]) > 1 and step.raw.key:
                     clashes = _keys_seen_elsewhere(step, typed, keys_seen.setdefault(step.table.name, {}))
                     if clashes:
@@ -278,16 +283,16 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
                 continue  # this build will not be published: check the other files, load nothing more
             try:
                 _insert(con, step.table, frame, step.raw.filename)
+                loaded.add(step.table.name)
             except ValidationFailed as failure:
                 problems.extend(failure.problems)
                 failed_tables.add(step.table.name)
         typed = frame = None
-        if not problems:
-            for table in tables.values():
-                if not table.keys_as_constraints:
-                    problems.extend(_check_keys_after_load(con, table, filenames[table.name],
-                                                           [s for s in steps if s.table is table],
-                                                           raw_dir, known_countries, known_values))
+        for table in tables.values():
+            if not table.keys_as_constraints and table.name in loaded:
+                problems.extend(_check_keys_after_load(con, table, filenames[table.name],
+                                                       [s for s in steps if s.table is table],
+                                                       raw_dir, known_countries, known_values))
         if problems:
             raise ValidationFailed(problems)
 

@@ -255,3 +255,26 @@ def test_a_failed_build_is_recorded_in_the_run_log(site: Site):
     last = json.loads((site.db.parent / "etl_runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert last["status"] == "failed"
     assert f"{FLOWS}, line 2, column 'flow_total'" in last["message"]
+
+
+def test_a_repeated_row_in_a_world_matrix_is_reported_with_the_other_problems(site: Site):
+    # The stock table's key is checked after loading (see etl.schema.Table.keys_as_constraints); a problem
+    # in a later file must not hide it.
+    rewrite(site.raw, STOCK, changed(tiny_raw.STOCK, 1, year=2015))
+    rewrite(site.raw, FLOWS, changed(tiny_raw.FLOWS, 0, flow_total=-5))
+    with pytest.raises(ValidationFailed) as failure:
+        build(site.raw, site.db)
+    assert sorted((p.file, p.row, p.column) for p in failure.value.problems) == [
+        (FLOWS, 2, "flow_total"), (STOCK, 3, "year, origin_iso3, destination_iso3")]
+
+
+def test_a_repeated_row_in_a_file_read_after_a_failure_is_still_reported(site: Site):
+    rewrite(site.raw, FLOWS, changed(tiny_raw.FLOWS, 0, flow_total=-5))
+    rows = tiny_raw.REMITTANCES + [tiny_raw.REMITTANCES[0]]
+    rewrite(site.raw, "wb_bilateral_remittances_2017_ots.csv", rows)
+    with pytest.raises(ValidationFailed) as failure:
+        build(site.raw, site.db)
+    assert [(p.file, p.row, p.column, p.reason) for p in failure.value.problems] == [
+        (FLOWS, 2, "flow_total", "must not be negative (minimum 0) (value -5)"),
+        ("wb_bilateral_remittances_2017_ots.csv", 4, "year, sending_iso3, receiving_iso3",
+         "duplicate key (year=2017, sending_iso3=RUS, receiving_iso3=UZB): this row repeats line 2")]
