@@ -55,8 +55,14 @@ def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes]
 
 
 def localise(fig: go.Figure) -> go.Figure:
-    """Digit grouping and decimal mark of the reader's language on every axis, hover and label."""
-    fig.update_layout(separators=i18n.plotly_separators())
+    """Digit grouping and decimal mark of the reader's language on every axis, hover and label.
+
+    Figures may be shared between sessions through a cache (keyed on the language), so the figure is
+    touched only when it differs.
+    """
+    separators = i18n.plotly_separators()
+    if fig.layout.separators != separators:
+        fig.update_layout(separators=separators)
     return fig
 
 
@@ -74,7 +80,7 @@ def _png_later(fig: go.Figure, meta: ChartMeta) -> Callable[[], bytes]:
 
 def chart(fig: go.Figure, data: pd.DataFrame, meta: ChartMeta, key: str, height: int | None = None) -> None:
     """A plotly chart, its caveat, and its PNG and CSV exports."""
-    if height:
+    if height and fig.layout.height != height:
         fig.update_layout(height=height)
     localise(fig)
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"chart_{key}")
