@@ -151,11 +151,13 @@ class _RecordingProxy:
             except OSError:
                 return
             with connection:
-                connection.settimeout(2)
+                connection.settimeout(5)
                 try:
-                    self.requests.append(connection.recv(1024))
-                except OSError:
-                    self.requests.append(b"?")
+                    request = connection.recv(1024)
+                except OSError:  # Chromium opens spare connections to its proxy and sends nothing on them
+                    continue
+                if request:
+                    self.requests.append(request)
 
     def close(self):
         self.server.close()
