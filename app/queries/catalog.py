@@ -223,7 +223,8 @@ def shape(cur, table_name: str) -> TableShape:
                       int(first) if first is not None else None, int(last) if last is not None else None)
 
 
-def _filtered(table: TableShape, countries: tuple[str, ...], year_from: int | None, year_to: int | None):
+def _filtered(table: TableShape, countries: tuple[str, ...], year_from: int | None, year_to: int | None,
+              ordered: bool = True):
     conditions, params = [], {}
     if countries and table.country_columns:
         conditions.append("(" + " OR ".join(f"list_contains($countries, {_quote(c)})"
@@ -236,7 +237,7 @@ def _filtered(table: TableShape, countries: tuple[str, ...], year_from: int | No
         conditions.append(f"{table.year_expression} <= $year_to")
         params["year_to"] = int(year_to)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"SELECT * FROM {_quote(table.name)} {where} ORDER BY ALL", params
+    return f"SELECT * FROM {_quote(table.name)} {where}{' ORDER BY ALL' if ordered else ''}", params
 
 
 @uses_state(STATE_VIEW)
@@ -254,7 +255,8 @@ def browse(cur, table_name: str, countries: tuple[str, ...] = (), year_from: int
 def browse_count(cur, table_name: str, countries: tuple[str, ...] = (), year_from: int | None = None,
                  year_to: int | None = None) -> int:
     """How many rows the filters leave (browse: pagination)."""
-    sql, params = _filtered(shape(cur, table_name), countries, year_from, year_to)
+    # Unordered: DuckDB sorts an ORDER BY inside the count (about 1 s on 6.5 million rows).
+    sql, params = _filtered(shape(cur, table_name), countries, year_from, year_to, ordered=False)
     return cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
 
 
