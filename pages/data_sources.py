@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app import countries, submissions, submissions_store, ui, url_state
-from app.cached import load
+from app.cached import load, run_uncached
 from app.charts import data_sources as coverage
 from app.countries import OBSERVERS, OTS_STATES
 from app.export import ChartMeta, csv_bytes
@@ -103,13 +103,17 @@ with browse_tab:
         meta = ChartMeta(table_name, described, licence=source.iloc[0]["licence"] if len(source) else "",
                          filters=filter_text, slug=f"{table_name}")
         labels = ui.export_labels()
-        rows = load(catalog.browse, table_name, *filters)
-        parquet = load(catalog.browse_parquet, table_name, *filters, provenance=meta.provenance_line(labels))
+        # The whole filtered table is read only when a download is clicked, and not cached: a world-sized
+        # table is millions of rows (bench/scale.py), too much to read, pickle and keep on every rerun.
         left, right, _spacer = st.columns([3, 2, 4])
         left.download_button(_("Download CSV ({rows} rows)").format(rows=fmt_int(total)),
-                             data=lambda: csv_bytes(rows, meta, labels), file_name=f"{meta.slug}.csv",
+                             data=lambda: csv_bytes(run_uncached(catalog.browse, table_name, *filters), meta, labels),
+                             file_name=f"{meta.slug}.csv",
                              mime="text/csv", icon=":material/table:", on_click="ignore", key="browse_csv")
-        right.download_button(_("Download Parquet"), data=parquet, file_name=f"{meta.slug}.parquet",
+        right.download_button(_("Download Parquet"),
+                              data=lambda: run_uncached(catalog.browse_parquet, table_name, *filters,
+                                                        provenance=meta.provenance_line(labels)),
+                              file_name=f"{meta.slug}.parquet",
                               mime="application/vnd.apache.parquet", icon=":material/download:",
                               on_click="ignore", key="browse_parquet")
 
