@@ -101,10 +101,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame, f
         incoming = frame  # DuckDB reads the frame itself, more slowly
     con.register("incoming", incoming)
     try:
-        # One thread keeps the rows in file order and lets DuckDB write whole compressed row groups as it
-        # goes; two threads, keeping that order, left them all to the final CHECKPOINT (measured on 6.5
-        # million rows: 2.5x slower, and a file twice the size).
-        con.execute("SET threads = 1")
         con.execute(f"INSERT INTO {table.name} SELECT {', '.join(table.column_names)} FROM incoming")
     except duckdb.Error as error:
         # The raw checks catch nearly all of this earlier with a line number; what reaches here is a rule
@@ -112,7 +108,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame, f
         raise ValidationFailed([Problem(filename, None, None,
                                         f"breaks a rule of table {table.name}: {error}")]) from None
     finally:
-        con.execute("RESET threads")
         con.unregister("incoming")
 
 
@@ -242,7 +237,10 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
     for step in steps:
         filenames.setdefault(step.table.name, []).append(step.raw.filename)
     referenced = {spec.references for step in steps for spec in step.raw.columns if spec.references}
-    con = duckdb.connect(str(partial))
+    # One thread while loading keeps the rows in file order and lets DuckDB write whole compressed row
+    # groups as it goes; two threads, keeping that order, left them all to the final CHECKPOINT (measured
+    # on 6.5 million rows: 2.5x slower, and a file twice the size). The checks after loading use both.
+    con = duckdb.connect(str(partial), config={"threads": 1})
     try:
         # Every table first, in build order, so a reference always finds its table even when a file fails.
         for table in tables.values():
@@ -288,6 +286,7 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
                 problems.extend(failure.problems)
                 failed_tables.add(step.table.name)
         typed = frame = None
+        con.execute("RESET threads")
         for table in tables.values():
             if not table.keys_as_constraints and table.name in loaded:
                 problems.extend(_check_keys_after_load(con, table, filenames[table.name],
