@@ -57,6 +57,46 @@ def test_png_is_a_valid_image_of_the_slide_size():
     assert content.endswith(b"IEND\xaeB`\x82")
 
 
+def test_concurrent_exports_each_get_their_own_image():
+    """Sessions export at the same time: every caller receives the image it asked for."""
+    from concurrent.futures import ThreadPoolExecutor
+    sizes = [(300 + 10 * i, 200 + 10 * i) for i in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        images = list(pool.map(lambda size: export.render_png(bar_figure(), *size, scale=1), sizes))
+    assert [png_size(image) for image in images] == sizes
+
+
+def test_the_browser_starts_again_after_it_was_closed():
+    export._renderer.close()
+    assert not export._renderer.running()
+    assert png_size(export.render_png(bar_figure(), 320, 240, scale=1)) == (320, 240)
+    assert export._renderer.running()
+
+
+def test_without_chromium_the_export_says_so_and_the_button_is_disabled(monkeypatch):
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    with pytest.raises(export.ExportUnavailable, match="Chromium"):
+        export._Renderer().render(bar_figure().to_dict(), 100, 100, 1)
+
+    from streamlit.testing.v1 import AppTest
+
+    from app import ui
+    monkeypatch.setattr(ui, "browser_path", lambda: None)
+
+    def page():
+        import pandas as pd
+        import plotly.graph_objects as go
+
+        from app import ui
+        from app.export import ChartMeta
+        ui.chart(go.Figure(go.Bar(x=["a"], y=[1])), pd.DataFrame({"x": ["a"], "y": [1]}),
+                 ChartMeta(title="t", source="s"), key="k")
+
+    at = AppTest.from_function(page).run()
+    buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button")}
+    assert buttons == {"Download PNG": True, "Download CSV": False}
+
+
 def test_png_with_long_texts_and_cyrillic_keeps_its_size():
     meta = ChartMeta(title="Численность мигрантов из государств — членов Организации тюркских государств " * 3,
                      source="Департамент по экономическим и социальным вопросам ООН, " * 6, licence="CC BY 3.0 IGO",
