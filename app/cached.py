@@ -1,8 +1,9 @@
 """Caching of named queries: `load(query, *args)` runs a query function on the current build.
 
 Results are cached with `st.cache_data`, keyed on the query's name, its
-arguments, the build the dashboard reads and the version of the app's own store,
-so a new build or a newly recorded status is seen on the next rerun.
+arguments, the build the dashboard reads and, for queries that read the app's
+own store (`@uses_state`), the store's version, so a new build or a newly
+recorded status is seen on the next rerun.
 """
 from __future__ import annotations
 
@@ -43,7 +44,10 @@ def load(query: Callable, *args, **kwargs):
     """The query's result for these arguments on the current build (cached)."""
     name = f"{query.__module__}.{query.__qualname__}"
     _queries[name] = query
-    return _cached(name, db.build_id(), state.version(), args, tuple(sorted(kwargs.items())))
+    # Only queries that read the app's store are keyed on its version: an edit recorded during a meeting
+    # refreshes the views of statuses and submissions, not every cached result of the build.
+    version = state.version() if getattr(query, "state_views", ()) else 0
+    return _cached(name, db.build_id(), version, args, tuple(sorted(kwargs.items())))
 
 
 def clear() -> None:
