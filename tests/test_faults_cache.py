@@ -1,0 +1,49 @@
+"""An edit recorded while many people read the dashboard does not make every session recompute the build.
+
+Cached query results are keyed on the build and, for queries that read what
+editors record, on the version of the app's store. A status recorded in the
+middle of a meeting must refresh the views that show statuses, and leave the
+cached results of the build's own queries (stocks, flows, remittances) alone:
+at world scale those are the expensive ones (bench/scale.py).
+"""
+from __future__ import annotations
+
+from app import cached, state
+from app.queries import uses_state
+
+calls = {"build": 0, "state": 0}
+
+
+def countries_in_build(cur):
+    calls["build"] += 1
+    return cur.execute("SELECT count(*) AS n FROM countries").df()
+
+
+@uses_state("notes")
+def notes_seen(cur):
+    calls["state"] += 1
+    return cur.execute("SELECT count(*) AS n FROM notes").df()
+
+
+@cached.state_view("notes")
+def notes_view():
+    with state.reading() as cur:
+        return cur.execute("SELECT * FROM fault_cache_notes").df()
+
+
+def record_note(text: str) -> None:
+    with state.writing() as cur:
+        cur.execute("INSERT INTO fault_cache_notes VALUES ($text)", {"text": text})
+
+
+def test_a_write_refreshes_state_queries_and_keeps_build_queries_cached(app_env):
+    state.register_schema("CREATE TABLE IF NOT EXISTS fault_cache_notes (text VARCHAR)")
+    calls.update(build=0, state=0)
+    assert int(cached.load(notes_seen)["n"].iloc[0]) == 0
+    countries = int(cached.load(countries_in_build)["n"].iloc[0])
+
+    record_note("KAZ: decree in force")
+
+    assert int(cached.load(notes_seen)["n"].iloc[0]) == 1  # the edit is seen at once
+    assert int(cached.load(countries_in_build)["n"].iloc[0]) == countries
+    assert calls == {"build": 1, "state": 2}
