@@ -57,6 +57,17 @@ def test_a_shared_link_opens_the_same_selection_in_russian(dashboard_url, page, 
     assert query(page) == {"focus": "KGZ", "year": "2010", "lang": "ru"}
 
 
+def test_a_shared_country_link_opens_that_country_in_russian(dashboard_url, page, names):
+    open_page(page, f"{dashboard_url}/country?country=KGZ&lang=ru")
+    assert_no_errors(page)
+    assert page.locator("h1").first.inner_text().strip() == names["KGZ"]["ru"]
+    assert chosen(page, ru("Country")) == names["KGZ"]["ru"]
+    assert page.get_by_text(ru("Member state of the Organization of Turkic States")).count() >= 1
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text(ru("Country profiles"), exact=True).count() == 1
+    assert query(page) == {"country": "KGZ", "lang": "ru"}
+
+
 def test_back_and_forward_step_through_the_selections(dashboard_url, page, names):
     open_page(page, f"{dashboard_url}/migration?focus=KGZ")
     entries = page.evaluate("history.length")
