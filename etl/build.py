@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from etl.bulk_read import read_raw_file
 from etl.catalog import CATALOG_TABLES, catalog_frames
+from etl.derived import derived_tables
 from etl.schema import Step, Table, split_reference
 from etl.sources import all_steps
 from etl.validate import MAX_PROBLEMS_REPORTED, Problem, ValidationFailed, line_number, read_raw_csv, validate_raw
@@ -294,6 +295,10 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
                                                        raw_dir, known_countries, known_values))
         if problems:
             raise ValidationFailed(problems)
+        for table, select in derived_tables(loaded):  # summaries that keep pages fast at world scale
+            con.execute(table.ddl())
+            con.execute(f"INSERT INTO {table.name} {select}")
+            tables[table.name] = table
 
         row_counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in sorted(tables)}
         empty = [name for name, count in row_counts.items() if count == 0]

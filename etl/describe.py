@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 from etl.catalog import CATALOG_TABLES
+from etl.derived import TABLES as DERIVED_TABLES
 from etl.sources import all_steps
 
 
@@ -11,7 +12,7 @@ def _tables():
     seen = {}
     for step in all_steps():
         seen.setdefault(step.table.name, step.table)
-    return list(seen.values()) + list(CATALOG_TABLES)
+    return list(seen.values()) + list(DERIVED_TABLES) + list(CATALOG_TABLES)
 
 
 def describe(markdown: bool = False) -> str:

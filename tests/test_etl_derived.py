@@ -1,0 +1,34 @@
+"""The build's derived summary `country_years` agrees with the bilateral tables it summarises."""
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+
+from etl.derived import BILATERAL
+
+
+@pytest.fixture(scope="module")
+def con(built_db):
+    with duckdb.connect(os.path.realpath(built_db), read_only=True) as connection:
+        yield connection
+
+
+@pytest.mark.parametrize("table", list(BILATERAL))
+def test_country_years_counts_rows_with_the_country_at_either_end(con, table):
+    one_end, other_end, first, last = BILATERAL[table]
+    expected = con.execute(f"""
+        SELECT c.iso3, t.{first}, t.{last}, count(*) FROM {table} t
+        JOIN countries c ON c.iso3 IN (t.{one_end}, t.{other_end})
+        GROUP BY ALL ORDER BY ALL""").fetchall()
+    derived = con.execute("""
+        SELECT iso3, first_year, last_year, rows FROM country_years WHERE dataset = $table ORDER BY ALL""",
+                          {"table": table}).fetchall()
+    assert derived == expected
+    assert len(derived) > 0
+
+
+def test_country_years_is_in_the_data_dictionary(con):
+    assert con.execute("SELECT row_count FROM sources WHERE table_name = 'country_years'").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM country_years").fetchone()[0]
