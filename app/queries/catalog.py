@@ -106,13 +106,9 @@ def coverage(cur) -> pd.DataFrame:
         WITH ots AS (SELECT iso3 FROM countries WHERE ots_status IS NOT NULL),
         {ALL_FIGURES_SQL},
         held AS (
-            SELECT 'migrant_stock' AS dataset, origin_iso3 AS iso3, year FROM migrant_stock
-            UNION SELECT 'migrant_stock', destination_iso3, year FROM migrant_stock
+            -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world scale
+            SELECT dataset, iso3, unnest([first_year, last_year]) AS year FROM country_years
             UNION SELECT 'migrant_stock_totals', iso3, year FROM migrant_stock_totals
-            UNION SELECT 'migration_flows', origin_iso3, unnest([period_start, period_end]) FROM migration_flows
-            UNION SELECT 'migration_flows', destination_iso3, unnest([period_start, period_end]) FROM migration_flows
-            UNION SELECT 'remittances_bilateral', sending_iso3, year FROM remittances_bilateral
-            UNION SELECT 'remittances_bilateral', receiving_iso3, year FROM remittances_bilateral
             UNION SELECT 'remittance_totals', iso3, year FROM remittance_totals
             UNION SELECT 'country_indicators', iso3, year FROM country_indicators
                 WHERE coalesce(remittances_received_usd, gdp_usd, remittances_pct_gdp, refugees_by_origin) IS NOT NULL
