@@ -41,11 +41,14 @@ def data_coverage(cur, iso3: str) -> pd.DataFrame:
         WITH {ALL_FIGURES_SQL}
         SELECT
             (SELECT count(*) FROM migrant_stock_totals WHERE iso3 = $iso3) AS stock_totals,
-            (SELECT count(*) FROM migrant_stock WHERE origin_iso3 = $iso3 OR destination_iso3 = $iso3) AS stock_pairs,
-            (SELECT count(*) FROM migration_flows WHERE origin_iso3 = $iso3 OR destination_iso3 = $iso3) AS flows,
+            -- bilateral rows from the build's summary of them (etl.derived): millions of rows at world scale
+            (SELECT coalesce(sum(rows), 0)::BIGINT FROM country_years WHERE dataset = 'migrant_stock' AND iso3 = $iso3)
+                AS stock_pairs,
+            (SELECT coalesce(sum(rows), 0)::BIGINT FROM country_years WHERE dataset = 'migration_flows' AND iso3 = $iso3)
+                AS flows,
             (SELECT count(*) FROM country_indicators WHERE iso3 = $iso3) AS indicators,
-            (SELECT count(*) FROM remittances_bilateral WHERE sending_iso3 = $iso3 OR receiving_iso3 = $iso3)
-                AS remittance_corridors,
+            (SELECT coalesce(sum(rows), 0)::BIGINT FROM country_years WHERE dataset = 'remittances_bilateral'
+                    AND iso3 = $iso3) AS remittance_corridors,
             (SELECT count(*) FROM all_figures WHERE nationality_iso3 = $iso3 OR location_iso3 = $iso3)
                 AS reported_figures
     """, {"iso3": iso3}).df()
