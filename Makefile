@@ -30,7 +30,7 @@ system-packages:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Chromium from the system packages..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-liberation fonts-dejavu-core >/dev/null; }
 
 database: install
 	@test -e $(DB) || $(PY) -m etl build
