@@ -29,6 +29,8 @@ def database_path() -> Path:
 
 
 REBUILD_HINT = "Build it with `make database` (or `python -m etl build`), then reload this page."
+# `make database` builds only when no database exists; a damaged or outdated one needs a rebuild.
+REPLACE_HINT = "Rebuild it with `make rebuild` (or `python -m etl build`), then reload this page."
 
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -50,7 +52,20 @@ def build_id() -> str:
 
 def _damaged(real: Path, error: BaseException) -> DatabaseUnavailable:
     return DatabaseUnavailable(f"The database file {real.name} cannot be read ({type(error).__name__}); "
-                               f"it may be damaged. {REBUILD_HINT}")
+                               f"it may be damaged. {REPLACE_HINT}")
+
+
+class _Outdated(Exception):
+    pass
+
+
+def expected_tables() -> set[str]:
+    """Every table a build of this version of the ETL holds (the queries may read any of them)."""
+    from etl.catalog import CATALOG_TABLES
+    from etl.derived import TABLES as DERIVED_TABLES
+    from etl.sources import all_steps
+    return ({step.table.name for step in all_steps()} | {t.name for t in DERIVED_TABLES}
+            | {t.name for t in CATALOG_TABLES})
 
 
 def _is_damage(real: Path, error: duckdb.Error) -> bool:
@@ -69,6 +84,12 @@ def _open_checked(real: Path) -> duckdb.DuckDBPyConnection:
         expected = connection.execute("SELECT total_blocks * block_size FROM pragma_database_size()").fetchone()[0]
         if real.stat().st_size < expected:
             raise duckdb.IOException(f"{real.name} is {real.stat().st_size} bytes, its header lists {expected}")
+        # A build made by an earlier version of the ETL lacks tables added since (queries would fail on them).
+        held = {name for (name,) in connection.execute("SELECT table_name FROM information_schema.tables")
+                .fetchall()}
+        missing = sorted(expected_tables() - held)
+        if missing:
+            raise _Outdated(", ".join(missing))
     except BaseException:
         connection.close()
         raise
@@ -84,6 +105,10 @@ def _connection(real: Path) -> duckdb.DuckDBPyConnection:
                 connection = _open_checked(real)
             except duckdb.Error as error:
                 raise _damaged(real, error) from None
+            except _Outdated as missing:
+                raise DatabaseUnavailable(
+                    f"The database file {real.name} was built by an earlier version of the dashboard and lacks "
+                    f"{missing}. {REPLACE_HINT}") from None
             _connections[key] = connection
             while len(_connections) > CONNECTIONS_KEPT:
                 oldest = next(iter(_connections))
