@@ -39,11 +39,14 @@ ui.run_page(st.navigation([st.Page(page, title="Flows")]))
 """
 
 
-def truncate(source: Path, target: Path) -> Path:
-    """The first half of a build file: the catalogue and the first tables survive, the rest is cut off."""
+def truncate(source: Path, target: Path, table: str) -> Path:
+    """The build file cut short where `table` is lost (a copy interrupted); the first tables survive."""
     data = source.read_bytes()
-    target.write_bytes(data[: len(data) // 2])
-    return target
+    for fraction in (0.5, 0.4, 0.3, 0.2, 0.1):
+        target.write_bytes(data[: int(len(data) * fraction)])
+        if not readable(target, table):
+            return target
+    pytest.fail(f"{table} still reads from a tenth of the file; the test needs another way to spoil it")
 
 
 def damage_block_of(source: Path, target: Path, table: str) -> Path:
@@ -70,6 +73,15 @@ def readable(path: Path, table: str) -> bool:
         return False
 
 
+def outdated(source: Path, target: Path) -> Path:
+    """A build as an earlier version of the ETL made it: without the derived table added since."""
+    target.write_bytes(source.read_bytes())
+    with duckdb.connect(str(target)) as con:
+        con.execute("DROP TABLE country_years")
+        con.execute("CHECKPOINT")
+    return target
+
+
 @pytest.fixture(params=["truncated", "damaged-block"])
 def damaged_db_env(request, built_db, tmp_path, monkeypatch):
     import streamlit as st
@@ -78,7 +90,7 @@ def damaged_db_env(request, built_db, tmp_path, monkeypatch):
     source = Path(os.path.realpath(built_db))
     target = tmp_path / "current.duckdb"
     if request.param == "truncated":
-        truncate(source, target)
+        truncate(source, target, DAMAGED_TABLE)
     else:
         damage_block_of(source, target, DAMAGED_TABLE)
     assert not readable(target, DAMAGED_TABLE)
@@ -97,7 +109,7 @@ def damaged_db_env(request, built_db, tmp_path, monkeypatch):
 def assert_says_database_is_damaged(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     messages = " ".join(e.value for e in at.error)
-    assert "cannot be read" in messages and "make database" in messages, messages
+    assert "cannot be read" in messages and "make rebuild" in messages, messages
     assert "could not be drawn" not in messages
 
 
@@ -118,3 +130,29 @@ def test_damage_found_at_start_is_reported_on_every_page(damaged_db_env):
         assert "could not be drawn" not in messages, (page, messages)
         if damaged_db_env == "truncated":
             assert_says_database_is_damaged(at)
+
+
+def test_a_build_by_an_earlier_version_asks_for_a_rebuild_on_every_page(built_db, tmp_path, monkeypatch):
+    import streamlit as st
+
+    from app import db, state
+    target = outdated(Path(os.path.realpath(built_db)), tmp_path / "current.duckdb")
+    monkeypatch.setenv("OTS_DB_PATH", str(target))
+    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state.duckdb"))
+    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
+    db.close_all()
+    state.close()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+        at.run()
+        for page in PAGES:
+            at.switch_page(f"pages/{page}.py").run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+            messages = " ".join(e.value for e in at.error)
+            assert "earlier version" in messages and "country_years" in messages, (page, messages)
+            assert "make rebuild" in messages, (page, messages)
+    finally:
+        db.close_all()
+        state.close()
+        st.cache_data.clear()
