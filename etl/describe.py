@@ -30,7 +30,8 @@ def describe(markdown: bool = False) -> str:
                 required = "yes" if (not c.nullable or c.name in table.primary_key) else ""
                 out.append(f"| `{c.name}` | {c.type} | {required} | {rule} | {c.description} |")
             if table.primary_key:
-                how = "" if table.keys_as_constraints else " (checked by the build after loading, not a DuckDB constraint)"
+                how = ("" if table.keys_as_constraints
+                       else " (checked by the build after loading, not a DuckDB constraint)")
                 out += ["", f"Primary key: {', '.join(table.primary_key)}{how}"]
             out.append("")
         else:
