@@ -36,6 +36,7 @@ import struct
 import threading
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -370,13 +371,21 @@ def _is_default_template(template) -> bool:
     """No template, plotly's grey default, or Streamlit's placeholder one: slides get a white one instead."""
     if not template:
         return True
-    if template == pio.templates["plotly"].to_plotly_json():
+    if template == _template_json("plotly"):
         return True
     return (template.get("layout", {}).get("colorway") or [None])[0] == "#000001"
 
 
+@lru_cache(maxsize=None)
+def _template_json(name: str) -> dict:
+    """A plotly template as plain JSON (converting it costs tens of milliseconds: done once). Never mutate it."""
+    return pio.templates[name].to_plotly_json()
+
+
+@lru_cache(maxsize=1)
 def _slide_template() -> dict:
-    template = pio.templates["plotly_white"].to_plotly_json()
+    """plotly_white with Streamlit's palettes (what the screen shows). Shared: never mutate it."""
+    template = copy.deepcopy(_template_json("plotly_white"))
     layout = template["layout"]
     layout["colorway"] = list(STREAMLIT_CATEGORICAL)
     scale = [[i / 9, colour] for i, colour in enumerate(STREAMLIT_SEQUENTIAL)]
@@ -461,8 +470,9 @@ def _frame(meta: ChartMeta, labels: dict[str, str]) -> _Frame:
     return _Frame(title, filters, footer, caveat, header_height, footer_height)
 
 
-def _framed(body_png: bytes | None, frame: _Frame) -> go.Figure:
-    """The slide: title and filters on top, the rendered chart in the middle, source and caveat below."""
+def _framed(body_png: bytes | None, frame: _Frame) -> dict:
+    """The slide as a figure dict: title and filters on top, the rendered chart in the middle, source and
+    caveat below. A plain dict, because validating a go.Figure around a large embedded image is slow."""
     def y(pixels_from_top: float) -> float:
         return 1 - pixels_from_top / PNG_HEIGHT
 
@@ -487,7 +497,7 @@ def _framed(body_png: bytes | None, frame: _Frame) -> go.Figure:
     rule_y = y(PNG_HEIGHT - frame.footer_height + 4)
     layout = {
         "width": PNG_WIDTH, "height": PNG_HEIGHT, "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
-        "template": pio.templates["plotly_white"].to_plotly_json(),
+        "template": _template_json("plotly_white"),
         "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
         "xaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
         "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
@@ -500,23 +510,27 @@ def _framed(body_png: bytes | None, frame: _Frame) -> go.Figure:
         layout["images"] = [{
             "source": "data:image/png;base64," + base64.b64encode(body_png).decode("ascii"),
             "xref": "paper", "yref": "paper", "x": BODY_INSET / PNG_WIDTH, "y": y(frame.header_height),
-            "sizex": frame.body_width / PNG_WIDTH, "sizey": frame.body_height / PNG_HEIGHT, "xanchor": "left", "yanchor": "top",
-            "sizing": "stretch", "layer": "below",
+            "sizex": frame.body_width / PNG_WIDTH, "sizey": frame.body_height / PNG_HEIGHT,
+            "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below",
         }]
-    return go.Figure(layout=layout)
+    return {"data": [], "layout": layout}
 
 
-def snapshot_figure(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> go.Figure:
-    """The whole slide as a figure: frame texts around the chart (rendered into the middle band)."""
+def _slide(fig: go.Figure | dict, meta: ChartMeta, labels: dict[str, str] | None) -> dict:
     frame = _frame(meta, labels or {})
     body = render_png(chart_body(fig, (labels or {}).get("separators")), frame.body_width, frame.body_height,
                       PNG_SCALE)
     return _framed(body, frame)
 
 
+def snapshot_figure(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> go.Figure:
+    """The whole slide as a figure: frame texts around the chart (rendered into the middle band)."""
+    return go.Figure(_slide(fig, meta, labels))
+
+
 def png_bytes(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> bytes:
     """The chart as a 1600 x 900 slide at twice resolution (3200 x 1800 pixels)."""
-    return render_png(snapshot_figure(fig, meta, labels), PNG_WIDTH, PNG_HEIGHT, PNG_SCALE)
+    return render_png(_slide(fig, meta, labels), PNG_WIDTH, PNG_HEIGHT, PNG_SCALE)
 
 
 # --- Briefing pack --------------------------------------------------------------------------------
