@@ -11,15 +11,14 @@ meetings = view.meetings()
 meeting_label = view.meeting_label(meetings)
 
 
-def show_meeting(presenting_now: bool) -> tuple[str, list] | None:
-    """Draw the chosen meeting's measures; return its id and its chart for the briefing pack."""
+def show_meeting(presenting_now: bool) -> None:
+    """The chosen meeting: what it agreed and where each state stands now."""
     if meetings.empty:
         ui.empty(_("No meeting is recorded yet. Editors add meetings on the “Agreed measures” page."))
-        return None
+        return
     chosen = url_state.select(_("Meeting"), list(meetings["meeting_id"]), key="meeting",
                               format_func=meeting_label)
     meeting = meetings.set_index("meeting_id").loc[chosen]
-    meeting["meeting_id"] = chosen
     status = view.meeting_status(chosen)
     if not presenting_now:
         st.markdown(view.escape(_("Organised by {organiser}. Taking part: {participants}. Known from: "
@@ -29,22 +28,19 @@ def show_meeting(presenting_now: bool) -> tuple[str, list] | None:
     agreed = status.drop_duplicates("measure_id")
     if agreed.empty:
         ui.empty(_("No measure is recorded for this meeting. Editors add them on the “Agreed measures” page."))
-        return chosen, []
+        return
     implemented = status[status["status"] == "implemented"].groupby("country_iso3").size()
     view.show_headlines(view.meeting_headlines(status, implemented), per_row=7)
-    matrix = (view.meeting_matrix(chosen, status, presenting_now), view.meeting_table(status),
-              view.meeting_meta(meeting, meeting_label(chosen)))
-    ui.chart(*matrix, key="meeting_matrix")
+    ui.chart(*view.meeting_chart(chosen, meeting_label(chosen), presenting_now), key="meeting_matrix")
     if not presenting_now:
         st.markdown("\n".join(f"- **{view.escape(r.measure_title)}** ({view.escape(r.category)}): "
                               f"{view.escape(r.description)}" for r in view.measure_texts(agreed).itertuples()))
-    return chosen, [matrix]
 
 
 if view.presenting():
-    count = len(topics) + 1  # the topics, then the latest meeting
+    count = len(topics) + 1  # the topics, then the meeting
     index = view.topic_index(count)
-    title = topics[index].title if index < len(topics) else _("Where each state stands on a meeting's measures")
+    title = topics[index].title if index < len(topics) else view.MEETING_TITLE()
     head, back, forward, leave = st.columns([7, 1.2, 1.2, 1.1], vertical_alignment="center")
     head.markdown(f"### {view.escape(title)}  \n<span style='color:#5D6D7E'>{index + 1} / {count}</span>",
                   unsafe_allow_html=True)
@@ -60,15 +56,22 @@ if view.presenting():
 else:
     head, action = st.columns([5, 1], vertical_alignment="bottom")
     head.title(_("Briefing"))
-    action.button(_("Present"), icon=":material/slideshow:", on_click=view.start_presenting, type="primary",
-                  width="stretch", help=_("One topic per screen, large type, no sidebar: for sharing in a call."))
     pack_slot = action.container()
-    st.caption(_("The figures to share in a meeting, each with its year, source and trend. Sources differ in "
-                 "what they count: read the note under each chart."))
-    for topic in topics:
-        st.subheader(topic.title, divider="gray")
-        view.show_topic(topic)
-    st.subheader(_("A meeting's measures, and where each state stands now"), divider="gray")
-    chosen_meeting, meeting_charts = show_meeting(presenting_now=False) or ("", [])
-    ui.briefing_pack_button([(t.figure, t.data, t.meta) for t in topics] + meeting_charts, chosen_meeting,
-                            meeting_label(chosen_meeting) if chosen_meeting else "", container=pack_slot)
+    st.caption(_("The figures to share in a meeting, each with its year, source and trend. Choose a topic for "
+                 "its chart and details; “Present” shows one topic per screen for a call."))
+    view.show_strip(topics)
+    keys = [t.key for t in topics] + [view.MEETING]
+    titles = {t.key: t.title for t in topics} | {view.MEETING: view.MEETING_TITLE()}
+    names = {t.key: t.short or t.title for t in topics} | {view.MEETING: view.MEETING_SHORT()}
+    shown = url_state.radio(_("Topic"), keys, key="show", format_func=names.get, horizontal=True)
+    pack_slot.button(_("Present"), icon=":material/slideshow:", on_click=view.start_presenting,
+                     args=(keys.index(shown),), type="primary", width="stretch",
+                     help=_("One topic per screen, large type, no sidebar: for sharing in a call."))
+    st.subheader(titles[shown], divider="gray")
+    if shown == view.MEETING:
+        show_meeting(presenting_now=False)
+    else:
+        view.show_topic(next(t for t in topics if t.key == shown))
+    chosen = view.linked_meeting(meetings)
+    ui.briefing_pack_button([(t.figure, t.data, t.meta) for t in topics] + view.meeting_pack_items(chosen),
+                            chosen, meeting_label(chosen) if chosen else "", container=pack_slot)

@@ -45,44 +45,43 @@ if corridors.empty:
 shown, nodes = view.map_data(corridors, top)
 sources = load(queries.source, measure)
 
-# --- the map and the ranked corridors
+# --- the map, and beside it one of: the ranked corridors, the Sankey among OTS states, one corridor's series
 st.subheader(selection.heading())
 left, right = st.columns([3, 2], gap="medium")
 with left:
     view.draw_map(shown, nodes, selection, sources)
 with right:
-    ui.chart(view.ranked_figure(shown, "origin" if direction == queries.FROM else "destination",
-                                view.value_title(selection), current_language()),
-             view.corridor_table(shown, selection),
-             view.meta(selection, sources, _("Largest corridors"), "largest-corridors", view.caveat(selection)),
-             key="ranked")
-
-# --- among member and observer states, and one corridor over time
-left, right = st.columns(2, gap="medium")
-with left:
-    st.subheader(_("Among member and observer states"))
-    links = load(queries.corridors_among, measure, when, sex, countries.OTS_STATES)
-    if links.empty:
-        ui.empty(_("No corridor between member and observer states has people in it for this year and sex. "
-                   "Choose another year or “Both sexes”."))
+    beside = url_state.radio(_("Beside the map"), view.BESIDE, key="beside", horizontal=True,
+                             format_func=labels(view.BESIDE, view.beside_label))
+    if beside == view.RANKED:
+        ui.chart(view.ranked_figure(shown, "origin" if direction == queries.FROM else "destination",
+                                    view.value_title(selection), current_language()),
+                 view.corridor_table(shown, selection),
+                 view.meta(selection, sources, _("Largest corridors"), "largest-corridors", view.caveat(selection)),
+                 key="ranked")
+    elif beside == view.AMONG_OTS:
+        links = load(queries.corridors_among, measure, when, sex, countries.OTS_STATES)
+        if links.empty:
+            ui.empty(_("No corridor between member and observer states has people in it for this year and sex. "
+                       "Choose another year or “Both sexes”."))
+        else:
+            ui.chart(view.sankey_figure(links, view.value_title(selection), current_language()),
+                     view.links_table(links, selection),
+                     view.meta(selection, sources, _("Among member and observer states"), "ots-sankey",
+                               view.caveat(selection), focus_filters=False),
+                     key="sankey")
     else:
-        ui.chart(view.sankey_figure(links, view.value_title(selection), current_language()),
-                 view.links_table(links, selection),
-                 view.meta(selection, sources, _("Among member and observer states"), "ots-sankey",
-                           view.caveat(selection), focus_filters=False),
-                 key="sankey")
-with right:
-    st.subheader(_("One corridor over time"))
-    pairs = view.corridor_choices(shown)
-    if not pairs:
-        ui.empty(_("The corridors shown all lead to grouped regions. Choose “All countries” as partners to "
-                   "follow one corridor over time."))
-    else:
-        pair = url_state.select(_("Corridor"), pairs, key="corridor", format_func=labels(pairs, view.pair_label))
-        origin, destination = pair.split(">")
-        series = load(queries.corridor_series, measure, origin, destination)
-        ui.chart(view.series_figure(series, view.value_title(selection), is_flow, current_language()),
-                 view.series_table(series, origin, destination, is_flow),
-                 view.meta(selection, sources, view.pair_label(pair), "corridor-series",
-                           view.series_caveat(selection), focus_filters=False, whole_series=True),
-                 key="series")
+        pairs = view.corridor_choices(shown)
+        if not pairs:
+            ui.empty(_("The corridors shown all lead to grouped regions. Choose “All countries” as partners to "
+                       "follow one corridor over time."))
+        else:
+            pair = url_state.select(_("Corridor"), pairs, key="corridor",
+                                    format_func=labels(pairs, view.pair_label))
+            origin, destination = pair.split(">")
+            series = load(queries.corridor_series, measure, origin, destination)
+            ui.chart(view.series_figure(series, view.value_title(selection), is_flow, current_language()),
+                     view.series_table(series, origin, destination, is_flow),
+                     view.meta(selection, sources, view.pair_label(pair), "corridor-series",
+                               view.series_caveat(selection), focus_filters=False, whole_series=True),
+                     key="series")

@@ -44,20 +44,32 @@ def database(built_db):
     connection.close()
 
 
-def test_default_view_shows_every_topic_with_its_chart(app_env, database):
+TOPICS = ["diaspora", "corridors", "remittances", "stranded", "measures", "meeting"]
+
+
+def test_default_view_has_the_strip_and_the_first_topic(app_env, database):
     at = open_briefing()
-    titles = [s.value for s in at.subheader]
-    assert len(titles) == 6  # five topics and the meeting
-    assert len(at.get("plotly_chart")) == 6
     members = list(MEMBERS)
     persons = database.execute("""
         SELECT sum(persons) FROM migrant_stock WHERE year = 2020 AND sex = 'total' AND origin_iso3 <> destination_iso3
           AND list_contains($m, origin_iso3) AND list_contains($m, destination_iso3)""", {"m": members}).fetchone()[0]
     assert metrics(at)["Living in another member state"] == f"{persons:,}"
+    strip = next(m.value for m in at.markdown if "ots-strip" in m.value)
+    assert f"{persons:,}" in strip and "at least 2,750,000" in strip
+    assert at.radio(key="url_show").options[0] == "Member states' migrants"
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_topic_shows_its_figures_and_one_chart(app_env, topic):
+    at = open_briefing({"show": topic})
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.metric) >= 2
+    assert at.get("download_button")  # the chart's PNG and CSV, and the briefing pack
 
 
 def test_largest_corridor_and_its_bars_match_the_database(app_env, database):
-    at = open_briefing()
+    at = open_briefing({"show": "corridors"})
     origin, destination, persons = database.execute("""
         SELECT origin_iso3, destination_iso3, persons FROM migrant_stock
         WHERE year = 2020 AND sex = 'total'
@@ -66,12 +78,12 @@ def test_largest_corridor_and_its_bars_match_the_database(app_env, database):
         ORDER BY persons DESC LIMIT 1""").fetchone()
     names = dict(database.execute("SELECT iso3, name_en FROM countries").fetchall())
     assert metrics(at)[f"{names[origin]} → {names[destination]}"] == f"{persons:,}"
-    bars = chart_specs(at)[1]["data"][0]
+    bars = chart_specs(at)[0]["data"][0]
     assert f"{names[origin]} → {names[destination]}" in bars["y"]
 
 
 def test_remittance_headline_is_the_latest_reported_year(app_env, database):
-    at = open_briefing()
+    at = open_briefing({"show": "remittances"})
     year, share = database.execute("""
         SELECT year, remittances_pct_gdp FROM country_indicators
         WHERE iso3 = 'KGZ' AND remittances_pct_gdp IS NOT NULL ORDER BY year DESC LIMIT 1""").fetchone()
@@ -81,7 +93,7 @@ def test_remittance_headline_is_the_latest_reported_year(app_env, database):
 
 
 def test_stranded_figures_keep_their_qualifier_and_are_not_summed(app_env, database):
-    at = open_briefing()
+    at = open_briefing({"show": "stranded"})
     value, qualifier = database.execute("""
         SELECT value, qualifier FROM reported_figures WHERE indicator = 'migrants_stranded'
         ORDER BY period_end DESC LIMIT 1""").fetchone()
@@ -99,20 +111,20 @@ def test_stranded_figures_keep_their_qualifier_and_are_not_summed(app_env, datab
 
 def test_measures_headline_follows_an_edit_recorded_in_the_app(app_env):
     from app import measures_store
-    at = open_briefing()
-    measures_topic = [m for m in metrics_named(at, "Kazakhstan") if m.value.endswith("of 5")]
-    assert measures_topic[0].value == "0 of 5"
+    at = open_briefing({"show": "measures"})
+    assert metrics(at)["Kazakhstan"] == "0 of 5"
     day = measures_store.latest_allowed_date()
     measures_store.record_status("M2-LABOUR", "KAZ", "implemented", day, "Done", "Letter of the ministry",
                                  editor="tester", check_based_on=False)
-    at = open_briefing()
-    shown = [m for m in metrics_named(at, "Kazakhstan") if m.value.endswith("of 5")][0]
+    at = open_briefing({"show": "measures"})
+    shown = metrics_named(at, "Kazakhstan")[0]
     assert shown.value == "1 of 5"
     assert "+1" in str(shown.proto.delta)
+    assert metrics(at)["Turkmenistan"] == "0 of 5"
 
 
 def test_meeting_selector_shows_that_meetings_measures(app_env, database):
-    at = open_briefing()
+    at = open_briefing({"show": "meeting"})
     meetings = database.execute("SELECT meeting_id FROM meetings ORDER BY meeting_date").fetchall()
     oldest = meetings[0][0]
     at.selectbox(key="url_meeting").set_value(oldest).run()
@@ -158,12 +170,19 @@ def test_exit_leaves_presentation_mode(app_env):
     at = open_briefing({"present": "1", "topic": "2"})
     at.button[2].click().run()
     assert "present" not in at.query_params
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 1
+    assert any("ots-strip" in m.value for m in at.markdown)
+
+
+def test_present_starts_at_the_topic_being_read(app_env):
+    at = open_briefing({"show": "remittances"})
+    next(b for b in at.button if b.label == "Present").click().run()
+    assert at.query_params["present"] == "1" and at.query_params["topic"] == "2"
 
 
 @pytest.mark.parametrize("language", ["ru", "tr"])
 def test_briefing_in_other_languages(app_env, language):
-    at = open_briefing({"lang": language})
-    assert len(at.get("plotly_chart")) == 6
+    at = open_briefing({"lang": language, "show": "stranded"})
+    assert len(at.get("plotly_chart")) == 1
     at = open_briefing({"lang": language, "present": "1", "topic": "3"})
     assert len(at.metric) == 6

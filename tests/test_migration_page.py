@@ -74,10 +74,20 @@ def test_default_view_draws_the_largest_corridors_from_the_member_states(app_env
     assert "{tip_title}" in tooltip["html"] and "{tip_body}" in tooltip["html"]
     first = layer(spec, "corridors")["data"][0]
     assert "2020" in first["tip_body"] and f"{want[0][2]:,}" in first["tip_body"]
-    ranked, sankey, series = plotly(at)
+    ranked, = plotly(at)  # beside the map: the ranked corridors by default
     assert [int(v) for v in decode(ranked["data"][0]["x"])] == [p for _, _, p in reversed(want)]
+
+
+def test_beside_the_map_the_sankey_among_ots_states(app_env, database):
+    at = open_migration({"beside": "ots"})
+    sankey, = plotly(at)
+    links = database.execute("""SELECT origin_iso3, destination_iso3, persons FROM migrant_stock
+        WHERE year = 2020 AND sex = 'total' AND persons > 0 AND origin_iso3 <> destination_iso3
+          AND origin_iso3 IN ('AZE','KAZ','KGZ','TUR','UZB','HUN','TKM')
+          AND destination_iso3 IN ('AZE','KAZ','KGZ','TUR','UZB','HUN','TKM')""").fetchall()
     assert sankey["data"][0]["type"] == "sankey"
-    assert series["data"][0]["type"] == "scatter"
+    assert sorted(int(v) for v in decode(sankey["data"][0]["link"]["value"])) == sorted(p for _, _, p in links)
+    assert len(at.get("deck_gl_json_chart")) == 1
 
 
 def test_ranked_chart_holds_the_corridors_of_the_map(app_env, database):
@@ -127,7 +137,7 @@ def test_immigrants_to_members_and_observers_from_members_only(app_env, database
 
 
 def test_grouping_by_world_region_keeps_the_ots_states_and_russia(app_env, database):
-    at = open_migration({"focus": "TUR", "dir": "to", "partners": "grouped", "top": "50"})
+    at = open_migration({"focus": "TUR", "dir": "to", "partners": "grouped", "top": "50", "beside": "series"})
     got = arcs(at)
     origins = {o for o, _, _ in got}
     assert any(o.startswith("region:") for o in origins)
@@ -141,8 +151,8 @@ def test_grouping_by_world_region_keeps_the_ots_states_and_russia(app_env, datab
 
 
 def test_corridor_series_matches_the_database(app_env, database):
-    at = open_migration({"corridor": "UZB>RUS"})
-    series = plotly(at)[2]
+    at = open_migration({"beside": "series", "corridor": "UZB>RUS"})
+    series = plotly(at)[0]
     rows = database.execute("""SELECT year, persons FROM migrant_stock
         WHERE origin_iso3 = 'UZB' AND destination_iso3 = 'RUS' AND sex = 'total' ORDER BY year""").fetchall()
     total = next(trace for trace in series["data"] if trace["name"] == "Both sexes")

@@ -160,7 +160,7 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
     circles["tip_title"] = circles["name"]
     circles["tip_body"] = [_("Left: {out} · Arrived: {arrived} (whole selection) · {period}").format(
         out=fmt_int(o), arrived=fmt_int(i), period=period_text) for o, i in zip(circles["out"], circles["in"])]
-    circles["offset"] = [[0, round(r) + 2] for r in circles["radius"]]
+    circles["offset"] = [[0, round(r) + 9] for r in circles["radius"]]
     circles = circles[["lon", "lat", "radius", "offset", "fill", "tip_title", "tip_body", "name"]]
     # Names only where they will not pile up: the OTS states and places with a large total.
     named = circles[[code in OTS_STATES or total >= 0.15 * nodes["total"].max()
@@ -180,9 +180,9 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
                   radius_units="'pixels'", get_fill_color="fill", get_line_color=[255, 255, 255, 230],
                   stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True),
         pdk.Layer("TextLayer", named, id="names", get_position=["lon", "lat"], get_text="name", get_size=12,
-                  get_color=[27, 38, 49, 230], get_alignment_baseline="'top'", get_pixel_offset="offset",
-                  character_set="'auto'", font_family="'Source Sans Pro, Noto Sans, DejaVu Sans, sans-serif'",
-                  outline_width=2, outline_color=[255, 255, 255, 220], font_settings={"sdf": True}),
+                  get_color=[27, 38, 49, 255], get_pixel_offset="offset", character_set="'auto'",
+                  font_family="'Source Sans Pro, Noto Sans, DejaVu Sans, sans-serif'", background=True,
+                  get_background_color=[255, 255, 255, 210], background_padding=[3, 1, 3, 1]),
     ]
     tooltip = {"html": "<b>{tip_title}</b><br/>{tip_body}",
                "style": {"backgroundColor": "white", "color": "#1B2631", "fontSize": "13px",

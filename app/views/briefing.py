@@ -7,6 +7,7 @@ pack and the page use the same topics, so what is exported is what is shown.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -51,6 +52,8 @@ class Topic:
     data: pd.DataFrame
     meta: ChartMeta
     remarks: list[str] = field(default_factory=list)
+    short: str = ""                 # the topic's name on the selector
+    lead: Headline | None = None    # its figure in the strip at the top (default: its first)
 
 
 def _source(sources: pd.DataFrame, table: str) -> tuple[str, str]:
@@ -116,7 +119,9 @@ def _diaspora(sources: pd.DataFrame) -> Topic:
                      caveat=_("Stocks, not flows: people counted by country of birth (or citizenship), not by "
                               "passport; origins reported only as “unknown” are missing."),
                      slug="briefing-diaspora")
-    return Topic("diaspora", title, headlines, figure, data, meta)
+    lead = Headline(_("Migrants from member states in other member states"), headlines[0].value,
+                    headlines[0].delta, headlines[0].delta_note, headlines[0].arrow, headlines[0].note)
+    return Topic("diaspora", title, headlines, figure, data, meta, short=_("Member states' migrants"), lead=lead)
 
 
 def _corridors(sources: pd.DataFrame) -> Topic:
@@ -148,7 +153,12 @@ def _corridors(sources: pd.DataFrame) -> Topic:
                      caveat=_("Bars: migrants living in the destination in the latest year; marks: five years "
                               "before (|) and in the first year (○). Stocks, not flows."),
                      slug="briefing-corridors")
-    return Topic("corridors", title, headlines, figure, data, meta)
+    lead = None
+    if headlines:
+        first = headlines[0]
+        lead = Headline(_("Largest corridor: {corridor}").format(corridor=first.label), first.value, first.delta,
+                        first.delta_note, first.arrow, first.note)
+    return Topic("corridors", title, headlines, figure, data, meta, short=_("Largest corridors"), lead=lead)
 
 
 def _remittances(sources: pd.DataFrame) -> Topic:
@@ -184,7 +194,7 @@ def _remittances(sources: pd.DataFrame) -> Topic:
                      caveat=_("Personal remittances received divided by GDP, both in current US$; computed here, "
                               "so it can differ from the official WDI share by a few tenths of a point."),
                      slug="briefing-remittances")
-    return Topic("remittances", title, headlines, figure, data, meta)
+    return Topic("remittances", title, headlines, figure, data, meta, short=_("Remittances"))
 
 
 def _publisher(text) -> str:
@@ -241,7 +251,7 @@ def _stranded() -> Topic:
                      caveat=_("Counts reported at a date, often “at least” or “about”; later counts include "
                               "earlier ones, so they are never added up. Each line follows one state's count as "
                               "its sources updated it; dotted: one host country only."), slug="briefing-stranded")
-    return Topic("stranded", title, headlines, figure, data, meta)
+    return Topic("stranded", title, headlines, figure, data, meta, short=_("Stranded citizens"))
 
 
 def _measures(sources: pd.DataFrame) -> Topic:
@@ -271,7 +281,14 @@ def _measures(sources: pd.DataFrame) -> Topic:
                      data_date=fmt_date(last_change) if last_change is not None else "",
                      caveat=_("Current status = the latest recorded for each measure in each state. “Agreed” "
                               "means agreed at the meeting, not carried out."), slug="briefing-measures")
-    return Topic("measures", title, headlines, figure, data, meta)
+    total_change = sum(changed.values())
+    lead = Headline(_("Agreed measures implemented, all states"),
+                    _("{implemented} of {applicable}").format(implemented=int(summary["implemented"].sum()),
+                                                             applicable=int(summary["applicable"].sum())),
+                    _signed(total_change) if total_change else None,
+                    _("on {date}").format(date=as_of) if total_change else None, _arrow(total_change),
+                    _("measure × state · status of {date}").format(date=as_of) if as_of else "")
+    return Topic("measures", title, headlines, figure, data, meta, short=_("Measures implemented"), lead=lead)
 
 
 def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
@@ -318,6 +335,46 @@ def meeting_label(meetings_frame: pd.DataFrame):
     """Date and title per meeting, worded now (a widget may call its labels outside the session)."""
     labels = {r.meeting_id: f"{fmt_date(r.meeting_date)} · {r.title}" for r in meetings_frame.itertuples()}
     return lambda m: labels.get(m, m)
+
+
+MEETING = "meeting"  # the last topic: a meeting's measures
+
+
+def MEETING_TITLE() -> str:  # noqa: N802 - a translated constant
+    return _("Where each state stands on a meeting's measures")
+
+
+def linked_meeting(meetings_frame: pd.DataFrame) -> str:
+    """The meeting the link names (?meeting=), or the latest; "" when there is none."""
+    if meetings_frame.empty:
+        return ""
+    ids = list(meetings_frame["meeting_id"])
+    requested = st.query_params.get("meeting")
+    return requested if requested in ids else ids[0]
+
+
+def meeting_chart(meeting_id: str, label: str, presenting_now: bool = False) -> tuple:
+    """(figure, data, meta) of a meeting's status matrix, as drawn and as packed."""
+    status = meeting_status(meeting_id)
+    meeting = meetings().set_index("meeting_id").loc[meeting_id].copy()
+    meeting["meeting_id"] = meeting_id
+    return meeting_matrix(meeting_id, status, presenting_now), meeting_table(status), meeting_meta(meeting, label)
+
+
+def meeting_pack_items(meeting_id: str) -> list[tuple]:
+    """The meeting's chart for the briefing pack (none without a meeting or measures)."""
+    if not meeting_id or meeting_status(meeting_id).empty:
+        return []
+    return [meeting_chart(meeting_id, meeting_label(meetings())(meeting_id))]
+
+
+def lead_headlines(all_topics: list[Topic]) -> list[Headline]:
+    """One figure per topic, for the strip at the top of the briefing."""
+    return [topic.lead or topic.headlines[0] for topic in all_topics if topic.lead or topic.headlines]
+
+
+def MEETING_SHORT() -> str:  # noqa: N802 - a translated constant
+    return _("A meeting's measures")
 
 
 def meeting_status(meeting_id: str) -> pd.DataFrame:
@@ -398,9 +455,9 @@ def go_to(index: int) -> None:
     st.query_params[TOPIC_KEY] = str(index)
 
 
-def start_presenting() -> None:
+def start_presenting(index: int = 0) -> None:
     st.query_params[PRESENT_KEY] = "1"
-    st.query_params[TOPIC_KEY] = "0"
+    st.query_params[TOPIC_KEY] = str(index)
 
 
 def stop_presenting() -> None:
@@ -413,6 +470,38 @@ def escape(text: str) -> str:
 
 
 # ---------------------------------------------------------------- drawing
+
+
+# The strip: one figure per topic side by side, as one block of HTML (every text escaped), so the cards share
+# a height, the numbers wrap instead of being cut, and the row costs one element instead of twenty.
+STRIP_STYLE = """<style>
+.ots-strip { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.75rem;
+             margin-bottom: 0.5rem; }
+.ots-strip .card { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.7rem 0.85rem; }
+.ots-strip .label { font-size: 0.85rem; color: #1B2631; line-height: 1.25; }
+.ots-strip .value { font-size: 1.45rem; font-weight: 600; color: #1B2631; line-height: 1.2; margin: 0.3rem 0; }
+.ots-strip .delta { font-size: 0.8rem; color: #44505C; }
+.ots-strip .note { font-size: 0.75rem; color: #6B7785; margin-top: 0.35rem; line-height: 1.3; }
+</style>"""
+ARROWS = {"up": "↑ ", "down": "↓ ", "off": ""}
+
+
+def strip_html(headlines: list[Headline]) -> str:
+    cards = []
+    for h in headlines:
+        delta = ""
+        if h.delta:
+            delta = f"<div class='delta'>{ARROWS.get(h.arrow, '')}{html.escape(h.delta)}" + (
+                f" {html.escape(h.delta_note)}" if h.delta_note else "") + "</div>"
+        cards.append(f"<div class='card'><div class='label'>{html.escape(h.label)}</div>"
+                     f"<div class='value'>{html.escape(h.value)}</div>{delta}"
+                     f"<div class='note'>{html.escape(h.note)}</div></div>")
+    return STRIP_STYLE + "<div class='ots-strip'>" + "".join(cards) + "</div>"
+
+
+def show_strip(all_topics: list[Topic]) -> None:
+    """One figure per topic in a row at the top of the briefing."""
+    st.markdown(strip_html(lead_headlines(all_topics)), unsafe_allow_html=True)
 
 
 def show_headlines(headlines: list[Headline], per_row: int = 4) -> None:

@@ -23,6 +23,13 @@ SCOPES = (MEMBERS_ONLY, WITH_OBSERVERS, ALL, GROUPED)
 # Russia, the main destination of their emigrants.
 KEPT_APART = countries.OTS_STATES + ("RUS",)
 
+# What the column beside the map shows (one at a time: each chart costs the browser as much as the map).
+RANKED = "ranked"
+AMONG_OTS = "ots"
+SERIES = "series"
+BESIDE = (RANKED, AMONG_OTS, SERIES)
+_BESIDE = {RANKED: N_("Largest corridors"), AMONG_OTS: N_("Among OTS states"), SERIES: N_("One corridor over time")}
+
 _MEASURES = {queries.STOCK: N_("Stocks"), queries.FLOW: N_("Flows (estimated)")}
 _SEXES = {"total": N_("Both sexes"), "female": N_("Women"), "male": N_("Men")}
 _DIRECTIONS = {queries.FROM: N_("Emigrants from"), queries.TO: N_("Immigrants to")}
@@ -32,6 +39,10 @@ _SCOPES = {MEMBERS_ONLY: N_("Member states only"), WITH_OBSERVERS: N_("Member an
 
 def measure_label(measure: str) -> str:
     return _(_MEASURES[measure])
+
+
+def beside_label(view: str) -> str:
+    return _(_BESIDE[view])
 
 
 def sex_label(sex: str) -> str:

@@ -42,6 +42,10 @@ RUN_TIMEOUT_MS = 60_000
 PLOTLY_PLACED = '[data-testid="stPlotlyChart"]'
 DECK_PLACED = '[data-testid="stDeckGlJsonChart"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Idle with something drawn: a run that stopped at once to rerun (the first visit after a server start
+# does, see app/__init__.py) leaves the page empty and idle for a moment.
+APP_IDLE_WITH_CONTENT = ('[data-testid="stApp"][data-test-script-state="notRunning"] '
+                         '[data-testid="stMain"] [data-testid="stElementContainer"]')
 
 
 def free_port() -> int:
@@ -99,13 +103,13 @@ def stop_process(process: subprocess.Popen) -> None:
 class Server:
     """A Streamlit server process started for tests or benchmarks; always stop it with `.stop()`."""
 
-    def __init__(self, script: Path, env: dict[str, str], log_path: Path):
+    def __init__(self, script: Path, env: dict[str, str], log_path: Path, cwd: Path = PROJECT_ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "w")
         self.process = subprocess.Popen(
-            streamlit_command(script, self.port), cwd=str(PROJECT_ROOT), env=env,
+            streamlit_command(script, self.port), cwd=str(cwd), env=env,
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_for_health(self.url, self.process, log_path)
@@ -177,9 +181,9 @@ def wait_until_idle(page, timeout_ms: int = RUN_TIMEOUT_MS, settle_ms: int = 300
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
         remaining = max(1, int((deadline - time.monotonic()) * 1000))
-        page.wait_for_selector(APP_IDLE, state="attached", timeout=remaining)
+        page.wait_for_selector(APP_IDLE_WITH_CONTENT, state="attached", timeout=remaining)
         page.wait_for_timeout(settle_ms)
-        if page.locator(APP_IDLE).count() == 1:
+        if page.locator(APP_IDLE).count() == 1 and page.locator(APP_IDLE_WITH_CONTENT).count() > 0:
             return
         if time.monotonic() > deadline:
             raise TimeoutError(f"{page.url} kept rerunning for {timeout_ms} ms")

