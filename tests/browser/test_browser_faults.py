@@ -87,6 +87,10 @@ def server_on(tmp_path):
 def check_every_page_explains(page, errors, url: str, expected: str, hint: str, name: str) -> None:
     for path in PATHS:
         open_page(page, f"{url}/{path}")
+        try:  # the run has ended; give the alert a moment to be drawn before reading the page
+            page.locator('[data-testid="stMain"]').get_by_text(expected).first.wait_for(timeout=10_000)
+        except Exception:  # noqa: BLE001 - the assertion below says what is shown instead
+            pass
         assert_no_errors(page)
         text = page_text(page)
         assert expected in text and hint in text, f"/{path}: {text[:500]}"
