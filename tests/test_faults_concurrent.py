@@ -29,7 +29,8 @@ SUBMISSIONS = 4
 REBUILDS = 2
 READERS = 3
 DEADLINE = 120.0
-LOCK_WORDS = ("lock", "busy", "conflict", "closed", "database is locked")
+# What DuckDB says when connections collide or one is used after closing.
+LOCK_WORDS = ("could not set lock", "conflicting lock", "lock on file", "is locked", "is busy", "already closed")
 
 
 @dataclass

@@ -9,14 +9,17 @@ that path, a reload shows the dashboard without restarting the server.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from etl.build import publish
 from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, open_page,
-                                    screenshot, server_env)
+                                    screenshot, server_env, wait_for_charts, wait_until_idle)
 from tests.browser.test_all_pages import PATHS
 
 pytestmark = pytest.mark.browser
@@ -146,3 +149,118 @@ def test_damaged_database_at_start_then_rebuilt(server_on, tab, built_db, damage
     check_every_page_explains(page, errors, url, "cannot be read", REBUILD_WORDS, f"{damage}-database")
     publish_copy_of(built_db, db_path)
     check_dashboard_works_again(page, errors, url)
+
+
+# --- two editors and a submission on a real server while the database is rebuilt -------------------------
+
+EDITORS = {"aydin": "Aydın K.", "gulnara": "Gulnara S."}
+PASSWORD = "fault test password"
+SUBMISSION = PROJECT_ROOT / "tests" / "fixtures" / "submissions" / "good_bom_crlf.csv"
+# What DuckDB says when two writers or a reader and a writer collide, and a Python error escaping.
+LOCK_WORDS = ("Could not set lock", "Conflicting lock", "lock on file", "is locked", "is busy", "Traceback")
+
+
+@pytest.fixture
+def rebuildable_dashboard(tmp_path):
+    """A server on a build of its own (rebuilt during the test), with two editors."""
+    from app import auth
+    from etl.build import DEFAULT_RAW_DIR, build
+    db_path = tmp_path / "db" / "current.duckdb"
+    build(DEFAULT_RAW_DIR, db_path)
+    for username, name in EDITORS.items():
+        auth.add_editor(username, PASSWORD, name, path=tmp_path / "secrets.toml")
+    server = Server(PROJECT_ROOT / "dashboard.py", server_env(db_path, tmp_path), tmp_path / "streamlit.log")
+    try:
+        yield server.url, db_path, tmp_path / "streamlit.log"
+    finally:
+        server.stop()
+
+
+def sign_in(page, username: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("Username").fill(username)
+    sidebar.get_by_label("Password", exact=True).fill(PASSWORD)
+    sidebar.get_by_role("button", name="Sign in").click()
+    sidebar.get_by_text(f"Signed in as {EDITORS[username]}").wait_for()
+    wait_until_idle(page)
+
+
+def open_cell_as(browser, url: str, username: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 2000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    open_page(page, f"{url}/measures?measure=M1-STAY&cell=KAZ")
+    sign_in(page, username)
+    return context, page
+
+
+def fill_status(page, status: str, source: str) -> None:
+    form = page.locator('[data-testid="stMain"] [data-testid="stForm"]').first
+    form.locator('[data-testid="stSelectbox"] button[aria-haspopup="listbox"]').click()
+    page.get_by_role("option", name=status, exact=True).click()
+    form.get_by_role("textbox", name="Source").fill(source)
+    form.get_by_role("button", name="Save status").click()
+
+
+def assert_nothing_broke(page, where: str) -> None:
+    assert_no_errors(page)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert not any(word in text for word in LOCK_WORDS), f"{where}: {text[:800]}"
+    assert "could not be drawn" not in text, where
+
+
+def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuildable_dashboard, browser):
+    from tests.browser.test_browser_measures import MATRIX_CELL
+    url, db_path, log_path = rebuildable_dashboard
+    contexts = []
+    try:
+        # Both editors open the same cell (each form is based on the status shown: "agreed").
+        context_a, editor_a = open_cell_as(browser, url, "aydin")
+        context_b, editor_b = open_cell_as(browser, url, "gulnara")
+        context_s, submitter = open_cell_as(browser, url, "aydin")
+        contexts += [context_a, context_b, context_s]
+        submitter.get_by_test_id("stSidebarNav").get_by_text("Submit figures", exact=True).click()
+        submitter.locator('[data-testid="stFileUploader"]').wait_for()
+        wait_until_idle(submitter)
+
+        # The rebuild runs (and publishes, after a short hold) while they save.
+        env = dict(os.environ, OTS_ETL_TEST_PAUSE="2")
+        rebuild = subprocess.Popen([sys.executable, "-m", "etl", "build", "--db", str(db_path)],
+                                   cwd=str(PROJECT_ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+        fill_status(editor_a, "implemented", "Letter of the Migration Service of Kazakhstan, 2 March 2021")
+        editor_a.get_by_text("Saved: Kazakhstan is now “implemented” for this measure.").wait_for()
+
+        submitter.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "kazakhstan_2025.csv", "mimeType": "text/csv", "buffer": SUBMISSION.read_bytes()}])
+        load = submitter.get_by_role("button", name=re.compile(r"^Load \d+ figures"))
+        load.wait_for()
+        wait_until_idle(submitter)
+        load.click()
+        submitter.get_by_text("figures loaded", exact=False).wait_for()
+
+        fill_status(editor_b, "in progress", "Note of the Ministry of Internal Affairs, 3 March 2021")
+        editor_b.get_by_text("changed while you were editing", exact=False).wait_for()
+
+        output = rebuild.communicate(timeout=180)[0].decode(errors="replace")
+        assert rebuild.returncode == 0, output
+        for page, where in ((editor_a, "editor A"), (editor_b, "editor B"), (submitter, "submitter")):
+            wait_until_idle(page)
+            assert_nothing_broke(page, where)
+
+        # On the new build: the accepted status is current, the refused one is not, the figures are there.
+        open_page(editor_b, f"{url}/measures?measure=M1-STAY&cell=KAZ")
+        wait_for_charts(editor_b, plotly=1)
+        assert editor_b.evaluate(MATRIX_CELL, ["Longer stay allowed", "Kazakhstan"]) == "implemented"
+        assert_nothing_broke(editor_b, "editor B after the rebuild")
+        open_page(submitter, f"{url}/data")
+        coverage = submitter.locator("table.ots-coverage")
+        headers = [text.strip() for text in coverage.locator("th").all_inner_texts()]
+        column = next(n for n, header in enumerate(headers) if header.startswith("Submitted figures"))
+        cells = coverage.locator("tr", has_text="Kazakhstan").locator("th, td").all_inner_texts()
+        assert "2025" in cells[column], cells
+        assert_nothing_broke(submitter, "Data page after the rebuild")
+        assert "Traceback" not in log_path.read_text()
+    finally:
+        for context in contexts:
+            context.close()
