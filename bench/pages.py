@@ -18,6 +18,9 @@ with the map reference). Target: at most 1.5 for every page, warm.
 
     python bench/pages.py [--db PATH] [--rounds 7] [--warm 2] [--only TEXT] [--json FILE]
 
+Without --db the run builds its own database from data/raw with the real ETL (a few seconds), so it
+measures the code as it is, whatever state data/current.duckdb is in.
+
 Servers and browser are stopped (by their process ids) however the run ends.
 """
 from __future__ import annotations
@@ -99,9 +102,9 @@ def learn(page, target: Target) -> None:
     """What the page lays out (charts and maps), from a first visit that also warms its caches."""
     open_page(page, target.url)
     target.plotly, target.deck = count_charts(page)
-    exceptions = page.locator('[data-testid="stException"]').count()
-    if exceptions:
-        raise RuntimeError(f"{target.label}: the page shows an exception")
+    problems = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    if problems.count():
+        raise RuntimeError(f"{target.label}: the page shows an error: {problems.first.inner_text()[:300]}")
 
 
 def measure(targets: list[Target], rounds: int, warm: int) -> None:
@@ -147,20 +150,26 @@ def report(targets: list[Target], references: dict[str, Target]) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, default=PROJECT_ROOT / "data" / "current.duckdb",
-                        help="database the dashboard reads (default: the current build)")
+    parser.add_argument("--db", type=Path,
+                        help="database the dashboard reads (default: a fresh build of data/raw, made for this run)")
     parser.add_argument("--rounds", type=int, default=7, help="timed visits per page")
     parser.add_argument("--warm", type=int, default=2, help="visits per page before timing")
-    parser.add_argument("--only", help="measure only pages whose label contains this text")
+    parser.add_argument("--only", help="measure only pages whose label contains one of these texts (comma-separated)")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = parser.parse_args(argv)
-    if not args.db.exists():
-        print(f"No database at {args.db}: build it first with `make database`.", file=sys.stderr)
+    if args.db is not None and not args.db.exists():
+        print(f"No database at {args.db}.", file=sys.stderr)
         return 2
 
     servers: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
         work = Path(folder)
+        if args.db is None:
+            from etl.build import DEFAULT_RAW_DIR, build
+            print("Building the database from data/raw for this run...", file=sys.stderr)
+            args.db = work / "db" / "current.duckdb"
+            args.db.parent.mkdir()
+            build(DEFAULT_RAW_DIR, args.db)
         try:
             dashboard = Server(PROJECT_ROOT / "dashboard.py", server_env(args.db, work), work / "dashboard.log")
             servers.append(dashboard)
@@ -172,8 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(with_map)
             references = {"chart": Target("Reference: one chart", plain.url + "/"),
                           "map": Target("Reference: chart + map", with_map.url + "/")}
+            wanted = [text.strip().lower() for text in (args.only or "").split(",") if text.strip()]
             targets = [Target(label, dashboard.url + path) for label, path in PAGES.items()
-                       if not args.only or args.only.lower() in label.lower()]
+                       if not wanted or any(text in label.lower() for text in wanted)]
             print(f"Measuring {len(targets)} pages and 2 references, {args.warm} warm-up and {args.rounds} timed "
                   f"visits each, headless Chromium at {VIEWPORT['width']}x{VIEWPORT['height']}.", file=sys.stderr)
             measure(list(references.values()) + targets, args.rounds, args.warm)

@@ -30,7 +30,10 @@ def show_meeting(presenting_now: bool) -> None:
         ui.empty(_("No measure is recorded for this meeting. Editors add them on the “Agreed measures” page."))
         return
     implemented = status[status["status"] == "implemented"].groupby("country_iso3").size()
-    view.show_headlines(view.meeting_headlines(status, implemented), per_row=7)
+    if presenting_now:
+        view.show_headlines(view.meeting_headlines(status, implemented), per_row=7)
+    else:
+        view.show_compact(view.meeting_headlines(status, implemented))
     ui.chart(*view.meeting_chart(chosen, meeting_label(chosen), presenting_now), key="meeting_matrix")
     if not presenting_now:
         st.markdown("\n".join(f"- **{view.escape(r.measure_title)}** ({view.escape(r.category)}): "

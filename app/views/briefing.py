@@ -501,7 +501,12 @@ def strip_html(headlines: list[Headline]) -> str:
 
 def show_strip(all_topics: list[Topic]) -> None:
     """One figure per topic in a row at the top of the briefing."""
-    st.markdown(strip_html(lead_headlines(all_topics)), unsafe_allow_html=True)
+    show_compact(lead_headlines(all_topics))
+
+
+def show_compact(headlines: list[Headline]) -> None:
+    """Many figures in one row of small cards (numbers wrap rather than being cut)."""
+    st.markdown(strip_html(headlines), unsafe_allow_html=True)
 
 
 def show_headlines(headlines: list[Headline], per_row: int = 4) -> None:
