@@ -52,6 +52,8 @@ class Context:
 
     stock_year: int
     flow_period: int
+    remittance_year: int
+    labour_group: str
     run_id: str
     meeting_id: str
     indicator: str
@@ -87,17 +89,33 @@ def cases() -> dict[str, list[Case]]:
                 lambda c: c.stranded_dates[1])
     return {
         # Briefing
-        "briefing.implemented_over_time": [case("")],
-        "briefing.largest_corridors": [case("OTS states", OTS_STATES)],
-        "briefing.latest_figure": [case("an indicator", lambda c: c.indicator)],
-        "briefing.latest_stranded": [case("OTS states", OTS_STATES)],
-        "briefing.measure_current_status": [case("all meetings"), case("one meeting", lambda c: c.meeting_id)],
-        "briefing.meetings": [case("")],
-        "briefing.remittance_share": [case("KGZ, UZB", ("KGZ", "UZB"))],
-        "briefing.sources": [case("stocks, remittances", ("migrant_stock", "remittances_bilateral"))],
         "briefing.stock_between": [case("members x members", MEMBERS, MEMBERS)],
-        "briefing.stock_between_by_origin": [case("members x members", MEMBERS, MEMBERS, stock_year)],
-        "briefing.stranded_reports": [case("")],
+        "briefing.stock_between_by_origin": [case("members x members", MEMBERS, MEMBERS)],
+        "briefing.largest_corridors": [case("OTS states, 6", OTS_STATES, 6)],
+        "briefing.remittance_share": [case("KGZ, UZB since 2000", ("KGZ", "UZB"), 2000)],
+        "briefing.latest_stranded": [case("members", MEMBERS)],
+        "briefing.latest_figure": [case("migrants_stranded", "migrants_stranded")],
+        "briefing.stranded_reports": [case("members, repatriated and returned", MEMBERS, ("repatriated", "returned"))],
+        "briefing.sources": [case("four tables", ("migrant_stock", "country_indicators", "reported_figures",
+                                                  "measure_status"))],
+        # Labour and remittances
+        "labour.remittance_years": [case("")],
+        "labour.latest_remittances": [case("OTS states", OTS_STATES)],
+        "labour.remittances_over_time": [case("OTS states", OTS_STATES), case("KGZ", ("KGZ",))],
+        "labour.most_dependent_economies": [case("latest year, 10", lambda c: c.remittance_year, 10, OTS_STATES)],
+        "labour.corridors_into": [case("OTS states, 5 senders each", OTS_STATES, 5)],
+        "labour.remittance_corridors": [case("KGZ received", "KGZ", "received"), case("RUS sent", "RUS", "sent")],
+        "labour.labour_groups": [case("")],
+        "labour.labour_figures": [case("all"), case("first kind", lambda c: (c.labour_group,))],
+        # Country profiles
+        "country.country_facts": [case("KAZ", "KAZ"), case("RUS", "RUS")],
+        "country.data_coverage": [case("KAZ", "KAZ")],
+        "country.stock_over_time": [case("KAZ", "KAZ"), case("RUS", "RUS")],
+        "country.stock_years": [case("")],
+        "country.top_partners": [case("KAZ origins", "KAZ", stock_year, "origins", 10),
+                                 case("UZB destinations", "UZB", stock_year, "destinations", 10)],
+        "country.corridors_with_states": [case("KAZ", "KAZ", OTS_STATES, stock_year)],
+        "country.reported_figures_for": [case("KGZ", "KGZ")],
         # Migration
         "migration.periods": [case("stock", "stock"), case("flow", "flow")],
         "migration.corridors": [
@@ -287,13 +305,15 @@ def rows_scanned(function, store: bool, args: tuple, kwargs: dict, profile_file:
 class Timing:
     rows_scanned: int | None = None
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # process CPU (all DuckDB threads): steady under load
     result_rows: int | None = None
     error: str | None = None
 
-    def percentile(self, p: float) -> float | None:
-        if not self.times_ms:
+    def percentile(self, p: float, cpu: bool = False) -> float | None:
+        values = self.cpu_ms if cpu else self.times_ms
+        if not values:
             return None
-        ordered = sorted(self.times_ms)
+        ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
@@ -313,9 +333,10 @@ def time_query(function, store: bool, args: tuple, kwargs: dict, repeat: int, bu
         timing.result_rows = len(result) if hasattr(result, "__len__") else None
         deadline = time.perf_counter() + budget_s
         while len(timing.times_ms) < repeat and (len(timing.times_ms) < 5 or time.perf_counter() < deadline):
-            clock = time.perf_counter()
+            clock, cpu = time.perf_counter(), time.process_time()
             once()
             timing.times_ms.append((time.perf_counter() - clock) * 1000)
+            timing.cpu_ms.append((time.process_time() - cpu) * 1000)
     except Exception as error:  # noqa: BLE001 - reported in the table
         timing.error = f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
         return timing
@@ -337,10 +358,14 @@ def context(work: Path) -> Context:
         meeting_id = cur.execute("SELECT min(meeting_id) FROM meetings").fetchone()[0]
         indicator = cur.execute("SELECT indicator FROM reported_figures GROUP BY 1 ORDER BY count(*) DESC, 1 "
                                 "LIMIT 1").fetchone()[0]
+        remittance_year = cur.execute("SELECT max(year) FROM country_indicators "
+                                      "WHERE remittances_pct_gdp IS NOT NULL").fetchone()[0]
+        labour_group = cur.execute("SELECT min(indicator_group) FROM reported_figures "
+                                   "WHERE topic = 'labour'").fetchone()[0]
     values = cached.run_uncached(stranded.stranded_filter_values)
     dates = values["as_of"].dropna()
     submission_id, sha256, record_ids = seed_store()
-    return Context(stock_year, flow_period, run_id, meeting_id, indicator,
+    return Context(stock_year, flow_period, remittance_year, labour_group, run_id, meeting_id, indicator,
                    tuple(sorted(values["indicator_group"].dropna().unique())),
                    (dates.min().date(), dates.max().date()), submission_id, sha256, record_ids)
 
@@ -406,27 +431,28 @@ def fmt_rows(value: int | None) -> str:
 
 def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list[str]) -> None:
     big = sizes[-1]
-    head = f"{'query (case)':<72}"
+    head = f"{'query (case)':<64}"
     for size in sizes:
-        head += f"{'rows ' + size:>13}{'p50 ' + size:>10}{'p95 ' + size:>10}"
+        head += f"{'rows ' + size:>13}{'p50 ' + size:>9}{'p95 ' + size:>9}{'cpu ' + size:>9}"
     head += "  target"
     print()
-    print("Named queries, uncached (a fresh cursor, state views registered), times in ms")
+    print("Named queries, uncached (a fresh cursor, state views registered), times in ms: wall p50 and p95, "
+          "and the process CPU time p50 (DuckDB's threads included), which other sessions' load stretches less")
     print(head)
     print("-" * len(head))
     misses, failures = [], []
     for (name, label), by_size in table.items():
         title = f"{name}({label})" if label else name
-        line = f"{title[:72]:<72}"
+        line = f"{title[:64]:<64}"
         for size in sizes:
             timing = by_size.get(size)
             if timing is None or timing.error:
-                line += f"{'error' if timing else '—':>13}{'':>10}{'':>10}"
+                line += f"{'error' if timing else '—':>13}{'':>9}{'':>9}{'':>9}"
                 if timing is not None:
                     failures.append(f"{title} at {size}: {timing.error}")
                 continue
-            line += f"{fmt_rows(timing.rows_scanned):>13}{fmt_ms(timing.percentile(50)):>10}" \
-                    f"{fmt_ms(timing.percentile(95)):>10}"
+            line += f"{fmt_rows(timing.rows_scanned):>13}{fmt_ms(timing.percentile(50)):>9}" \
+                    f"{fmt_ms(timing.percentile(95)):>9}{fmt_ms(timing.percentile(50, cpu=True)):>9}"
         timing = by_size.get(big)
         verdict = ""
         if timing is not None and not timing.error and name.split(".")[0] not in STORE_MODULES:
@@ -440,13 +466,13 @@ def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list
     all_cases = cases()
     for name in functions:
         if name in NOT_QUERIES:
-            print(f"{name:<72}  not a page read: {NOT_QUERIES[name]}")
+            print(f"{name:<64}  not a page read: {NOT_QUERIES[name]}")
         elif name not in all_cases:
-            print(f"{name:<72}  NOT MEASURED: add its arguments to CASES in bench/scale.py")
+            print(f"{name:<64}  NOT MEASURED: add its arguments to CASES in bench/scale.py")
         elif name not in measured and all_cases[name]:
             pass  # filtered out with --only
     for stale in sorted(set(all_cases) - set(functions)):
-        print(f"{stale:<72}  in CASES but no longer in app/queries")
+        print(f"{stale:<64}  in CASES but no longer in app/queries")
 
     print()
     print("ETL build (python -m etl build, a subprocess)")
@@ -471,6 +497,10 @@ def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list
         print(f"  ERROR {failure}")
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, help="folder for the synthetic raw data and builds (kept)")
@@ -488,7 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     os.environ["OTS_SECRETS_PATH"] = str(work / "secrets.toml")
     try:
-        print(f"Scale benchmark on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+        print(f"Scale benchmark on {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
+              f"load average at start {load_average()}")
         databases, builds = {}, []
         for size in sizes:
             databases[size], figures = build_database(size, work, args.reuse)
@@ -498,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             measure_size(size, databases[size], work, functions, table, args.repeat, args.budget, args.only)
         report(functions, table, builds, sizes)
+        print(f"Load average at the end {load_average()} (other sessions on this machine stretch wall times)")
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
