@@ -64,7 +64,8 @@ def test_default_view_has_the_strip_and_the_first_topic(app_env, database):
 def test_every_topic_shows_its_figures_and_one_chart(app_env, topic):
     at = open_briefing({"show": topic})
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.metric) >= 2
+    cards = at.metric if topic != "meeting" else [m for m in at.markdown if "ots-strip" in m.value][1:]
+    assert len(cards) >= (2 if topic != "meeting" else 1)
     assert at.get("download_button")  # the chart's PNG and CSV, and the briefing pack
 
 
@@ -125,6 +126,15 @@ def test_measures_headline_follows_an_edit_recorded_in_the_app(app_env):
 
 def test_meeting_selector_shows_that_meetings_measures(app_env, database):
     at = open_briefing({"show": "meeting"})
+    latest, agreed = database.execute("""
+        SELECT m.meeting_id, count(*) FROM meetings m JOIN measures s USING (meeting_id)
+        GROUP BY m.meeting_id, m.meeting_date ORDER BY m.meeting_date DESC LIMIT 1""").fetchone()
+    done = dict(database.execute("""SELECT country_iso3, count(*) FILTER (WHERE status = 'implemented')
+        FROM measure_status JOIN measures USING (measure_id) WHERE meeting_id = $m GROUP BY 1""",
+                                 {"m": latest}).fetchall())
+    state_cards = [m.value for m in at.markdown if "ots-strip" in m.value][-1]
+    for state in ("AZE", "KAZ", "KGZ", "TUR", "UZB", "HUN", "TKM"):
+        assert f"{done.get(state, 0)} of {agreed}" in state_cards
     meetings = database.execute("SELECT meeting_id FROM meetings ORDER BY meeting_date").fetchall()
     oldest = meetings[0][0]
     at.selectbox(key="url_meeting").set_value(oldest).run()
