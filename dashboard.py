@@ -46,9 +46,9 @@ PAGES = {
         st.Page("pages/country.py", title=_("Country profiles"), icon=":material/flag:", url_path="country"),
     ],
     _("Data"): [
-        st.Page("pages/data_sources.py", title=_("Data and sources"), icon=":material/dataset:",
+        st.Page("pages/data.py", title=_("Data and sources"), icon=":material/dataset:",
                 url_path="data"),
-        st.Page("pages/submissions.py", title=_("Submit figures"), icon=":material/upload_file:",
+        st.Page("pages/submit.py", title=_("Submit figures"), icon=":material/upload_file:",
                 url_path="submit"),
     ],
 }

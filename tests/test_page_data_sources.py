@@ -25,7 +25,7 @@ def open_page(params: dict | None = None, language: str = "en") -> AppTest:
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/data_sources.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at

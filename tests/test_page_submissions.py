@@ -18,7 +18,7 @@ def open_page(signed_in: bool, language: str = "en") -> AppTest:
     if signed_in:
         at.session_state["auth_editor"] = EDITOR
     at.run()
-    at.switch_page("pages/submissions.py").run()
+    at.switch_page("pages/submit.py").run()
     assert_clean(at)
     return at
 

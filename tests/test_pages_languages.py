@@ -18,8 +18,8 @@ TITLES = {
     "labour": "Labour migration and remittances",
     "measures": "Agreed measures",
     "country": None,
-    "data_sources": "Data and sources",
-    "submissions": "Submit figures",
+    "data": "Data and sources",
+    "submit": "Submit figures",
 }
 
 

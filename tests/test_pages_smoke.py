@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_ROOT
 
-PAGES = ["briefing", "migration", "stranded", "labour", "measures", "country", "data_sources", "submissions"]
+PAGES = ["briefing", "migration", "stranded", "labour", "measures", "country", "data", "submit"]
 
 
 def test_every_page_file_is_tested():

@@ -79,13 +79,15 @@ def test_migration_map_draws_offline(dashboard_url, page):
     screenshot(page, "migration-full", full_page=True)
 
 
-def test_first_visit_to_a_deep_link_gets_the_whole_app(built_db, tmp_path, page):
-    """A fresh server whose first visitor opens /migration must still run through dashboard.py."""
+@pytest.mark.parametrize("path, title", [("migration", "Stocks and flows"), ("data", "Data and sources")])
+def test_first_visit_to_a_deep_link_gets_the_whole_app(built_db, tmp_path, page, path, title):
+    """A fresh server whose first visitor opens a page link must still run through dashboard.py."""
     server = Server(PROJECT_ROOT / "dashboard.py", server_env(built_db, tmp_path), tmp_path / "streamlit.log")
     try:
-        open_page(page, f"{server.url}/migration")
+        open_page(page, f"{server.url}/{path}")
         sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_by_text("Stocks and flows").count() == 1
+        assert sidebar.get_by_text(title).count() == 1
+        assert page.get_by_text("Page not found").count() == 0
         assert sidebar.get_by_text("dashboard", exact=True).count() == 0
         assert_no_errors(page)
     finally:

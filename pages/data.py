@@ -136,4 +136,4 @@ with submissions_tab:
         st.dataframe(submissions.history_view(history),
                  hide_index=True, width="stretch", column_config=submissions.history_labels(),
                  column_order=submissions.HISTORY_ORDER)
-    st.page_link("pages/submissions.py", label=_("Submit figures"), icon=":material/upload_file:")
+    st.page_link("pages/submit.py", label=_("Submit figures"), icon=":material/upload_file:")
