@@ -13,8 +13,9 @@ PORT ?= 8501
 run: install system-packages database translations
 	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
 
+# Two workers: the machines have two cores, and most tests wait on Streamlit or Chromium.
 test: install system-packages translations
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 install: $(STAMP)
 
