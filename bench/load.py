@@ -136,6 +136,15 @@ def _rss_bytes(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (all its threads)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -153,6 +162,7 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.series: list[tuple[float, str, int, int, int]] = []  # (t, phase, server rss, children rss, views)
+        self.cpu: dict[str, list[float]] = {}  # phase -> [server CPU seconds at its first and last sample, wall]
         self.phase = "start"
         self.views = lambda: 0
         self._halt = threading.Event()
@@ -161,8 +171,11 @@ class MemorySampler(threading.Thread):
     def run(self) -> None:
         while not self._halt.is_set():
             children = sum(_rss_bytes(child) for child in _children(self.pid))
-            self.series.append((time.monotonic() - self._start, self.phase, _rss_bytes(self.pid), children,
-                                self.views()))
+            now = time.monotonic() - self._start
+            self.series.append((now, self.phase, _rss_bytes(self.pid), children, self.views()))
+            spent = _cpu_seconds(self.pid)
+            first = self.cpu.setdefault(self.phase, [spent, spent, now, now])
+            first[1], first[3] = spent, now
             self._halt.wait(self.interval)
 
     def stop(self) -> None:
@@ -407,6 +420,16 @@ def settle_table(alone: Findings, loaded: Findings, sessions: int) -> None:
         print(f"{key[0]:<12}{key[1]:<8}{left}   {right}{ratio}")
 
 
+def cpu_report(cpu: dict[str, list[float]]) -> None:
+    print()
+    print("Server CPU (the streamlit process, all threads) as a share of one core, per phase:")
+    for phase in ("single", "load"):
+        if phase in cpu:
+            first, last, start, end = cpu[phase]
+            if end > start:
+                print(f"  {phase:<7} {100 * (last - first) / (end - start):5.0f} % over {end - start:.0f} s")
+
+
 def memory_report(series: list[tuple[float, str, int, int, int]]) -> bool:
     print()
     print("Server memory (RSS of the streamlit process, MB; children such as a PNG renderer in brackets), "
@@ -444,6 +467,10 @@ def memory_report(series: list[tuple[float, str, int, int, int]]) -> bool:
     return levelled
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _interrupted(signum, frame) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -465,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="ots-load-"))
     server = sampler = None
     try:
-        print(f"Load benchmark on {os.cpu_count()} cores: building the database ...", flush=True)
+        print(f"Load benchmark on {os.cpu_count()} cores, load average {load_average()} before it starts: "
+              "building the database ...", flush=True)
         db_path = build_database(folder)
         env = server_env(db_path, folder)
         server = Server(PROJECT_ROOT / "dashboard.py", env, folder / "streamlit.log")
@@ -479,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         sampler.stop()
 
         settle_table(alone, loaded, args.sessions)
-        print(f"\nUnder load: {loaded.views:,} page views and filter changes by {args.sessions} sessions in "
+        print(f"\nLoad average at the end {load_average()} (other sessions on the machine count too)")
+        print(f"Under load: {loaded.views:,} page views and filter changes by {args.sessions} sessions in "
               f"{elapsed:.0f} s ({loaded.views / elapsed:.1f} per second)")
         skipped = alone.menus_not_opened + loaded.menus_not_opened
         if skipped:
@@ -496,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Server log: {tracebacks} traceback(s)")
         if tracebacks:
             print("  " + "\n  ".join(log.splitlines()[-30:]))
+        cpu_report(sampler.cpu)
         levelled = memory_report(sampler.series)
         ok = not errors and not tracebacks and levelled
         print(f"\nVerdict: {'holds' if ok else 'DOES NOT HOLD'} under {args.sessions} sessions")
