@@ -33,7 +33,11 @@ REBUILD_HINT = "Build it with `make database` (or `python -m etl build`), then r
 REPLACE_HINT = "Rebuild it with `make rebuild` (or `python -m etl build`), then reload this page."
 
 _lock = threading.Lock()
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}  # newest last
+# Cursors open per build file, and connections no longer kept but still in use: closing a connection
+# makes its cursors fail ("Connection already closed"), so an old one is closed when its last query ends.
+_cursors_open: dict[str, int] = {}
+_retired: dict[str, duckdb.DuckDBPyConnection] = {}
 
 
 def current_build_file() -> Path:
@@ -96,29 +100,53 @@ def _open_checked(real: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _connection(real: Path) -> duckdb.DuckDBPyConnection:
+def _connection_locked(real: Path) -> duckdb.DuckDBPyConnection:
+    """The connection to a build file, opened if need be; call with `_lock` held."""
     key = str(real)
+    connection = _connections.get(key) or _retired.pop(key, None)
+    if connection is None:
+        try:
+            connection = _open_checked(real)
+        except duckdb.Error as error:
+            raise _damaged(real, error) from None
+        except _Outdated as missing:
+            raise DatabaseUnavailable(
+                f"The database file {real.name} was built by an earlier version of the dashboard and lacks "
+                f"{missing}. {REPLACE_HINT}") from None
+    _connections[key] = connection
+    while len(_connections) > CONNECTIONS_KEPT:
+        oldest = next(iter(_connections))
+        retiring = _connections.pop(oldest)
+        if _cursors_open.get(oldest):
+            _retired[oldest] = retiring
+        else:
+            retiring.close()
+    return connection
+
+
+def _connection(real: Path) -> duckdb.DuckDBPyConnection:
     with _lock:
-        connection = _connections.get(key)
-        if connection is None:
-            try:
-                connection = _open_checked(real)
-            except duckdb.Error as error:
-                raise _damaged(real, error) from None
-            except _Outdated as missing:
-                raise DatabaseUnavailable(
-                    f"The database file {real.name} was built by an earlier version of the dashboard and lacks "
-                    f"{missing}. {REPLACE_HINT}") from None
-            _connections[key] = connection
-            while len(_connections) > CONNECTIONS_KEPT:
-                oldest = next(iter(_connections))
-                _connections.pop(oldest).close()
-        return connection
+        return _connection_locked(real)
+
+
+def _release(key: str) -> None:
+    with _lock:
+        left = _cursors_open.pop(key, 0) - 1  # close_all() may have forgotten it meanwhile
+        if left > 0:
+            _cursors_open[key] = left
+        elif key in _retired:
+            _retired.pop(key).close()
 
 
 def check_available() -> None:
     """Raise DatabaseUnavailable (with a sentence for the user) unless the current build can be read."""
     _connection(current_build_file())
+
+
+def open_connections() -> int:
+    """How many build files this process holds open (kept ones and old ones still finishing a query)."""
+    with _lock:
+        return len(_connections) + len(_retired)
 
 
 @contextmanager
@@ -129,7 +157,10 @@ def cursor():
     sentence saying how to rebuild), not an error of the view that happened to read it.
     """
     real = current_build_file()
-    cur = _connection(real).cursor()
+    key = str(real)
+    with _lock:
+        cur = _connection_locked(real).cursor()
+        _cursors_open[key] = _cursors_open.get(key, 0) + 1
     try:
         yield cur
     except duckdb.Error as error:
@@ -138,10 +169,13 @@ def cursor():
         raise
     finally:
         cur.close()
+        _release(key)
 
 
 def close_all() -> None:
     """Forget every connection (tests, and after the database path changes)."""
     with _lock:
-        while _connections:
-            _connections.popitem()[1].close()
+        for connections in (_connections, _retired):
+            while connections:
+                connections.popitem()[1].close()
+        _cursors_open.clear()
