@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app import auth
 from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, open_page, screenshot, server_env,
@@ -31,6 +32,20 @@ def editor_dashboard(built_db, tmp_path_factory):
         server.stop()
 
 
+def choose_option(page, selectbox, option_name: str, attempts: int = 5) -> None:
+    """Open a selectbox and pick an option; a rerun landing just after the click closes the list, so retry."""
+    option = page.get_by_role("option", name=option_name, exact=True)
+    for _attempt in range(attempts):
+        selectbox.scroll_into_view_if_needed()
+        selectbox.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            wait_until_idle(page)
+    option.click()
+
+
 def matrix_cell(page, measure_title: str, state: str) -> str | None:
     return page.evaluate(MATRIX_CELL, [measure_title, state])
 
@@ -54,8 +69,7 @@ def test_editor_records_a_status_and_the_matrix_changes(editor_dashboard, page):
     wait_until_idle(page)
 
     form = main.locator('[data-testid="stForm"]').first
-    form.locator('[data-testid="stSelectbox"]').click()
-    page.get_by_role("option", name="implemented", exact=True).click()
+    choose_option(page, form.locator('[data-testid="stSelectbox"]').first, "implemented")
     form.get_by_role("textbox", name="Source").fill("Letter of the Migration Service of Kazakhstan, 2 March 2021")
     form.get_by_role("textbox", name="Note").fill(NOTE)
     screenshot(page, "measures-2-editor-form", full_page=True)
