@@ -20,7 +20,10 @@ facts = load(queries.country_facts, iso3).iloc[0]
 st.title(name(iso3))
 status = {"member": _("Member state of the Organization of Turkic States"),
           "observer": _("Observer state of the Organization of Turkic States")}.get(facts["ots_status"], "")
-st.caption(" · ".join(texts.md_escape(t) for t in (status, facts["subregion"]) if texts.has_value(t)))
+# Subregion names are in the catalogue (the migration map groups partners by them).
+subregion = facts["subregion"]
+subregion = _(subregion) if texts.has_value(subregion) else None
+st.caption(" · ".join(texts.md_escape(t) for t in (status, subregion) if texts.has_value(t)))
 meetings = load(measures.meetings)
 source = {table: load(common.source_of, table) for table in (
     "migrant_stock_totals", "migrant_stock", "country_indicators", "remittances_bilateral", "reported_figures",

@@ -13,7 +13,8 @@ PROVENANCE = Provenance(
     licence="MIT (countryinfo); public domain (Natural Earth)",
     citation="countryinfo 1.0.1, (c) Porimol Chandro; Natural Earth Admin 0 - Countries 1:110m v5",
     accessed="2026-11-22",
-    caveats="Russian and Turkish names come from Natural Earth; where it has none, the English name is used. "
+    caveats="Russian and Turkish names come from Natural Earth (Kyrgyzstan and Turkmenistan in their official "
+            "Russian forms); where it has none, the English name is used. "
             "CHI (Channel Islands), SUD (Sudan before 2011) and SCG (Serbia and Montenegro) are statistical "
             "units of the sources, not ISO countries.",
 )
@@ -60,6 +61,8 @@ TABLE = Table(
 
 # The publisher's short name predates the 2022 change; the organisation uses the new one.
 NAME_OVERRIDES = {"TUR": "Türkiye"}
+# Natural Earth gives the colloquial Russian forms; the organisation's Russian documents use the official ones.
+NAME_OVERRIDES_RU = {"KGZ": "Кыргызстан", "TKM": "Туркменистан"}
 
 
 def transform(raw: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +78,7 @@ def transform(raw: pd.DataFrame) -> pd.DataFrame:
         "label_lon": raw["ne_label_lon"].fillna(raw["country_lon"]).fillna(raw["capital_lon"]),
         "note": raw["note"],
     })
-    table["name_ru"] = raw["name_ru"].fillna(table["name_en"])
+    table["name_ru"] = raw["iso3"].map(NAME_OVERRIDES_RU).fillna(raw["name_ru"]).fillna(table["name_en"])
     table["name_tr"] = raw["name_tr"].fillna(table["name_en"])
     return table[TABLE.column_names]
 
