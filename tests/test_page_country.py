@@ -2,7 +2,6 @@
 import base64
 import json
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,24 +13,6 @@ from tests.conftest import PROJECT_ROOT
 
 ALL_CHARTS = {"stock", "partners_origins", "partners_destinations", "corridors", "remittances_share",
               "remittances_usd", "corridors_2017_received", "corridors_2017_sent"}
-NO_DATA_SQL = """
-    SELECT iso3 FROM countries WHERE iso3 NOT IN (
-        SELECT origin_iso3 FROM migrant_stock UNION SELECT destination_iso3 FROM migrant_stock
-        UNION SELECT iso3 FROM migrant_stock_totals
-        UNION SELECT origin_iso3 FROM migration_flows UNION SELECT destination_iso3 FROM migration_flows
-        UNION SELECT sending_iso3 FROM remittances_bilateral UNION SELECT receiving_iso3 FROM remittances_bilateral
-        UNION SELECT iso3 FROM remittance_totals UNION SELECT iso3 FROM country_indicators
-        UNION SELECT nationality_iso3 FROM reported_figures WHERE nationality_iso3 IS NOT NULL
-        UNION SELECT location_iso3 FROM reported_figures WHERE location_iso3 IS NOT NULL
-        UNION SELECT country_iso3 FROM measure_status)
-    ORDER BY iso3 LIMIT 1
-"""
-
-
-@pytest.fixture
-def no_data_country(built_db) -> str:
-    with duckdb.connect(str(built_db), read_only=True) as con:
-        return con.execute(NO_DATA_SQL).fetchone()[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """The Stranded citizens page through AppTest: defaults, every OTS state, links, empty cases, map offline."""
 import json
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -9,27 +8,6 @@ from app.countries import MEMBERS, OBSERVERS
 from tests.conftest import PROJECT_ROOT
 
 STRANDED_NATIONALITIES = {"AZE", "KAZ", "KGZ", "TUR", "UZB"}  # nationalities in the raw file
-
-
-@pytest.fixture
-def no_data_country(built_db) -> str:
-    """A country of the reference table that no data table mentions at all."""
-    with duckdb.connect(str(built_db), read_only=True) as con:
-        return con.execute(NO_DATA_SQL).fetchone()[0]
-
-
-NO_DATA_SQL = """
-    SELECT iso3 FROM countries WHERE iso3 NOT IN (
-        SELECT origin_iso3 FROM migrant_stock UNION SELECT destination_iso3 FROM migrant_stock
-        UNION SELECT iso3 FROM migrant_stock_totals
-        UNION SELECT origin_iso3 FROM migration_flows UNION SELECT destination_iso3 FROM migration_flows
-        UNION SELECT sending_iso3 FROM remittances_bilateral UNION SELECT receiving_iso3 FROM remittances_bilateral
-        UNION SELECT iso3 FROM remittance_totals UNION SELECT iso3 FROM country_indicators
-        UNION SELECT nationality_iso3 FROM reported_figures WHERE nationality_iso3 IS NOT NULL
-        UNION SELECT location_iso3 FROM reported_figures WHERE location_iso3 IS NOT NULL
-        UNION SELECT country_iso3 FROM measure_status)
-    ORDER BY iso3 LIMIT 1
-"""
 
 
 def open_page(query: dict | None = None) -> AppTest:
