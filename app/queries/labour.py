@@ -77,6 +77,7 @@ def remittance_corridors(cur, iso3: str, direction: str) -> pd.DataFrame:
                100 * b.usd_million / sum(b.usd_million) OVER () AS share_pct
         FROM remittances_bilateral b
         WHERE b.{mine} = $iso3 AND b.usd_million > 0
+          AND b.year = (SELECT max(year) FROM remittances_bilateral)  -- the latest matrix, if yearly
         ORDER BY b.usd_million DESC, partner_iso3
     """, {"iso3": iso3}).df()
 
@@ -89,7 +90,8 @@ def corridors_into(cur, receivers: tuple[str, ...], senders_each: int) -> pd.Dat
             SELECT receiving_iso3, sending_iso3, usd_million,
                    row_number() OVER (PARTITION BY receiving_iso3 ORDER BY usd_million DESC, sending_iso3) AS place
             FROM remittances_bilateral
-            WHERE list_contains($receivers::VARCHAR[], receiving_iso3) AND usd_million > 0)
+            WHERE list_contains($receivers::VARCHAR[], receiving_iso3) AND usd_million > 0
+              AND year = (SELECT max(year) FROM remittances_bilateral))  -- the latest matrix, if yearly
         SELECT receiving_iso3, CASE WHEN place <= $senders THEN sending_iso3 END AS sending_iso3,
                sum(usd_million) AS usd_million, count(*) AS corridors
         FROM flows
