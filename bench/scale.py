@@ -6,7 +6,8 @@ times every query function in `app/queries/*.py` through the same path a page
 takes on a cache miss (`app.cached.run_uncached`: a fresh cursor on the current
 build, the app's state views registered). Prints, per query and case: rows
 scanned (DuckDB's profiler), p50 and p95 at each size, and whether it meets
-the target; then the build time and peak memory at each size.
+the target; then the build time and peak memory at each size; then every page
+run through dashboard.py (AppTest) on each database, with any error it shows.
 
 Targets: every page query under 50 ms p95 at 100×; the 100× build under 30 s
 and 2 GB. A query function found in app/queries without an entry in CASES
@@ -420,6 +421,68 @@ def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: d
     state.close()
 
 
+# --- every page on each database ---------------------------------------------------------------------------
+def page_runs(size: str, db_path: Path, work: Path) -> list[tuple[str, float, float, list[str]]]:
+    """Each page run through dashboard.py with AppTest: first (cold caches) and second run times, and problems."""
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    from app import db, state
+    os.environ["OTS_DB_PATH"] = str(db_path)
+    os.environ["OTS_STATE_PATH"] = str(work / f"pages-state-{size}" / "app_state.duckdb")
+    db.close_all()
+    state.close()
+    st.cache_data.clear()
+    # As on the server with st.navigation: a switched page still runs through dashboard.py (see tests/conftest.py).
+    original = PagesManager.__init__
+
+    def navigation_only(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = navigation_only
+    results = []
+    try:
+        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=300)
+        at.run()
+        for page in sorted(p.stem for p in (PROJECT_ROOT / "pages").glob("*.py")):
+            times, problems = [], []
+            st.cache_data.clear()  # the first run starts from empty caches, as after a new build
+            st.cache_resource.clear()
+            for _ in range(2):
+                clock = time.perf_counter()
+                at.switch_page(f"pages/{page}.py").run()
+                times.append(time.perf_counter() - clock)
+                problems = [f"exception: {e.value[:100]}" for e in at.exception] + \
+                           [f"error: {e.value[:100]}" for e in at.error]
+            results.append((page, times[0], times[1], problems))
+    finally:
+        PagesManager.__init__ = original
+        db.close_all()
+        state.close()
+    return results
+
+
+def pages_report(runs: dict[str, list]) -> bool:
+    print()
+    print("Every page through dashboard.py (AppTest, in this process): script run time in s, first run (empty "
+          "caches) and second, and any exception or error message shown")
+    sizes = list(runs)
+    print(f"{'page':<16}" + "".join(f"{'first ' + s:>12}{'again ' + s:>12}" for s in sizes) + "  problems")
+    clean = True
+    pages = [page for page, *_ in runs[sizes[0]]]
+    for index, page in enumerate(pages):
+        line, problems = f"{page:<16}", []
+        for size in sizes:
+            _, first, again, found = runs[size][index]
+            line += f"{first:>12.2f}{again:>12.2f}"
+            problems += [f"{size}: {p}" for p in found]
+        clean = clean and not problems
+        print(line + "  " + ("; ".join(problems) or "none"))
+    return clean
+
+
 # --- the report ----------------------------------------------------------------------------------------------
 def fmt_ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
@@ -509,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query (default 30)")
     parser.add_argument("--budget", type=float, default=8.0, help="seconds per query at most (min 5 runs)")
     parser.add_argument("--only", help="measure only queries whose name or case contains this text")
+    parser.add_argument("--no-pages", action="store_true", help="skip running every page on each database")
     args = parser.parse_args(argv)
     sizes = [f"{int(s)}x" for s in args.sizes.split(",")]
     if args.reuse and not args.work:
@@ -529,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             measure_size(size, databases[size], work, functions, table, args.repeat, args.budget, args.only)
         report(functions, table, builds, sizes)
+        if not args.no_pages:
+            pages_report({size: page_runs(size, databases[size], work) for size in sizes})
         print(f"Load average at the end {load_average()} (other sessions on this machine stretch wall times)")
     finally:
         if not args.work:
