@@ -66,10 +66,12 @@ def test_presentation_next_and_previous_in_the_browser(dashboard_url, page):
 def test_migration_map_draws_offline(dashboard_url, page):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    open_page(page, f"{dashboard_url}/migration")
-    wait_for_charts(page, plotly=1, deck=1)
-    page.wait_for_timeout(1500)  # the country shapes arrive after the canvas
-    assert any(url.endswith("/app/static/countries.geojson") for url in requests)
+    # The country shapes are fetched by the map itself, after its canvas exists: wait for that request.
+    with page.expect_request(lambda request: request.url.endswith("/app/static/countries.geojson"),
+                             timeout=60_000):
+        open_page(page, f"{dashboard_url}/migration")
+        wait_for_charts(page, plotly=1, deck=1)
+    page.wait_for_timeout(1000)
     outside = [url for url in requests if not url.startswith(dashboard_url) and not url.startswith("data:")
                and not url.startswith("blob:")]
     assert outside == []
