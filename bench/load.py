@@ -93,7 +93,7 @@ MARK_FILTERS = """() => {
 @dataclass
 class Sample:
     page: str
-    kind: str  # "open" (sidebar navigation) or "filter"
+    kind: str  # "arrive" (first visit), "open" (sidebar navigation) or "filter"
     seconds: float
 
 
@@ -202,7 +202,8 @@ class Session:
         started = time.perf_counter()
         await self.page.goto(self.base_url + "/", wait_until="domcontentloaded")
         await self._settled(first_load=True)
-        self.findings.add(Sample(self.pages[0] or "briefing", "open", time.perf_counter() - started), self.name)
+        # A first visit (new browser session: page, scripts, websocket, first run) is counted apart.
+        self.findings.add(Sample(self.pages[0] or "briefing", "arrive", time.perf_counter() - started), self.name)
 
     async def close(self) -> None:
         if self.context is not None:
@@ -337,13 +338,25 @@ class Session:
 
 
 async def sidebar_paths(browser, base_url: str) -> list[str]:
+    """The pages of the navigation, as the sidebar lists them once the app has run its first script.
+
+    On a fresh server the first paint can show Streamlit's own list of the pages/ folder for a moment,
+    so the links are read until they stay the same for a second.
+    """
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     await page.goto(base_url + "/", wait_until="domcontentloaded")
-    await page.wait_for_selector(APP_IDLE, state="attached", timeout=ACTION_TIMEOUT_MS)
-    hrefs = await page.eval_on_selector_all('[data-testid="stSidebarNav"] a', "els => els.map(e => e.href)")
+    read = "els => els.map(e => e.href)"
+    previous, deadline = None, time.monotonic() + ACTION_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        await page.wait_for_function(SETTLED, arg=APP_IDLE, timeout=ACTION_TIMEOUT_MS)
+        hrefs = await page.eval_on_selector_all('[data-testid="stSidebarNav"] a', read)
+        if hrefs and hrefs == previous:
+            break
+        previous = hrefs
+        await page.wait_for_timeout(1000)
     await context.close()
-    return [href[len(base_url) + 1:] for href in hrefs]
+    return [href[len(base_url) + 1:] for href in previous or []]
 
 
 async def drive(base_url: str, sessions: int, duration: float, baseline_rounds: int, seed: int,
