@@ -24,7 +24,9 @@ LABOUR_ORDER = ("entries", "permits", "workers", "returned")  # how the page off
 
 
 def _has(value) -> bool:
-    return value is not None and value == value and value != ""
+    # pd.isna covers None, NaN and pandas' NA (a nullable integer year of a country that never reported),
+    # where `value == value` would raise "boolean value of NA is ambiguous".
+    return not pd.isna(value) and value != ""
 
 
 def usd_text(value) -> str:
