@@ -94,9 +94,10 @@ def frame(sql: str, params: dict | list | None = None) -> pd.DataFrame:
 
 
 def close() -> None:
-    global _connection, _connection_path
+    global _connection, _connection_path, _version
     with _lock:
         if _connection is not None:
             _connection.close()
         _connection = None
         _connection_path = None
+        _version += 1  # the store may be replaced before it is opened again: what was read from it is stale

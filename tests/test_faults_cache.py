@@ -47,3 +47,32 @@ def test_a_write_refreshes_state_queries_and_keeps_build_queries_cached(app_env)
     assert int(cached.load(notes_seen)["n"].iloc[0]) == 1  # the edit is seen at once
     assert int(cached.load(countries_in_build)["n"].iloc[0]) == countries
     assert calls == {"build": 1, "state": 2}
+
+
+view_reads = {"n": 0}
+
+
+@cached.state_view("counted_notes")
+def counted_notes_view():
+    view_reads["n"] += 1
+    with state.reading() as cur:
+        return cur.execute("SELECT * FROM fault_cache_notes").df()
+
+
+@uses_state("counted_notes")
+def counted_notes(cur, _case: str):
+    return cur.execute("SELECT count(*) AS n FROM counted_notes").df()
+
+
+def test_a_state_view_is_read_once_per_store_version_and_again_after_a_write(app_env):
+    """Uncached queries (different arguments) share the store's frame until a write changes the store."""
+    state.register_schema("CREATE TABLE IF NOT EXISTS fault_cache_notes (text VARCHAR)")
+    view_reads["n"] = 0
+    before = [int(cached.run_uncached(counted_notes, case)["n"].iloc[0]) for case in ("a", "b", "c")]
+    assert len(set(before)) == 1 and view_reads["n"] == 1
+
+    record_note("UZB: quota agreed")
+
+    assert int(cached.run_uncached(counted_notes, "d")["n"].iloc[0]) == before[0] + 1
+    assert int(cached.run_uncached(counted_notes, "e")["n"].iloc[0]) == before[0] + 1
+    assert view_reads["n"] == 2
