@@ -102,9 +102,11 @@ def coverage(cur) -> pd.DataFrame:
 
     One row per (iso3, dataset) that holds anything; a missing pair is a gap (Data and sources).
     """
-    years = cur.execute(f"""
+    # One statement: the years held per pair, and the last edit or submission made in the dashboard for it.
+    held = cur.execute(f"""
         WITH ots AS (SELECT iso3 FROM countries WHERE ots_status IS NOT NULL),
         {ALL_FIGURES_SQL},
+        statuses AS ({measure_queries.RECORDED_STATUSES_SQL}),
         held AS (
             -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world scale
             SELECT dataset, iso3, unnest([first_year, last_year]) AS year FROM country_years
@@ -114,36 +116,32 @@ def coverage(cur) -> pd.DataFrame:
                 WHERE coalesce(remittances_received_usd, gdp_usd, remittances_pct_gdp, refugees_by_origin) IS NOT NULL
             UNION SELECT CASE origin WHEN 'submission' THEN 'submitted' ELSE topic END, unnest(
                     [nationality_iso3, location_iso3]), {_FIGURE_YEAR} FROM all_figures
-        )
-        SELECT dataset, iso3, CAST(year AS INTEGER) AS year FROM held
-        WHERE iso3 IN (SELECT iso3 FROM ots) AND year IS NOT NULL
+            UNION SELECT 'measure_status', country_iso3, year(as_of) FROM statuses
+        ),
+        by_app AS (
+            SELECT 'submitted' AS dataset, unnest([nationality_iso3, location_iso3]) AS iso3, submitted_at AS changed_at
+            FROM all_figures WHERE origin = 'submission'
+            UNION ALL
+            SELECT 'measure_status', country_iso3, recorded_at FROM statuses WHERE edit_id IS NOT NULL
+        ),
+        latest_by_app AS (SELECT dataset, iso3, max(changed_at) AS changed_at FROM by_app WHERE iso3 IS NOT NULL GROUP BY ALL)
+        SELECT h.dataset, h.iso3, list(DISTINCT CAST(h.year AS INTEGER) ORDER BY CAST(h.year AS INTEGER)) AS years,
+               any_value(l.changed_at) AS by_app
+        FROM held h LEFT JOIN latest_by_app l USING (dataset, iso3)
+        WHERE h.iso3 IN (SELECT iso3 FROM ots) AND h.year IS NOT NULL
+        GROUP BY h.dataset, h.iso3
+        ORDER BY h.dataset, h.iso3
     """).df()
-    submitted = cur.execute(f"""
-        WITH {ALL_FIGURES_SQL}
-        SELECT 'submitted' AS dataset, iso3, max(submitted_at) AS updated_at FROM (
-            SELECT unnest([nationality_iso3, location_iso3]) AS iso3, submitted_at FROM all_figures
-            WHERE origin = 'submission'
-        ) WHERE iso3 IS NOT NULL GROUP BY iso3
-    """).df()
-    statuses = measure_queries.status_history(cur)
-    years = pd.concat([years, pd.DataFrame({"dataset": "measure_status", "iso3": statuses["country_iso3"],
-                                            "year": pd.to_datetime(statuses["as_of"]).dt.year})])
-    edits = statuses[statuses["origin"] == "app"].groupby("country_iso3", as_index=False)["recorded_at"].max()
-    edits = edits.rename(columns={"country_iso3": "iso3", "recorded_at": "updated_at"}).assign(dataset="measure_status")
+    held["years"] = [list(map(int, years)) for years in held["years"]]
 
     files = file_updates(cur).set_index("file")["updated_at"]
     loaded = {key: max((files[f] for f in sources if f in files.index), default=pd.NaT)
               for key, _label, sources in DATASETS}
-    held = (years.dropna().astype({"year": int}).groupby(["dataset", "iso3"])["year"]
-            .agg(lambda values: sorted(set(values))).reset_index(name="years"))
-    held["updated_at"] = held["dataset"].map(loaded)
-    latest_by_app = pd.concat([submitted, edits]).set_index(["dataset", "iso3"])["updated_at"]
-    for index, row in held.iterrows():
-        by_app = latest_by_app.get((row["dataset"], row["iso3"]))
-        if by_app is not None and (pd.isna(row["updated_at"]) or by_app > row["updated_at"]):
-            held.at[index, "updated_at"] = by_app
-    steps = {dataset: _usual_step(group["years"]) for dataset, group in held.groupby("dataset")}
-    held["periods"] = [year_ranges(row["years"], steps[row["dataset"]]) for _i, row in held.iterrows()]
+    # The later of the file's load and the last edit or submission made in the dashboard for that pair.
+    held["updated_at"] = pd.concat([pd.to_datetime(held["dataset"].map(loaded)), pd.to_datetime(held["by_app"])],
+                                   axis=1).max(axis=1)
+    steps = {dataset: _usual_step(group) for dataset, group in held.groupby("dataset")["years"]}
+    held["periods"] = [year_ranges(years, steps[dataset]) for years, dataset in zip(held["years"], held["dataset"])]
     return held[["dataset", "iso3", "years", "periods", "updated_at"]]
 
 

@@ -51,6 +51,11 @@ _HISTORY = """
            CAST(recorded_by AS VARCHAR), CAST(recorded_at AS TIMESTAMP)
     FROM measure_status_edits
 """
+# Every recorded status of a known measure, from the build and from the dashboard (edit_id set), for
+# queries elsewhere that summarise the statuses (the coverage matrix of Data and sources).
+RECORDED_STATUSES_SQL = f"""
+    SELECT h.* FROM ({_HISTORY}) h JOIN ({_MEASURES}) m USING (measure_id)
+"""
 # Identifies one history row, so an edit can say which current row it was based on.
 _ROW_KEY = """CASE WHEN edit_id IS NULL
                    THEN 'build:' || measure_id || ':' || country_iso3 || ':' || CAST(as_of AS VARCHAR) || ':'
