@@ -10,7 +10,8 @@ the target; then the build time and peak memory at each size; then every page
 run through dashboard.py (AppTest) on each database, with any error it shows.
 
 Targets: every page query under 50 ms p95 at 100×; the 100× build under 30 s
-and 2 GB. A query function found in app/queries without an entry in CASES
+and 2 GB. Reads made only when a download button is clicked (a whole filtered
+table) are printed "(on click)" and judged against 1 s instead. A query function found in app/queries without an entry in CASES
 below is printed as NOT MEASURED, so new queries are never skipped silently.
 
     python bench/scale.py [--work DIR] [--reuse] [--sizes 1,100] [--repeat 30] [--budget 8] [--only TEXT]
@@ -185,6 +186,13 @@ NOT_QUERIES = {
     "submissions.withdraw_submission": "writes the app's store (withdrawing)",
     "submissions.restore_latest_superseded": "writes the app's store (withdrawing)",
 }
+# Cases read only when a reader clicks a download button (pages/data.py passes a callable to the button), whole
+# filtered tables: timed and printed, judged as a click's wait rather than against the page-query target.
+ON_CLICK = {
+    ("catalog.browse", "migrant_stock, KAZ, all rows (CSV download)"),
+    ("catalog.browse_parquet", "migrant_stock, KAZ"),
+}
+ON_CLICK_TARGET_MS = 1000.0
 STORE_MODULES = {"submissions"}  # their queries run on the app's store (`app.state`), not on the build
 
 
@@ -518,7 +526,11 @@ def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list
                     f"{fmt_ms(timing.percentile(95)):>9}{fmt_ms(timing.percentile(50, cpu=True)):>9}"
         timing = by_size.get(big)
         verdict = ""
-        if timing is not None and not timing.error and name.split(".")[0] not in STORE_MODULES:
+        if timing is not None and not timing.error and (name, label) in ON_CLICK:
+            verdict = "(on click) " + ("ok" if timing.percentile(95) <= ON_CLICK_TARGET_MS else "MISS")
+            if verdict.endswith("MISS"):
+                misses.append(title)
+        elif timing is not None and not timing.error and name.split(".")[0] not in STORE_MODULES:
             verdict = "ok" if timing.percentile(95) <= QUERY_TARGET_MS else "MISS"
             if verdict == "MISS":
                 misses.append(title)
