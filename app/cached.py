@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from app import db, state
+from app import db, i18n, state
 
 # name -> function returning a DataFrame from the app's store; registered by the features that keep state.
 _state_views: dict[str, Callable[[], pd.DataFrame]] = {}
@@ -69,3 +69,32 @@ def load(query: Callable, *args, **kwargs):
 def clear() -> None:
     _cached.clear()
     _state_view_frames.clear()
+
+
+# --- figures shared between sessions ---------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=6 * 3600)
+def _shared_figure(builder_name: str, build: str, language: str, key: tuple, _call: Callable[[], object]):
+    return _call()
+
+
+def _hashable(value):
+    """A function among the inputs (a country namer) is keyed by its name; it must have one."""
+    if not callable(value):
+        return value
+    name = f"{value.__module__}.{value.__qualname__}"
+    if "<lambda>" in name or "<locals>" in name:
+        raise TypeError(f"figure(): pass a module-level function, not {name}: it is part of the cache key")
+    return name
+
+
+def figure(builder: Callable, *args, **kwargs):
+    """`builder(*args, **kwargs)`, built once per set of inputs, build and language, and shared by every session.
+
+    Building a plotly figure (trace validation) is most of a warm page run; at a meeting the same views
+    are opened by many at once. The figure is a resource, neither copied nor pickled: it must not be
+    changed after (`ui.chart` only sets values it already has for the same call).
+    """
+    name = _hashable(builder)
+    key = (tuple(_hashable(a) for a in args), tuple((k, _hashable(v)) for k, v in sorted(kwargs.items())))
+    return _shared_figure(name, db.build_id(), i18n.current_language(), key, lambda: builder(*args, **kwargs))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import gettext
 import re
 import sys
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +35,27 @@ SESSION_KEY = "lang"  # the switch's widget key, which is also its name in the U
 URL_KEY = SESSION_KEY
 
 
+# A language set for this thread by `speaking`: work deferred to a click (a PNG drawn when its download
+# button is pressed) runs outside the session, where its language cannot be read.
+_thread_language = threading.local()
+
+
+@contextmanager
+def speaking(language: str):
+    """Translate in `language` on this thread for the duration of the block."""
+    before = getattr(_thread_language, "value", None)
+    _thread_language.value = language
+    try:
+        yield
+    finally:
+        _thread_language.value = before
+
+
 def current_language() -> str:
     """The session's language: chosen in the sidebar, carried in the URL (?lang=)."""
+    forced = getattr(_thread_language, "value", None)
+    if forced in LANGUAGES:
+        return forced
     try:
         language = st.session_state.get(SESSION_KEY)
     except Exception:  # outside a Streamlit session (tests of pure functions, benchmarks)

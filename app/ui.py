@@ -5,6 +5,8 @@ Pages stay thin: they call these with data and figures built elsewhere.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from datetime import date
 from typing import Callable
 
@@ -17,6 +19,9 @@ from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_pat
 from app.i18n import _
 
 log = logging.getLogger("ots.dashboard")
+# A file to which every page run appends "<unix time>\t<page>\t<seconds>" (unset: nothing is written). The
+# load benchmark sets it to tell the server's own time per run from what the browsers add.
+RUN_TIMINGS_ENV = "OTS_RUN_TIMINGS"
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "lasso2d", "select2d"]}
 
@@ -89,19 +94,32 @@ def chart(fig: go.Figure, data: pd.DataFrame, meta: ChartMeta, key: str, height:
     export_buttons(meta, data, _png_later(fig, meta), key)
 
 
-def deck_map(deck, data: pd.DataFrame, meta: ChartMeta, key: str, static_figure: go.Figure | None = None,
-             height: int | None = None) -> None:
+def deck_map(deck, data: pd.DataFrame, meta: ChartMeta, key: str,
+             static_figure: Callable[[], go.Figure] | None = None, height: int | None = None) -> None:
     """A pydeck map with its caveat and exports: the PNG is the static plotly drawing of the same map.
 
-    `static_figure` draws the same corridors from the shipped GeoJSON outlines on plain axes (no plotly
-    geo base map: that would be fetched from the internet). Without it, only the CSV is offered.
+    `static_figure` builds the same corridors from the shipped GeoJSON outlines on plain axes (no plotly
+    geo base map: that would be fetched from the internet). It is called only when the PNG is asked for:
+    a drawing of hundreds of traces costs more than the rest of the page. Without it, only the CSV.
     """
     st.pydeck_chart(deck, height=height or 500, key=f"map_{key}")
     if meta.caveat:
         caveat(meta.caveat)
-    if static_figure is not None:
-        localise(static_figure)
-    export_buttons(meta, data, _png_later(static_figure, meta) if static_figure is not None else None, key)
+    export_buttons(meta, data, _static_png_later(static_figure, meta) if static_figure is not None else None, key)
+
+
+def _static_png_later(build: Callable[[], go.Figure], meta: ChartMeta) -> Callable[[], bytes]:
+    labels, language = export_labels(), i18n.current_language()  # now: the click runs outside the session
+
+    def render() -> bytes:
+        try:
+            with i18n.speaking(language):
+                fig = localise(build())
+            return png_bytes(fig, meta, labels)
+        except Exception:
+            log.exception("PNG export of %s failed", meta.slug)
+            raise
+    return render
 
 
 def briefing_pack_button(items: list[tuple[go.Figure | None, pd.DataFrame, ChartMeta]], meeting: str,
@@ -150,6 +168,25 @@ def empty(text: str) -> None:
 
 def run_page(page) -> None:
     """Run a navigation page; any failure becomes a sentence, never a stack trace."""
+    started = time.perf_counter()
+    try:
+        _guarded_run(page)
+    finally:  # also when a newer action interrupts the run (Streamlit's rerun exceptions pass through)
+        _record_run_time(page, time.perf_counter() - started)
+
+
+def _record_run_time(page, seconds: float) -> None:
+    path = os.environ.get(RUN_TIMINGS_ENV)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as timings:  # one short append per run: whole lines
+            timings.write(f"{time.time():.3f}\t{getattr(page, 'url_path', '') or 'briefing'}\t{seconds:.4f}\n")
+    except OSError:
+        log.warning("could not append the run time to %s", path)
+
+
+def _guarded_run(page) -> None:
     try:
         db.check_available()
         page.run()

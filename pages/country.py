@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app import countries, ui, url_state
-from app.cached import load
+from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import country as charts
 from app.charts import labour as labour_charts
@@ -48,7 +48,7 @@ stock = load(queries.stock_over_time, iso3)
 if stock.empty:
     ui.empty(_("UN DESA gives no migrant stock for {country}. Choose another country.").format(country=name(iso3)))
 else:
-    ui.chart(charts.stock_lines(stock, meetings), charts.stock_table(stock, iso3, name),
+    ui.chart(figure(charts.stock_lines, stock, meetings), charts.stock_table(stock, iso3, name),
              texts.chart_meta(source["migrant_stock_totals"], _("Immigrants and emigrants of {country}, by sex")
                               .format(country=name(iso3)), f"migrants-{iso3.lower()}", data_date="1990–2020",
                               caveat=_("Stocks at mid-year, not flows. Emigrants are counted only where the country "
@@ -68,7 +68,7 @@ for column, side, title in zip(st.columns(2), ("origins", "destinations"),
             ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
             continue
         colour = "#8C8C8C" if side == "origins" else texts.MEETING_COLOUR
-        ui.chart(charts.partner_bars(partners, colour, name), charts.partner_table(partners, iso3, side, name),
+        ui.chart(figure(charts.partner_bars, partners, colour, name), charts.partner_table(partners, iso3, side, name),
                  texts.chart_meta(source["migrant_stock"], title.format(year=year) + f" — {name(iso3)}",
                                   f"{side}-{iso3.lower()}-{year}", data_date=str(year),
                                   caveat=_("Share of all the country's immigrants (or emigrants) that year.")
@@ -83,7 +83,7 @@ if corridors.empty or corridors[["emigrants_there", "immigrants_from_there"]].is
              .format(country=name(iso3), year=year))
 else:
     table = charts.corridor_table(corridors, iso3, name)
-    ui.chart(charts.corridor_pairs(corridors, iso3, name), table,
+    ui.chart(figure(charts.corridor_pairs, corridors, iso3, name), table,
              texts.chart_meta(source["migrant_stock"], _("Migrants between {country} and the OTS states, {year}")
                               .format(country=name(iso3), year=year), f"ots-corridors-{iso3.lower()}-{year}",
                               data_date=str(year), caveat=_("— means none recorded. The table adds estimated flows "
@@ -103,7 +103,7 @@ if len(reported) < 3:  # nothing to draw over time: say what there is
 else:
     for column, measure in zip(st.columns(2), labour_charts.MEASURES):
         with column:
-            ui.chart(labour_charts.remittance_lines(series, measure, meetings, name),
+            ui.chart(figure(labour_charts.remittance_lines, series, measure, meetings, name),
                      labour_charts.remittance_table(series, name),
                      texts.chart_meta(source["country_indicators"], (_("Remittances received, share of GDP") if
                                       measure == "share" else _("Remittances received, US$ million")) +
@@ -119,7 +119,7 @@ for column, direction in zip(st.columns(2), ("received", "sent")):
             ui.empty(_("The World Bank's 2017 estimates hold no corridor for {country} in this direction.")
                      .format(country=name(iso3)))
             continue
-        ui.chart(labour_charts.corridor_bars(corridors_2017, iso3, direction, name, limit=10),
+        ui.chart(figure(labour_charts.corridor_bars, corridors_2017, iso3, direction, name, limit=10),
                  labour_charts.corridor_table(corridors_2017, iso3, direction, name),
                  texts.chart_meta(source["remittances_bilateral"], _("Remittance corridors of {country}, 2017")
                                   .format(country=name(iso3)), f"remittances-{direction}-{iso3.lower()}-2017",

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app import countries, ui, url_state
-from app.cached import load
+from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import labour as charts
 from app.i18n import _
@@ -42,7 +42,7 @@ if not chosen:
     ui.empty(_("Choose at least one country to see its remittances."))
 else:
     missing = [name(c) for c, rows in series.groupby("iso3") if rows["remittances_received_usd"].isna().all()]
-    ui.chart(charts.remittance_lines(series, measure, meetings, name), charts.remittance_table(series, name),
+    ui.chart(figure(charts.remittance_lines, series, measure, meetings, name), charts.remittance_table(series, name),
              texts.chart_meta(wdi, _("Remittances received, share of GDP") if measure == "share" else
                               _("Remittances received, US$ million"), "remittances-over-time",
                               ((_("Countries"), ", ".join(name(c) for c in chosen)),), data_date="1990–2022",
@@ -57,7 +57,7 @@ else:
 st.subheader(_("The most remittance-dependent economies"))
 year = url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
 ranked = load(queries.most_dependent_economies, year, 10, STATES)
-ui.chart(charts.dependence_bars(ranked, STATES, name), charts.dependence_table(ranked, name),
+ui.chart(figure(charts.dependence_bars, ranked, STATES, name), charts.dependence_table(ranked, name),
          texts.chart_meta(wdi, _("Remittances as a share of GDP: the ten highest, and the OTS states, {year}")
                           .format(year=year), "remittance-dependence", ((_("Year"), str(year)),), data_date=str(year),
                           caveat=_("Rank among the {count} economies with a figure for {year}; economies without "
@@ -71,7 +71,7 @@ corridor_caveat = _("Estimates by the World Bank (Ratha–Shaw method) from migr
                     "transfers; informal channels are missed. For Uzbekistan and Turkmenistan the method gives the "
                     "whole inflow to Russia: an artefact, not a measurement.")
 flows = load(queries.corridors_into, STATES, 5)
-ui.chart(charts.corridor_sankey(flows, name), charts.corridor_flow_table(flows, name),
+ui.chart(figure(charts.corridor_sankey, flows, name), charts.corridor_flow_table(flows, name),
          texts.chart_meta(bilateral, _("Estimated remittances into the OTS states by sending country, 2017"),
                           "remittance-corridors-2017", data_date="2017", caveat=corridor_caveat), key="sankey")
 left, right = st.columns([1, 1])
@@ -84,7 +84,7 @@ if corridors.empty:
 else:
     title = (_("Remittances received by {country} by sending country, 2017") if direction == "received" else
              _("Remittances sent from {country} by receiving country, 2017")).format(country=name(state))
-    ui.chart(charts.corridor_bars(corridors, state, direction, name),
+    ui.chart(figure(charts.corridor_bars, corridors, state, direction, name),
              charts.corridor_table(corridors, state, direction, name),
              texts.chart_meta(bilateral, title, f"remittances-{state.lower()}-{direction}-2017",
                               ((_("Country"), name(state)),), data_date="2017", caveat=corridor_caveat),
@@ -101,7 +101,7 @@ if figures is None or figures.empty:
     ui.empty(_("No labour-migration figures have been reported yet. Member states can add them on the "
                "“Submit figures” page."))
 else:
-    ui.chart(charts.labour_bars(figures, name), charts.labour_table(figures, name),
+    ui.chart(figure(charts.labour_bars, figures, name), charts.labour_table(figures, name),
              texts.chart_meta(load(common.source_of, "reported_figures"),
                               _("Labour migration: {kind}, as reported").format(kind=texts.group_label(group)),
                               f"labour-{group}", ((_("Kind of figure"), texts.group_label(group)),),

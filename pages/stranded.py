@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app import countries, ui, url_state
-from app.cached import load
+from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import stranded as charts
 from app.i18n import _, fmt_date
@@ -90,7 +90,8 @@ else:
                                      "Arcs run from the country of stay to the home country; circles mark figures "
                                      "for several countries at once. Width shows the latest figure of each kind "
                                      "for the pair: a size, not a sum.")),
-                key="stranded_map", static_figure=charts.stranded_static_map(on_map, countries.name), height=520)
+                key="stranded_map", height=520,
+                static_figure=lambda: charts.stranded_static_map(on_map, countries.name))
 
 # --- ranking
 st.subheader(_("Latest figure for each nationality and country of stay"))
@@ -99,7 +100,7 @@ if ranked.empty:
     ui.empty(_("There is no dated figure of these kinds to rank. Add “Stranded”, “Repatriated” or another "
                "kind."))
 else:
-    ui.chart(charts.ranked_figures(ranked, countries.name), charts.figures_table(ranked, countries.name),
+    ui.chart(figure(charts.ranked_figures, ranked, countries.name), charts.figures_table(ranked, countries.name),
              texts.chart_meta(sources, _("Latest reported figure per nationality and country of stay, by kind"),
                               "stranded-ranking", filters, data_date=period, caveat=_(
                                   "Each panel ranks one kind of figure only, and only the latest figure for each "
@@ -112,7 +113,8 @@ dated = figures.dropna(subset=["as_of"])
 if dated.empty:
     ui.empty(_("None of the figures chosen has a date. Choose more kinds of figure or all nationalities."))
 else:
-    ui.chart(charts.stranded_timeline(dated, meetings, countries.name), charts.figures_table(dated, countries.name),
+    ui.chart(figure(charts.stranded_timeline, dated, meetings, countries.name),
+             charts.figures_table(dated, countries.name),
              texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens over 2020"),
                               "stranded-timeline", filters, data_date=period, caveat=_(
                                   "A dot is a figure at the date it refers to; a line before it shows the period it "

@@ -76,3 +76,37 @@ def test_a_state_view_is_read_once_per_store_version_and_again_after_a_write(app
     assert int(cached.run_uncached(counted_notes, "d")["n"].iloc[0]) == before[0] + 1
     assert int(cached.run_uncached(counted_notes, "e")["n"].iloc[0]) == before[0] + 1
     assert view_reads["n"] == 2
+
+
+built = {"n": 0}
+
+
+def bars(frame, label):
+    built["n"] += 1
+    import plotly.graph_objects as go
+    from app.i18n import _
+    return go.Figure(go.Bar(x=list(frame["x"]), y=list(frame["y"]), name=_("Download PNG") + label))
+
+
+def test_a_figure_is_built_once_per_input_and_language_and_shared(app_env):
+    import pandas as pd
+
+    from app import i18n
+    built["n"] = 0
+    frame = pd.DataFrame({"x": ["KAZ", "UZB"], "y": [3, 4]})
+    first = cached.figure(bars, frame, "!")
+    assert cached.figure(bars, frame.copy(), "!") is first  # equal inputs: the same object, not a copy
+    assert built["n"] == 1
+    changed = cached.figure(bars, frame.assign(y=[5, 6]), "!")
+    assert changed is not first and built["n"] == 2
+    with i18n.speaking("ru"):
+        russian = cached.figure(bars, frame, "!")
+    assert russian.data[0].name == i18n.translations("ru").gettext("Download PNG") + "!"
+    assert first.data[0].name == "Download PNG!" and built["n"] == 3
+
+
+def test_a_figure_refuses_an_anonymous_function_in_its_key(app_env):
+    import pandas as pd
+    import pytest
+    with pytest.raises(TypeError, match="module-level function"):
+        cached.figure(bars, pd.DataFrame({"x": [], "y": []}), lambda code: code)

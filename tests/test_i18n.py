@@ -119,3 +119,50 @@ def test_plotly_separators_match_babel(language, code, expected):
     assert i18n.plotly_separators() == expected
     decimal, group = expected
     assert i18n.fmt_number(1234.5) == f"1{group}234{decimal}5"
+
+
+# --- work deferred to a click -----------------------------------------------------------------------
+
+def test_speaking_sets_the_language_of_this_thread_only_and_restores_it():
+    import threading
+    seen = {}
+    with i18n.speaking("tr"):
+        assert i18n.current_language() == "tr"
+        worker = threading.Thread(target=lambda: seen.setdefault("other", i18n.current_language()))
+        worker.start()
+        worker.join()
+        with i18n.speaking("ru"):
+            assert i18n._("Download PNG") == i18n.translations("ru").gettext("Download PNG") != "Download PNG"
+        assert i18n.current_language() == "tr"
+    assert seen["other"] == i18n.DEFAULT_LANGUAGE
+    assert i18n.current_language() == i18n.DEFAULT_LANGUAGE
+
+
+def test_a_map_png_drawn_at_the_click_uses_the_language_of_the_run(monkeypatch):
+    """The download button calls its PNG function outside the session: the figure must still be built,
+    and its legend and separators set, in the language the reader had when the page ran."""
+    import threading
+
+    import plotly.graph_objects as go
+
+    from app import ui
+    from app.export import ChartMeta
+
+    drawn = {}
+
+    def build() -> go.Figure:
+        return go.Figure(go.Scatter(x=[1], y=[1], name=i18n._("Download PNG")))
+
+    def fake_png(fig, meta, labels):
+        drawn.update(legend=fig.data[0].name, separators=fig.layout.separators, labels=labels)
+        return b"png"
+
+    monkeypatch.setattr(ui, "png_bytes", fake_png)
+    with i18n.speaking("ru"):  # the page run, in Russian
+        render = ui._static_png_later(build, ChartMeta(title="t", slug="t", source="s"))
+    clicked = threading.Thread(target=render)  # the click, on a thread with no session
+    clicked.start()
+    clicked.join()
+    assert drawn["legend"] == i18n.translations("ru").gettext("Download PNG")
+    assert drawn["separators"] == i18n.plotly_separators("ru")
+    assert drawn["labels"]["col_source"] != "Source"

@@ -124,7 +124,9 @@ def coverage(cur) -> pd.DataFrame:
             UNION ALL
             SELECT 'measure_status', country_iso3, recorded_at FROM statuses WHERE edit_id IS NOT NULL
         ),
-        latest_by_app AS (SELECT dataset, iso3, max(changed_at) AS changed_at FROM by_app WHERE iso3 IS NOT NULL GROUP BY ALL)
+        latest_by_app AS (
+            SELECT dataset, iso3, max(changed_at) AS changed_at FROM by_app WHERE iso3 IS NOT NULL GROUP BY ALL
+        )
         SELECT h.dataset, h.iso3, list(DISTINCT CAST(h.year AS INTEGER) ORDER BY CAST(h.year AS INTEGER)) AS years,
                any_value(l.changed_at) AS by_app
         FROM held h LEFT JOIN latest_by_app l USING (dataset, iso3)
