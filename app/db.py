@@ -15,22 +15,34 @@ from pathlib import Path
 
 import duckdb
 
+from app.i18n import N_
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DB_PATH_ENV = "OTS_DB_PATH"
 CONNECTIONS_KEPT = 2  # the current build and the one before it, for queries still running
 
 
 class DatabaseUnavailable(Exception):
-    """The database is missing or unreadable; the message is a sentence for the user."""
+    """The database is missing or unreadable: sentences for the user, each an English template and its values.
+
+    `str()` gives the English (for logs); `sentences_in(translate)` the reader's language, where it is shown.
+    """
+
+    def __init__(self, *sentences: tuple[str, dict]):
+        self.sentences = sentences
+        super().__init__(" ".join(template.format(**values) for template, values in sentences))
+
+    def sentences_in(self, translate) -> str:
+        return " ".join(translate(template).format(**values) for template, values in self.sentences)
 
 
 def database_path() -> Path:
     return Path(os.environ.get(DB_PATH_ENV, PROJECT_ROOT / "data" / "current.duckdb"))
 
 
-REBUILD_HINT = "Build it with `make database` (or `python -m etl build`), then reload this page."
+REBUILD_HINT = (N_("Build it with `make database` (or `python -m etl build`), then reload this page."), {})
 # `make database` builds only when no database exists; a damaged or outdated one needs a rebuild.
-REPLACE_HINT = "Rebuild it with `make rebuild` (or `python -m etl build`), then reload this page."
+REPLACE_HINT = (N_("Rebuild it with `make rebuild` (or `python -m etl build`), then reload this page."), {})
 
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}  # newest last
@@ -44,7 +56,7 @@ def current_build_file() -> Path:
     path = database_path()
     real = Path(os.path.realpath(path))
     if not real.is_file():
-        raise DatabaseUnavailable(f"The database has not been built yet. {REBUILD_HINT}")
+        raise DatabaseUnavailable((N_("The database has not been built yet."), {}), REBUILD_HINT)
     return real
 
 
@@ -55,8 +67,8 @@ def build_id() -> str:
 
 
 def _damaged(real: Path, error: BaseException) -> DatabaseUnavailable:
-    return DatabaseUnavailable(f"The database file {real.name} cannot be read ({type(error).__name__}); "
-                               f"it may be damaged. {REPLACE_HINT}")
+    return DatabaseUnavailable((N_("The database file {file} cannot be read ({error}); it may be damaged."),
+                                {"file": real.name, "error": type(error).__name__}), REPLACE_HINT)
 
 
 class _Outdated(Exception):
@@ -111,8 +123,8 @@ def _connection_locked(real: Path) -> duckdb.DuckDBPyConnection:
             raise _damaged(real, error) from None
         except _Outdated as missing:
             raise DatabaseUnavailable(
-                f"The database file {real.name} was built by an earlier version of the dashboard and lacks "
-                f"{missing}. {REPLACE_HINT}") from None
+                (N_("The database file {file} was built by an earlier version of the dashboard and lacks {missing}."),
+                 {"file": real.name, "missing": str(missing)}), REPLACE_HINT) from None
     _connections[key] = connection
     while len(_connections) > CONNECTIONS_KEPT:
         oldest = next(iter(_connections))

@@ -191,7 +191,7 @@ def _guarded_run(page) -> None:
         db.check_available()
         page.run()
     except db.DatabaseUnavailable as problem:
-        st.error(str(problem), icon=":material/database:")
+        st.error(problem.sentences_in(_), icon=":material/database:")
     except Exception:  # noqa: BLE001 - the chair shares this screen: no traceback, ever
         log.exception("page %s failed", getattr(page, "title", page))
         st.error(_("This view could not be drawn. Try another selection or reload the page; "

@@ -1,4 +1,6 @@
 """A missing or damaged database file at start: every page says so in a sentence, with how to rebuild."""
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -37,3 +39,26 @@ def test_page_explains_unusable_database(broken_db_env, page):
     assert ("make database" if broken_db_env == "missing" else "make rebuild") in messages
     expected = "not been built" if broken_db_env == "missing" else "cannot be read"
     assert expected in messages
+
+
+@pytest.mark.parametrize("broken_db_env", ["missing", "corrupt"], indirect=True)
+@pytest.mark.parametrize("language", ["ru", "tr"])
+def test_the_sentence_is_in_the_readers_language(broken_db_env, language):
+    from app import i18n
+    translations = i18n.translations(language)
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = language
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = " ".join(e.value for e in at.error)
+    first = ("The database has not been built yet." if broken_db_env == "missing" else
+             "The database file {file} cannot be read ({error}); it may be damaged.")
+    hint = ("Build it with `make database` (or `python -m etl build`), then reload this page."
+            if broken_db_env == "missing" else
+            "Rebuild it with `make rebuild` (or `python -m etl build`), then reload this page.")
+    translated = translations.gettext(first)
+    assert translated != first
+    pattern = re.escape(translated).replace(r"\{file\}", ".+").replace(r"\{error\}", ".+")
+    assert re.search(pattern, messages), (pattern, messages)
+    assert translations.gettext(hint) in messages
+    assert ("make database" if broken_db_env == "missing" else "make rebuild") in messages
