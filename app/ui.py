@@ -71,11 +71,15 @@ def localise(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def _png_later(fig: go.Figure, meta: ChartMeta) -> Callable[[], bytes]:
-    labels = export_labels()  # now, in the session's language
+def _png_later(figure: go.Figure | Callable[[], go.Figure], meta: ChartMeta) -> Callable[[], bytes]:
+    """The PNG, drawn when its button is clicked. `figure` may be a function building it then (a drawing too
+    costly for every run); the click runs outside the session, so the language is taken now."""
+    labels, language = export_labels(), i18n.current_language()
 
     def render() -> bytes:
         try:
+            with i18n.speaking(language):
+                fig = localise(figure()) if callable(figure) else figure
             return png_bytes(fig, meta, labels)
         except Exception:
             log.exception("PNG export of %s failed", meta.slug)
@@ -105,21 +109,7 @@ def deck_map(deck, data: pd.DataFrame, meta: ChartMeta, key: str,
     st.pydeck_chart(deck, height=height or 500, key=f"map_{key}")
     if meta.caveat:
         caveat(meta.caveat)
-    export_buttons(meta, data, _static_png_later(static_figure, meta) if static_figure is not None else None, key)
-
-
-def _static_png_later(build: Callable[[], go.Figure], meta: ChartMeta) -> Callable[[], bytes]:
-    labels, language = export_labels(), i18n.current_language()  # now: the click runs outside the session
-
-    def render() -> bytes:
-        try:
-            with i18n.speaking(language):
-                fig = localise(build())
-            return png_bytes(fig, meta, labels)
-        except Exception:
-            log.exception("PNG export of %s failed", meta.slug)
-            raise
-    return render
+    export_buttons(meta, data, _png_later(static_figure, meta) if static_figure is not None else None, key)
 
 
 def briefing_pack_button(items: list[tuple[go.Figure | None, pd.DataFrame, ChartMeta]], meeting: str,

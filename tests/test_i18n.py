@@ -159,7 +159,7 @@ def test_a_map_png_drawn_at_the_click_uses_the_language_of_the_run(monkeypatch):
 
     monkeypatch.setattr(ui, "png_bytes", fake_png)
     with i18n.speaking("ru"):  # the page run, in Russian
-        render = ui._static_png_later(build, ChartMeta(title="t", slug="t", source="s"))
+        render = ui._png_later(build, ChartMeta(title="t", slug="t", source="s"))
     clicked = threading.Thread(target=render)  # the click, on a thread with no session
     clicked.start()
     clicked.join()
