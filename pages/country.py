@@ -6,7 +6,7 @@ from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import country as charts
 from app.charts import labour as labour_charts
-from app.i18n import _
+from app.i18n import N_, _
 from app.queries import common, measures
 from app.queries import country as queries
 from app.queries import labour as labour_queries
@@ -42,113 +42,150 @@ for column, (label, value, note) in zip(st.columns(len(cards)), cards):
     box.markdown(f"{texts.md_escape(label)}  \n**{texts.md_escape(value)}**")
     box.caption(texts.md_escape(note))
 
-# --- migrants over time, by sex
-st.subheader(_("Immigrants and emigrants, 1990–2020, by sex"))
-stock = load(queries.stock_over_time, iso3)
-if stock.empty:
-    ui.empty(_("UN DESA gives no migrant stock for {country}. Choose another country.").format(country=name(iso3)))
-else:
-    ui.chart(figure(charts.stock_lines, stock, meetings), charts.stock_table(stock, iso3, name),
-             texts.chart_meta(source["migrant_stock_totals"], _("Immigrants and emigrants of {country}, by sex")
-                              .format(country=name(iso3)), f"migrants-{iso3.lower()}", data_date="1990–2020",
-                              caveat=_("Stocks at mid-year, not flows. Emigrants are counted only where the country "
-                                       "of residence reports origin, so diasporas in the Gulf states and China are "
-                                       "largely missing.")), key="stock")
 
-# --- top origins and destinations
-years = [int(y) for y in load(queries.stock_years)["year"]]
-year = url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
-only_ots = "" if iso3 in STATES else " " + _("Outside the OTS states, the database holds only corridors with them.")
-for column, side, title in zip(st.columns(2), ("origins", "destinations"),
-                               (_("Where its immigrants come from, {year}"), _("Where its emigrants live, {year}"))):
-    with column:
-        st.markdown(f"**{title.format(year=year)}**")
-        partners = load(queries.top_partners, iso3, year, side, 10)
-        if partners.empty:
-            ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
-            continue
-        colour = "#8C8C8C" if side == "origins" else texts.MEETING_COLOUR
-        ui.chart(figure(charts.partner_bars, partners, colour, name), charts.partner_table(partners, iso3, side, name),
-                 texts.chart_meta(source["migrant_stock"], title.format(year=year) + f" — {name(iso3)}",
-                                  f"{side}-{iso3.lower()}-{year}", data_date=str(year),
-                                  caveat=_("Share of all the country's immigrants (or emigrants) that year.")
-                                  + only_ots),
-                 key=f"partners_{side}")
+# --- one section at a time: each chart costs the reader's browser about as much as a small page, and the
+# profile holds eight; the section is kept in the URL (?section=) so a link opens the same view.
+def chosen_year() -> int:
+    """The year of the stock tables (a slider kept in the URL as ?year=, shared by two sections)."""
+    years = [int(y) for y in load(queries.stock_years)["year"]]
+    return url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
 
-# --- corridors with the member and observer states
-st.subheader(_("Corridors with the member and observer states, {year}").format(year=year))
-corridors = load(queries.corridors_with_states, iso3, STATES, year)
-if corridors.empty or corridors[["emigrants_there", "immigrants_from_there"]].isna().all().all():
-    ui.empty(_("No migrants recorded between {country} and the member and observer states in {year}.")
-             .format(country=name(iso3), year=year))
-else:
-    table = charts.corridor_table(corridors, iso3, name)
-    ui.chart(figure(charts.corridor_pairs, corridors, iso3, name), table,
-             texts.chart_meta(source["migrant_stock"], _("Migrants between {country} and the OTS states, {year}")
-                              .format(country=name(iso3), year=year), f"ots-corridors-{iso3.lower()}-{year}",
-                              data_date=str(year), caveat=_("— means none recorded. The table adds estimated flows "
-                                                            "(Abel and Cohen) and remittances (World Bank), both "
-                                                            "model estimates.")), key="corridors")
-    st.dataframe(charts.readable(table), hide_index=True, width="stretch")
 
-# --- remittances
-st.subheader(_("Remittances"))
-series = load(labour_queries.remittances_over_time, (iso3,))
-reported = series.dropna(subset=["remittances_received_usd"])
-if len(reported) < 3:  # nothing to draw over time: say what there is
-    ui.empty(_("{country}'s remittances are not reported to the World Bank, which is not the same as zero.")
-             .format(country=name(iso3)) + " " + " ".join(
-        _("{year}: {amount}.").format(year=int(r.year), amount=labour_charts.usd_text(r.remittances_received_usd))
-        for r in reported.itertuples()))
-else:
-    for column, measure in zip(st.columns(2), labour_charts.MEASURES):
+def migrants_section() -> None:
+    """Immigrants and emigrants over time, by sex."""
+    st.subheader(_("Immigrants and emigrants, 1990–2020, by sex"))
+    stock = load(queries.stock_over_time, iso3)
+    if stock.empty:
+        ui.empty(_("UN DESA gives no migrant stock for {country}. Choose another country.").format(country=name(iso3)))
+    else:
+        ui.chart(figure(charts.stock_lines, stock, meetings), charts.stock_table(stock, iso3, name),
+                 texts.chart_meta(source["migrant_stock_totals"], _("Immigrants and emigrants of {country}, by sex")
+                                  .format(country=name(iso3)), f"migrants-{iso3.lower()}", data_date="1990–2020",
+                                  caveat=_("Stocks at mid-year, not flows. Emigrants are counted only where the "
+                                           "country of residence reports origin, so diasporas in the Gulf states and "
+                                           "China are largely missing.")), key="stock")
+
+
+def partners_section() -> None:
+    """The top countries of origin and of destination in one year."""
+    year = chosen_year()
+    only_ots = "" if iso3 in STATES else " " + _("Outside the OTS states, the database holds only corridors with them.")
+    titles = (_("Where its immigrants come from, {year}"), _("Where its emigrants live, {year}"))
+    for column, side, title in zip(st.columns(2), ("origins", "destinations"), titles):
         with column:
-            ui.chart(figure(labour_charts.remittance_lines, series, measure, meetings, name),
-                     labour_charts.remittance_table(series, name),
-                     texts.chart_meta(source["country_indicators"], (_("Remittances received, share of GDP") if
-                                      measure == "share" else _("Remittances received, US$ million")) +
-                                      f" — {name(iso3)}", f"remittances-{measure}-{iso3.lower()}",
-                                      data_date="1990–2022", caveat=_("Gaps are years without a figure.")),
-                     key=f"remittances_{measure}")
-for column, direction in zip(st.columns(2), ("received", "sent")):
-    with column:
-        st.markdown("**{}**".format(_("Received from, 2017 (estimate)") if direction == "received" else
-                                    _("Sent to, 2017 (estimate)")))
-        corridors_2017 = load(labour_queries.remittance_corridors, iso3, direction)
-        if corridors_2017.empty:
-            ui.empty(_("The World Bank's 2017 estimates hold no corridor for {country} in this direction.")
-                     .format(country=name(iso3)))
-            continue
-        ui.chart(figure(labour_charts.corridor_bars, corridors_2017, iso3, direction, name, limit=10),
-                 labour_charts.corridor_table(corridors_2017, iso3, direction, name),
-                 texts.chart_meta(source["remittances_bilateral"], _("Remittance corridors of {country}, 2017")
-                                  .format(country=name(iso3)), f"remittances-{direction}-{iso3.lower()}-2017",
-                                  data_date="2017",
-                                  caveat=_("Model estimates (Ratha–Shaw), not reported transfers.")),
-                 key=f"corridors_2017_{direction}")
+            st.markdown(f"**{title.format(year=year)}**")
+            partners = load(queries.top_partners, iso3, year, side, 10)
+            if partners.empty:
+                ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
+                continue
+            colour = "#8C8C8C" if side == "origins" else texts.MEETING_COLOUR
+            ui.chart(figure(charts.partner_bars, partners, colour, name),
+                     charts.partner_table(partners, iso3, side, name),
+                     texts.chart_meta(source["migrant_stock"], title.format(year=year) + f" — {name(iso3)}",
+                                      f"{side}-{iso3.lower()}-{year}", data_date=str(year),
+                                      caveat=_("Share of all the country's immigrants (or emigrants) that year.")
+                                      + only_ots),
+                     key=f"partners_{side}")
 
-# --- reported figures: stranded citizens and labour migration
-st.subheader(_("Reported figures: stranded citizens and labour migration"))
-figures = load(queries.reported_figures_for, iso3)
-if figures.empty:
-    ui.empty(_("No figure on citizens of {country}, or on people staying there, has been reported. Member states "
-               "can add figures on the “Submit figures” page.").format(country=name(iso3)))
-else:
-    reported = charts.reported_table(figures, name)
-    st.dataframe(reported.drop(columns=[_("Value"), _("Unit"), _("Qualifier")]), hide_index=True, width="stretch",
-                 column_config={_("Link"): st.column_config.LinkColumn(_("Link"),
-                                                                       display_text=r"https?://(?:www\.)?([^/?#]+)")})
-    ui.export_buttons(texts.chart_meta(source["reported_figures"], _("Reported figures on {country}").format(
-        country=name(iso3)), f"reported-{iso3.lower()}"), reported, None, key="reported")
 
-# --- agreed measures
-st.subheader(_("Agreed measures and their status"))
-if iso3 not in STATES:
-    st.caption(_("The measures agreed by the Migration Coordination Group apply to its member and observer states."))
-else:
-    current = load(measures.current_status)
-    mine = current[current["country_iso3"] == iso3]
-    measure_rows = charts.measure_table(mine)
-    st.dataframe(charts.coloured_statuses(measure_rows, mine["status"]), hide_index=True, width="stretch")
-    ui.export_buttons(texts.chart_meta(source["measure_status"], _("Agreed measures: status in {country}").format(
-        country=name(iso3)), f"measures-{iso3.lower()}"), measure_rows, None, key="measures")
+def corridors_section() -> None:
+    """Migrants between the country and each member and observer state in one year."""
+    year = chosen_year()
+    st.subheader(_("Corridors with the member and observer states, {year}").format(year=year))
+    corridors = load(queries.corridors_with_states, iso3, STATES, year)
+    if corridors.empty or corridors[["emigrants_there", "immigrants_from_there"]].isna().all().all():
+        ui.empty(_("No migrants recorded between {country} and the member and observer states in {year}.")
+                 .format(country=name(iso3), year=year))
+    else:
+        table = charts.corridor_table(corridors, iso3, name)
+        ui.chart(figure(charts.corridor_pairs, corridors, iso3, name), table,
+                 texts.chart_meta(source["migrant_stock"], _("Migrants between {country} and the OTS states, {year}")
+                                  .format(country=name(iso3), year=year), f"ots-corridors-{iso3.lower()}-{year}",
+                                  data_date=str(year),
+                                  caveat=_("— means none recorded. The table adds estimated flows (Abel and Cohen) "
+                                           "and remittances (World Bank), both model estimates.")), key="corridors")
+        st.dataframe(charts.readable(table), hide_index=True, width="stretch")
+
+
+def remittances_section() -> None:
+    """Remittances received over time, as a share of GDP and in US dollars."""
+    st.subheader(_("Remittances"))
+    series = load(labour_queries.remittances_over_time, (iso3,))
+    reported = series.dropna(subset=["remittances_received_usd"])
+    if len(reported) < 3:  # nothing to draw over time: say what there is
+        ui.empty(_("{country}'s remittances are not reported to the World Bank, which is not the same as zero.")
+                 .format(country=name(iso3)) + " " + " ".join(
+            _("{year}: {amount}.").format(year=int(r.year), amount=labour_charts.usd_text(r.remittances_received_usd))
+            for r in reported.itertuples()))
+    else:
+        for column, measure in zip(st.columns(2), labour_charts.MEASURES):
+            with column:
+                ui.chart(figure(labour_charts.remittance_lines, series, measure, meetings, name),
+                         labour_charts.remittance_table(series, name),
+                         texts.chart_meta(source["country_indicators"], (_("Remittances received, share of GDP") if
+                                          measure == "share" else _("Remittances received, US$ million")) +
+                                          f" — {name(iso3)}", f"remittances-{measure}-{iso3.lower()}",
+                                          data_date="1990–2022", caveat=_("Gaps are years without a figure.")),
+                         key=f"remittances_{measure}")
+
+
+def remittance_corridors_section() -> None:
+    """The World Bank's 2017 estimates of where remittances come from and go."""
+    for column, direction in zip(st.columns(2), ("received", "sent")):
+        with column:
+            st.markdown("**{}**".format(_("Received from, 2017 (estimate)") if direction == "received" else
+                                        _("Sent to, 2017 (estimate)")))
+            corridors_2017 = load(labour_queries.remittance_corridors, iso3, direction)
+            if corridors_2017.empty:
+                ui.empty(_("The World Bank's 2017 estimates hold no corridor for {country} in this direction.")
+                         .format(country=name(iso3)))
+                continue
+            ui.chart(figure(labour_charts.corridor_bars, corridors_2017, iso3, direction, name, limit=10),
+                     labour_charts.corridor_table(corridors_2017, iso3, direction, name),
+                     texts.chart_meta(source["remittances_bilateral"], _("Remittance corridors of {country}, 2017")
+                                      .format(country=name(iso3)), f"remittances-{direction}-{iso3.lower()}-2017",
+                                      data_date="2017",
+                                      caveat=_("Model estimates (Ratha–Shaw), not reported transfers.")),
+                     key=f"corridors_2017_{direction}")
+
+
+def reported_section() -> None:
+    """Figures reported on the country's citizens, and the agreed measures' status there."""
+    st.subheader(_("Reported figures: stranded citizens and labour migration"))
+    figures = load(queries.reported_figures_for, iso3)
+    if figures.empty:
+        ui.empty(_("No figure on citizens of {country}, or on people staying there, has been reported. Member states "
+                   "can add figures on the “Submit figures” page.").format(country=name(iso3)))
+    else:
+        reported = charts.reported_table(figures, name)
+        link = st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")
+        st.dataframe(reported.drop(columns=[_("Value"), _("Unit"), _("Qualifier")]), hide_index=True, width="stretch",
+                     column_config={_("Link"): link})
+        ui.export_buttons(texts.chart_meta(source["reported_figures"], _("Reported figures on {country}").format(
+            country=name(iso3)), f"reported-{iso3.lower()}"), reported, None, key="reported")
+
+    # --- agreed measures
+    st.subheader(_("Agreed measures and their status"))
+    if iso3 not in STATES:
+        st.caption(_("The measures agreed by the Migration Coordination Group apply to its member and observer "
+                     "states."))
+    else:
+        current = load(measures.current_status)
+        mine = current[current["country_iso3"] == iso3]
+        measure_rows = charts.measure_table(mine)
+        st.dataframe(charts.coloured_statuses(measure_rows, mine["status"]), hide_index=True, width="stretch")
+        ui.export_buttons(texts.chart_meta(source["measure_status"], _("Agreed measures: status in {country}").format(
+            country=name(iso3)), f"measures-{iso3.lower()}"), measure_rows, None, key="measures")
+
+
+SECTIONS = {
+    "migrants": (N_("Migrants over time"), migrants_section),
+    "partners": (N_("Origins and destinations"), partners_section),
+    "corridors": (N_("With the OTS states"), corridors_section),
+    "remittances": (N_("Remittances"), remittances_section),
+    "remittance_corridors": (N_("Remittance corridors, 2017"), remittance_corridors_section),
+    "reported": (N_("Reported figures and measures"), reported_section),
+}
+section = url_state.radio(_("Section"), list(SECTIONS), key="section", horizontal=True, label_visibility="collapsed",
+                          format_func=lambda key: _(SECTIONS[key][0]))
+SECTIONS[section][1]()

@@ -5,7 +5,7 @@ from app import countries, ui, url_state
 from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import labour as charts
-from app.i18n import _
+from app.i18n import N_, _
 from app.queries import common, measures
 from app.queries import labour as queries
 
@@ -30,85 +30,107 @@ for codes in (countries.MEMBERS, countries.OBSERVERS):
         box.markdown(f"{texts.md_escape(name(code))}  \n**{texts.md_escape(share)}**")
         box.caption(_("{amount} in {year}").format(amount=amount, year=when) if current else when)
 
-# --- remittances over time
-st.subheader(_("Remittances received, 1990–2022"))
-left, right = st.columns([1, 2])
-measure = url_state.radio(_("Show"), charts.MEASURES, key="measure", horizontal=True, container=left,
-                          format_func=lambda m: _("Share of GDP") if m == "share" else _("US$"))
-chosen = url_state.multiselect(_("Countries"), countries.choices(include_groups=False), key="countries",
-                               default=STATES, format_func=name, container=right)
-series = load(queries.remittances_over_time, tuple(chosen))
-if not chosen:
-    ui.empty(_("Choose at least one country to see its remittances."))
-else:
-    missing = [name(c) for c, rows in series.groupby("iso3") if rows["remittances_received_usd"].isna().all()]
-    ui.chart(figure(charts.remittance_lines, series, measure, meetings, name), charts.remittance_table(series, name),
-             texts.chart_meta(wdi, _("Remittances received, share of GDP") if measure == "share" else
-                              _("Remittances received, US$ million"), "remittances-over-time",
-                              ((_("Countries"), ", ".join(name(c) for c in chosen)),), data_date="1990–2022",
-                              caveat=_("Gaps are years with no figure, never zero. Turkmenistan publishes no "
-                                       "balance-of-payments data: its remittances are not reported. The share of "
-                                       "GDP is computed here and can differ from the World Bank's own series by a "
-                                       "few tenths of a point.")), key="remittance_lines")
-    if missing:
-        st.caption(_("Not reported at all: {countries}.").format(countries=", ".join(missing)))
+# --- one section at a time: each chart costs the reader's browser about as much as a small page; the
+# section is kept in the URL (?section=) so a link opens the same view.
+def remittances_section() -> None:
+    """Remittances received over time by the chosen countries."""
+    st.subheader(_("Remittances received, 1990–2022"))
+    left, right = st.columns([1, 2])
+    measure = url_state.radio(_("Show"), charts.MEASURES, key="measure", horizontal=True, container=left,
+                              format_func=lambda m: _("Share of GDP") if m == "share" else _("US$"))
+    chosen = url_state.multiselect(_("Countries"), countries.choices(include_groups=False), key="countries",
+                                   default=STATES, format_func=name, container=right)
+    series = load(queries.remittances_over_time, tuple(chosen))
+    if not chosen:
+        ui.empty(_("Choose at least one country to see its remittances."))
+    else:
+        missing = [name(c) for c, rows in series.groupby("iso3") if rows["remittances_received_usd"].isna().all()]
+        ui.chart(figure(charts.remittance_lines, series, measure, meetings, name),
+                 charts.remittance_table(series, name),
+                 texts.chart_meta(wdi, _("Remittances received, share of GDP") if measure == "share" else
+                                  _("Remittances received, US$ million"), "remittances-over-time",
+                                  ((_("Countries"), ", ".join(name(c) for c in chosen)),), data_date="1990–2022",
+                                  caveat=_("Gaps are years with no figure, never zero. Turkmenistan publishes no "
+                                           "balance-of-payments data: its remittances are not reported. The share of "
+                                           "GDP is computed here and can differ from the World Bank's own series by a "
+                                           "few tenths of a point.")), key="remittance_lines")
+        if missing:
+            st.caption(_("Not reported at all: {countries}.").format(countries=", ".join(missing)))
 
-# --- the world's most dependent economies
-st.subheader(_("The most remittance-dependent economies"))
-year = url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
-ranked = load(queries.most_dependent_economies, year, 10, STATES)
-ui.chart(figure(charts.dependence_bars, ranked, STATES, name), charts.dependence_table(ranked, name),
-         texts.chart_meta(wdi, _("Remittances as a share of GDP: the ten highest, and the OTS states, {year}")
-                          .format(year=year), "remittance-dependence", ((_("Year"), str(year)),), data_date=str(year),
-                          caveat=_("Rank among the {count} economies with a figure for {year}; economies without "
-                                   "one (Turkmenistan among them) are not ranked.").format(
-                              count=int(ranked["ranked_economies"].max()), year=year)), key="dependence")
 
-# --- who sends the money: 2017 corridors
-st.subheader(_("Where the money comes from: estimated corridors, 2017"))
-bilateral = load(common.source_of, "remittances_bilateral")
-corridor_caveat = _("Estimates by the World Bank (Ratha–Shaw method) from migrant stocks and incomes, not reported "
-                    "transfers; informal channels are missed. For Uzbekistan and Turkmenistan the method gives the "
-                    "whole inflow to Russia: an artefact, not a measurement.")
-flows = load(queries.corridors_into, STATES, 5)
-ui.chart(figure(charts.corridor_sankey, flows, name), charts.corridor_flow_table(flows, name),
-         texts.chart_meta(bilateral, _("Estimated remittances into the OTS states by sending country, 2017"),
-                          "remittance-corridors-2017", data_date="2017", caveat=corridor_caveat), key="sankey")
-left, right = st.columns([1, 1])
-state = url_state.select(_("Country"), STATES, key="corridor", format_func=name, container=left)
-direction = url_state.radio(_("Direction"), ("received", "sent"), key="direction", horizontal=True, container=right,
-                            format_func=lambda d: _("Received from") if d == "received" else _("Sent to"))
-corridors = load(queries.remittance_corridors, state, direction)
-if corridors.empty:
-    ui.empty(_("The 2017 estimates hold no corridor for {country} in this direction.").format(country=name(state)))
-else:
-    title = (_("Remittances received by {country} by sending country, 2017") if direction == "received" else
-             _("Remittances sent from {country} by receiving country, 2017")).format(country=name(state))
-    ui.chart(figure(charts.corridor_bars, corridors, state, direction, name),
-             charts.corridor_table(corridors, state, direction, name),
-             texts.chart_meta(bilateral, title, f"remittances-{state.lower()}-{direction}-2017",
-                              ((_("Country"), name(state)),), data_date="2017", caveat=corridor_caveat),
-             key="corridor_bars")
+def dependence_section() -> None:
+    """The economies most dependent on remittances in one year, and the OTS states."""
+    st.subheader(_("The most remittance-dependent economies"))
+    year = url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
+    ranked = load(queries.most_dependent_economies, year, 10, STATES)
+    ui.chart(figure(charts.dependence_bars, ranked, STATES, name), charts.dependence_table(ranked, name),
+             texts.chart_meta(wdi, _("Remittances as a share of GDP: the ten highest, and the OTS states, {year}")
+                              .format(year=year), "remittance-dependence", ((_("Year"), str(year)),),
+                              data_date=str(year),
+                              caveat=_("Rank among the {count} economies with a figure for {year}; economies without "
+                                       "one (Turkmenistan among them) are not ranked.").format(
+                                  count=int(ranked["ranked_economies"].max()), year=year)), key="dependence")
 
-# --- reported labour figures
-st.subheader(_("Labour migration as reported"))
-kinds = set(load(queries.labour_groups)["indicator_group"])
-present = [g for g in charts.LABOUR_ORDER if g in kinds] + sorted(kinds - set(charts.LABOUR_ORDER))
-group = url_state.radio(_("Kind of figure"), present, key="kind", horizontal=True,
-                        format_func=texts.group_label) if present else None
-figures = load(queries.labour_figures, (group,)) if group else None
-if figures is None or figures.empty:
-    ui.empty(_("No labour-migration figures have been reported yet. Member states can add them on the "
-               "“Submit figures” page."))
-else:
-    ui.chart(figure(charts.labour_bars, figures, name), charts.labour_table(figures, name),
-             texts.chart_meta(load(common.source_of, "reported_figures"),
-                              _("Labour migration: {kind}, as reported").format(kind=texts.group_label(group)),
-                              f"labour-{group}", ((_("Kind of figure"), texts.group_label(group)),),
-                              caveat=_("{kind}: {meaning}. Each bar is one figure as its source reported it, at its "
-                                       "own date and in its own unit; figures are not added up.").format(
-                                  kind=texts.group_label(group), meaning=texts.group_explanation(group))),
-             key="labour_bars")
-    st.dataframe(charts.labour_table(figures, name).drop(columns=[_("Value"), _("Unit"), _("Qualifier")]),
-                 hide_index=True, width="stretch", column_config={_("Link"): st.column_config.LinkColumn(
-                     _("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")})
+
+def corridors_section() -> None:
+    """The World Bank's 2017 estimates of who sends the money."""
+    st.subheader(_("Where the money comes from: estimated corridors, 2017"))
+    bilateral = load(common.source_of, "remittances_bilateral")
+    corridor_caveat = _("Estimates by the World Bank (Ratha–Shaw method) from migrant stocks and incomes, not "
+                        "reported transfers; informal channels are missed. For Uzbekistan and Turkmenistan the method "
+                        "gives the whole inflow to Russia: an artefact, not a measurement.")
+    flows = load(queries.corridors_into, STATES, 5)
+    ui.chart(figure(charts.corridor_sankey, flows, name), charts.corridor_flow_table(flows, name),
+             texts.chart_meta(bilateral, _("Estimated remittances into the OTS states by sending country, 2017"),
+                              "remittance-corridors-2017", data_date="2017", caveat=corridor_caveat), key="sankey")
+    left, right = st.columns([1, 1])
+    state = url_state.select(_("Country"), STATES, key="corridor", format_func=name, container=left)
+    direction = url_state.radio(_("Direction"), ("received", "sent"), key="direction", horizontal=True, container=right,
+                                format_func=lambda d: _("Received from") if d == "received" else _("Sent to"))
+    corridors = load(queries.remittance_corridors, state, direction)
+    if corridors.empty:
+        ui.empty(_("The 2017 estimates hold no corridor for {country} in this direction.").format(country=name(state)))
+    else:
+        title = (_("Remittances received by {country} by sending country, 2017") if direction == "received" else
+                 _("Remittances sent from {country} by receiving country, 2017")).format(country=name(state))
+        ui.chart(figure(charts.corridor_bars, corridors, state, direction, name),
+                 charts.corridor_table(corridors, state, direction, name),
+                 texts.chart_meta(bilateral, title, f"remittances-{state.lower()}-{direction}-2017",
+                                  ((_("Country"), name(state)),), data_date="2017", caveat=corridor_caveat),
+                 key="corridor_bars")
+
+
+def labour_section() -> None:
+    """The labour-migration figures governments report."""
+    st.subheader(_("Labour migration as reported"))
+    kinds = set(load(queries.labour_groups)["indicator_group"])
+    present = [g for g in charts.LABOUR_ORDER if g in kinds] + sorted(kinds - set(charts.LABOUR_ORDER))
+    group = url_state.radio(_("Kind of figure"), present, key="kind", horizontal=True,
+                            format_func=texts.group_label) if present else None
+    figures = load(queries.labour_figures, (group,)) if group else None
+    if figures is None or figures.empty:
+        ui.empty(_("No labour-migration figures have been reported yet. Member states can add them on the "
+                   "“Submit figures” page."))
+    else:
+        ui.chart(figure(charts.labour_bars, figures, name), charts.labour_table(figures, name),
+                 texts.chart_meta(load(common.source_of, "reported_figures"),
+                                  _("Labour migration: {kind}, as reported").format(kind=texts.group_label(group)),
+                                  f"labour-{group}", ((_("Kind of figure"), texts.group_label(group)),),
+                                  caveat=_("{kind}: {meaning}. Each bar is one figure as its source reported it, at "
+                                           "its own date and in its own unit; figures are not added up.").format(
+                                      kind=texts.group_label(group), meaning=texts.group_explanation(group))),
+                 key="labour_bars")
+        st.dataframe(charts.labour_table(figures, name).drop(columns=[_("Value"), _("Unit"), _("Qualifier")]),
+                     hide_index=True, width="stretch", column_config={_("Link"): st.column_config.LinkColumn(
+                         _("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")})
+
+
+SECTIONS = {
+    "remittances": (N_("Remittances over time"), remittances_section),
+    "dependence": (N_("Most dependent economies"), dependence_section),
+    "corridors": (N_("Remittance corridors, 2017"), corridors_section),
+    "labour": (N_("Labour migration as reported"), labour_section),
+}
+section = url_state.radio(_("Section"), list(SECTIONS), key="section", horizontal=True, label_visibility="collapsed",
+                          format_func=lambda key: _(SECTIONS[key][0]))
+SECTIONS[section][1]()

@@ -5,7 +5,7 @@ from app import countries, ui, url_state
 from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import stranded as charts
-from app.i18n import _, fmt_date
+from app.i18n import N_, _, fmt_date
 from app.queries import common, measures
 from app.queries import stranded as queries
 
@@ -76,60 +76,82 @@ if figures.empty:
                    "more kinds of figure, or widen the dates."))
     st.stop()
 
-# --- map
-st.subheader(_("Where they were, and where they belong"))
-on_map = charts.map_frame(latest, countries.name)
-if on_map.empty:
-    ui.empty(_("None of the figures chosen can be placed on the map: context figures have no country pair, "
-               "and undated figures have no “latest”. The table below lists them."))
-else:
-    st.markdown(charts.legend_html(on_map["indicator_group"]), unsafe_allow_html=True)
-    ui.deck_map(charts.stranded_deck(on_map), charts.map_table(on_map, countries.name),
-                texts.chart_meta(sources, _("Citizens stranded and brought home: latest figure per country pair"),
-                                 "stranded-map", filters, data_date=period, caveat=_(
-                                     "Arcs run from the country of stay to the home country; circles mark figures "
-                                     "for several countries at once. Width shows the latest figure of each kind "
-                                     "for the pair: a size, not a sum.")),
-                key="stranded_map", height=520,
-                static_figure=lambda: charts.stranded_static_map(on_map, countries.name))
+# --- one section at a time: the map and each chart cost the reader's browser about as much as a small page;
+# the section is kept in the URL (?section=) so a link opens the same view.
+def map_section() -> None:
+    """Where the citizens were and where they belong: arcs and circles on the map."""
+    st.subheader(_("Where they were, and where they belong"))
+    on_map = charts.map_frame(latest, countries.name)
+    if on_map.empty:
+        ui.empty(_("None of the figures chosen can be placed on the map: context figures have no country pair, "
+                   "and undated figures have no “latest”. The section “Figures and sources” lists them."))
+    else:
+        st.markdown(charts.legend_html(on_map["indicator_group"]), unsafe_allow_html=True)
+        ui.deck_map(charts.stranded_deck(on_map), charts.map_table(on_map, countries.name),
+                    texts.chart_meta(sources, _("Citizens stranded and brought home: latest figure per country pair"),
+                                     "stranded-map", filters, data_date=period, caveat=_(
+                                         "Arcs run from the country of stay to the home country; circles mark figures "
+                                         "for several countries at once. Width shows the latest figure of each kind "
+                                         "for the pair: a size, not a sum.")),
+                    key="stranded_map", height=520,
+                    static_figure=lambda: charts.stranded_static_map(on_map, countries.name))
 
-# --- ranking
-st.subheader(_("Latest figure for each nationality and country of stay"))
-ranked = latest[latest["indicator_group"].isin(charts.RANKED_GROUPS)]
-if ranked.empty:
-    ui.empty(_("There is no dated figure of these kinds to rank. Add “Stranded”, “Repatriated” or another "
-               "kind."))
-else:
-    ui.chart(figure(charts.ranked_figures, ranked, countries.name), charts.figures_table(ranked, countries.name),
-             texts.chart_meta(sources, _("Latest reported figure per nationality and country of stay, by kind"),
-                              "stranded-ranking", filters, data_date=period, caveat=_(
-                                  "Each panel ranks one kind of figure only, and only the latest figure for each "
-                                  "pair: earlier figures are included in later ones. Bars of different panels are "
-                                  "not comparable, and none may be added.")), key="stranded_ranking")
 
-# --- timeline
-st.subheader(_("Every dated figure, per nationality"))
-dated = figures.dropna(subset=["as_of"])
-if dated.empty:
-    ui.empty(_("None of the figures chosen has a date. Choose more kinds of figure or all nationalities."))
-else:
-    ui.chart(figure(charts.stranded_timeline, dated, meetings, countries.name),
-             charts.figures_table(dated, countries.name),
-             texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens over 2020"),
-                              "stranded-timeline", filters, data_date=period, caveat=_(
-                                  "A dot is a figure at the date it refers to; a line before it shows the period it "
-                                  "counts. Dotted lines mark the group's meetings. The scale is logarithmic.")),
-             key="stranded_timeline")
+def ranking_section() -> None:
+    """The latest figure for each nationality and country of stay, one panel per kind."""
+    st.subheader(_("Latest figure for each nationality and country of stay"))
+    ranked = latest[latest["indicator_group"].isin(charts.RANKED_GROUPS)]
+    if ranked.empty:
+        ui.empty(_("There is no dated figure of these kinds to rank. Add “Stranded”, “Repatriated” or another "
+                   "kind."))
+    else:
+        ui.chart(figure(charts.ranked_figures, ranked, countries.name), charts.figures_table(ranked, countries.name),
+                 texts.chart_meta(sources, _("Latest reported figure per nationality and country of stay, by kind"),
+                                  "stranded-ranking", filters, data_date=period, caveat=_(
+                                      "Each panel ranks one kind of figure only, and only the latest figure for each "
+                                      "pair: earlier figures are included in later ones. Bars of different panels are "
+                                      "not comparable, and none may be added.")), key="stranded_ranking")
 
-# --- the figures themselves, with their sources
-st.subheader(_("The figures and their sources"))
-table = charts.figures_table(figures, countries.name)
-undated = int(figures["as_of"].isna().sum())
-if undated:
-    st.caption(_("{count} figure(s) without a date are listed here whatever the dates chosen; they are not on "
-                 "the map, the ranking or the timeline.").format(count=undated))
-links = {_("Link"): st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")}
-st.dataframe(table.drop(columns=[_("Value"), _("Qualifier")]), hide_index=True, width="stretch", height=460,
-             column_config=links)
-ui.export_buttons(texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens"),
-                                   "stranded-figures", filters, data_date=period), table, None, key="stranded_table")
+
+def timeline_section() -> None:
+    """Every dated figure over 2020, per nationality, with the group's meetings."""
+    st.subheader(_("Every dated figure, per nationality"))
+    dated = figures.dropna(subset=["as_of"])
+    if dated.empty:
+        ui.empty(_("None of the figures chosen has a date. Choose more kinds of figure or all nationalities."))
+    else:
+        ui.chart(figure(charts.stranded_timeline, dated, meetings, countries.name),
+                 charts.figures_table(dated, countries.name),
+                 texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens over 2020"),
+                                  "stranded-timeline", filters, data_date=period, caveat=_(
+                                      "A dot is a figure at the date it refers to; a line before it shows the "
+                                      "period it counts. Dotted lines mark the group's meetings. The scale is "
+                                      "logarithmic.")),
+                 key="stranded_timeline")
+
+
+def table_section() -> None:
+    """The figures themselves with their sources, dated or not."""
+    st.subheader(_("The figures and their sources"))
+    table = charts.figures_table(figures, countries.name)
+    undated = int(figures["as_of"].isna().sum())
+    if undated:
+        st.caption(_("{count} figure(s) without a date are listed here whatever the dates chosen; they are not on "
+                     "the map, the ranking or the timeline.").format(count=undated))
+    links = {_("Link"): st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")}
+    st.dataframe(table.drop(columns=[_("Value"), _("Qualifier")]), hide_index=True, width="stretch", height=460,
+                 column_config=links)
+    meta = texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens"), "stranded-figures",
+                            filters, data_date=period)
+    ui.export_buttons(meta, table, None, key="stranded_table")
+
+
+SECTIONS = {
+    "map": (N_("Map"), map_section),
+    "ranking": (N_("Latest figures"), ranking_section),
+    "timeline": (N_("Timeline"), timeline_section),
+    "table": (N_("Figures and sources"), table_section),
+}
+section = url_state.radio(_("Section"), list(SECTIONS), key="section", horizontal=True, label_visibility="collapsed",
+                          format_func=lambda key: _(SECTIONS[key][0]))
+SECTIONS[section][1]()

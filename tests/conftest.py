@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from etl.build import DEFAULT_RAW_DIR, build
 
@@ -94,3 +95,61 @@ def navigation_pages_only():
     PagesManager.__init__ = init_without_pages_directory
     yield
     PagesManager.__init__ = original_init
+
+
+# --- pages shown one section at a time -------------------------------------------------------------------
+# The sections (?section=) of the pages that show one at a time, in their order on the page. A test of the
+# page's radio checks these against what the page offers, so they cannot drift apart.
+PAGE_SECTIONS = {
+    "stranded": ("map", "ranking", "timeline", "table"),
+    "labour": ("remittances", "dependence", "corridors", "labour"),
+    "country": ("migrants", "partners", "corridors", "remittances", "remittance_corridors", "reported"),
+}
+
+
+def run_page(page: str, query: dict | None = None, timeout: int = 120) -> AppTest:
+    """The page run through dashboard.py with `query` in its URL."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
+    at.run()
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+class EverySection:
+    """A page run once per section, read as one page: element lists are joined in section order, and a
+    keyed widget lookup (`at.selectbox(key=...)`) answers from the first run that shows the widget (the
+    controls above the sections are the same in every run)."""
+
+    def __init__(self, runs: list[AppTest]):
+        self.runs = runs
+
+    def get(self, element_type: str) -> list:
+        return [element for at in self.runs for element in at.get(element_type)]
+
+    def __getattr__(self, name: str):
+        values = [getattr(at, name) for at in self.runs]
+        return _Joined([element for value in values for element in value], values)
+
+
+class _Joined(list):
+    """Elements of every run; called with a key (`at.radio(key=...)`), the widget of the first run that has it."""
+
+    def __init__(self, elements: list, per_run: list):
+        super().__init__(elements)
+        self._per_run = per_run
+
+    def __call__(self, *args, **kwargs):
+        for lookup in self._per_run:
+            try:
+                return lookup(*args, **kwargs)
+            except KeyError:
+                continue
+        raise KeyError(f"no run of the page has {args or kwargs}")
+
+
+def run_every_section(page: str, query: dict | None = None, sections=None) -> EverySection:
+    """The page once per section (all of them unless `sections` names some), with `query` in every URL."""
+    return EverySection([run_page(page, {**(query or {}), "section": section})
+                         for section in (sections or PAGE_SECTIONS[page])])

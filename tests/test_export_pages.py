@@ -15,10 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import export, ui
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT
 
-# Pages that draw charts, and how many exports each must offer at least with its default view
-# (the briefing shows one topic at a time; all its charts are checked through the briefing pack below).
+# Pages that draw charts, and how many exports each must offer at least over all its sections (the
+# briefing shows one topic at a time; all its charts are checked through the briefing pack below).
 CHART_PAGES = {"briefing": 1, "migration": 2, "stranded": 3, "labour": 4, "measures": 3, "country": 3}
 
 
@@ -49,14 +49,22 @@ def watched(monkeypatch):
 
 
 def open_page(page: str, record: Exports, language: str = "en") -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = language
-    at.run()
-    if page != "briefing":
-        record.seen.clear()
-        record.packs.clear()
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    """The page in `language`; a page shown one section at a time is run once per section, and the exports
+    of every section are recorded."""
+    seen_on_the_page = []
+    for section in PAGE_SECTIONS.get(page, (None,)):
+        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+        at.query_params["lang"] = language
+        at.run()
+        if page != "briefing":
+            record.seen.clear()
+            record.packs.clear()
+            if section:
+                at.query_params["section"] = section
+            at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        seen_on_the_page += record.seen
+    record.seen[:] = seen_on_the_page
     return at
 
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS, OBSERVERS
 from etl.build import DEFAULT_RAW_DIR
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
 
 ALL_CHARTS = {"stock", "partners_origins", "partners_destinations", "corridors", "remittances_share",
               "remittances_usd", "corridors_2017_received", "corridors_2017_sent"}
@@ -20,12 +20,9 @@ def un_totals() -> pd.DataFrame:
     return pd.read_csv(DEFAULT_RAW_DIR / "un_desa_ims2020_country_totals.csv").set_index(["iso3", "year"])
 
 
-def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.run()
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/country.py").run()
+def open_page(query: dict | None = None, sections=None):
+    """Every section of the profile (or those named), read as one page."""
+    at = run_every_section("country", query, sections)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -59,7 +56,7 @@ def test_default_is_the_first_member_state(app_env, un_totals):
 
 @pytest.mark.parametrize("code", MEMBERS + OBSERVERS)
 def test_every_member_and_observer_state(app_env, un_totals, code):
-    at = open_page({"country": code})
+    at = open_page({"country": code}, sections=["migrants", "corridors", "remittances", "reported"])
     assert at.selectbox(key="url_country").value == code
     specs = charts(at)
     immigrants = stock_total(specs["stock"], "y", 2020)
@@ -91,7 +88,7 @@ def test_link_to_a_country_outside_the_ots(app_env):
 
 
 def test_a_country_with_no_data_at_all(app_env, no_data_country):
-    at = open_page({"country": no_data_country})
+    at = open_page({"country": no_data_country}, sections=["migrants"])  # it stops before the sections
     assert at.selectbox(key="url_country").value == no_data_country
     assert not at.get("plotly_chart")
     assert len(at.info) == 1 and "holds no migration" in at.info[0].value
@@ -110,3 +107,22 @@ def test_reported_figures_carry_their_qualifier_and_source(app_env):
     assert "at least 11,784 persons" in set(reported["Figure"])
     assert reported["Link"].str.startswith("http").all()
     assert set(reported["Period or date"]) >= {"20 Mar 2020 – 27 Jun 2020"}
+
+
+def test_one_section_at_a_time_and_the_first_by_default(app_env):
+    at = run_page("country", {"country": "KGZ"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.radio(key="url_section").options) == [
+        "Migrants over time", "Origins and destinations", "With the OTS states", "Remittances",
+        "Remittance corridors, 2017", "Reported figures and measures"]
+    assert at.radio(key="url_section").value == PAGE_SECTIONS["country"][0]
+    assert set(charts(at)) == {"stock"}  # one chart drawn, not eight
+    at.radio(key="url_section").set_value("remittances").run()
+    assert set(charts(at)) == {"remittances_share", "remittances_usd"}
+    assert at.query_params["section"] in ("remittances", ["remittances"])
+
+
+def test_a_link_opens_its_section(app_env):
+    at = run_page("country", {"country": "UZB", "section": "partners", "year": "2000"})
+    assert set(charts(at)) == {"partners_origins", "partners_destinations"}
+    assert "2000" in at.get("plotly_chart")[0].proto.spec or any("2000" in m.value for m in at.markdown)

@@ -8,15 +8,12 @@ from streamlit.testing.v1 import AppTest
 
 from app.charts.common import md_escape
 from app.countries import MEMBERS, OBSERVERS
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
 
 
-def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.run()
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/labour.py").run()
+def open_page(query: dict | None = None, sections=None):
+    """Every section of the page (or those named), read as one page."""
+    at = run_every_section("labour", query, sections)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -106,3 +103,16 @@ def test_no_countries_chosen_says_what_to_do(app_env):
     at = open_page({"countries": ""})
     assert "remittance_lines" not in charts(at)
     assert any("Choose at least one country" in info.value for info in at.info)
+
+
+def test_one_section_at_a_time_and_a_link_opens_its_section(app_env):
+    at = run_page("labour")
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.radio(key="url_section").options) == [
+        "Remittances over time", "Most dependent economies", "Remittance corridors, 2017",
+        "Labour migration as reported"]
+    assert at.radio(key="url_section").value == PAGE_SECTIONS["labour"][0]
+    assert set(charts(at)) == {"remittance_lines"}
+    linked = run_page("labour", {"section": "corridors", "corridor": "UZB"})
+    assert set(charts(linked)) == {"sankey", "corridor_bars"}
+    assert linked.selectbox(key="url_corridor").value == "UZB"

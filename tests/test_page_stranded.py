@@ -5,17 +5,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS, OBSERVERS
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
 
 STRANDED_NATIONALITIES = {"AZE", "KAZ", "KGZ", "TUR", "UZB"}  # nationalities in the raw file
 
 
-def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.run()
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/stranded.py").run()
+def open_page(query: dict | None = None, sections=None):
+    """Every section of the page (or those named), read as one page."""
+    at = run_every_section("stranded", query, sections)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -86,7 +83,7 @@ def test_link_with_filters_opens_that_view(app_env):
     assert sorted(table["Record"]) == ["UZB-01", "UZB-02", "UZB-03", "UZB-05"]
     ranking = chart_text(specs(at)[0])
     assert "55,000" in ranking and "2,087" in ranking and "10,000" not in ranking  # latest per pair and kind
-    assert at.query_params["stay"] in ("RUS", ["RUS"])
+    assert all(run.query_params["stay"] in ("RUS", ["RUS"]) for run in at.runs)
 
 
 def test_dates_narrow_the_view_and_an_empty_choice_says_what_to_do(app_env):
@@ -126,3 +123,14 @@ def test_the_maps_png_is_drawn_from_the_shipped_outlines(app_env):
     assert legend == ["Stranded", "Registered to return", "Repatriated", "Returned labour migrants"]
     content = png_bytes(figure, ChartMeta(title="Stranded citizens", source="test"))
     assert png_size(content) == (3200, 1800)
+
+
+def test_one_section_at_a_time_the_map_first(app_env):
+    at = run_page("stranded", {"nationality": "KGZ"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.radio(key="url_section").options) == ["Map", "Latest figures", "Timeline", "Figures and sources"]
+    assert at.radio(key="url_section").value == PAGE_SECTIONS["stranded"][0]
+    assert len(at.get("deck_gl_json_chart")) == 1 and not at.get("plotly_chart") and not at.dataframe
+    at.radio(key="url_section").set_value("timeline").run()
+    assert len(at.get("plotly_chart")) == 1 and not at.get("deck_gl_json_chart")
+    assert at.selectbox(key="url_nationality").value == "KGZ"  # the filters stay

@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlparse
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,28 @@ def open_page(page, url: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
         timeout=timeout_ms,
     )
     wait_until_idle(page, timeout_ms)
+
+
+def wait_for_url(page, path: str, **params: str) -> None:
+    """Wait until the address shows `path` with `params` in its query string, then until the app is idle.
+
+    A click in the navigation changes the path at once but the query string only when the new page's
+    run has put the bound widgets back; on a loaded machine that run may start after the idle check.
+    """
+    page.wait_for_function(
+        """([path, params]) => {
+            const query = new URLSearchParams(location.search);
+            return location.pathname.endsWith(path)
+                && Object.entries(params).every(([name, value]) => query.get(name) === value);
+        }""", arg=[path, params], timeout=RUN_TIMEOUT_MS)
+    wait_until_idle(page)
+
+
+def choose_section(page, label: str, key: str) -> None:
+    """Pick one section of a page shown one section at a time (the radio above the sections), as a reader
+    does, and wait until the address names it and its run has finished."""
+    page.locator('[data-testid="stMain"] [data-testid="stRadio"] label').filter(has_text=label).first.click()
+    wait_for_url(page, urlparse(page.url).path, section=key)
 
 
 def wait_for_charts(page, plotly: int = 0, deck: int = 0, timeout_ms: int = RUN_TIMEOUT_MS) -> None:

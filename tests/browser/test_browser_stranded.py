@@ -3,7 +3,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, screenshot, wait_for_charts
+from tests.browser.conftest import assert_no_errors, choose_section, open_page, screenshot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 TALL = {"width": 1280, "height": 5200}  # Streamlit scrolls inside the page: a tall window shows it all
@@ -22,7 +22,7 @@ def test_stranded_page_draws_everything_offline(dashboard_url, page):
     with page.expect_request(lambda request: request.url.endswith("/app/static/countries.geojson"),
                              timeout=60_000):
         open_page(page, f"{dashboard_url}/stranded")
-        wait_for_charts(page, plotly=2, deck=1)
+        wait_for_charts(page, deck=1)
     assert_no_errors(page)
     host = urlparse(dashboard_url).netloc
     outside = [url for url in requested if urlparse(url).scheme in ("http", "https") and urlparse(url).netloc != host]
@@ -30,12 +30,21 @@ def test_stranded_page_draws_everything_offline(dashboard_url, page):
     assert failed == []
     assert page.get_by_text("at least 2,750,000 persons").count() >= 1
     screenshot(page, "stranded-default", full_page=True)
+    for label, key in (("Latest figures", "ranking"), ("Timeline", "timeline")):
+        choose_section(page, label, key)
+        wait_for_charts(page, plotly=1)
+        assert_no_errors(page)
+        screenshot(page, f"stranded-{key}", full_page=True)
+    choose_section(page, "Figures and sources", "table")
+    # The table's component loads lazily (a skeleton first): wait for the grid itself.
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length === 1")
+    assert failed == []
 
 
 def test_stranded_link_opens_the_same_view(dashboard_url, page):
     page.set_viewport_size(TALL)
-    open_page(page, f"{dashboard_url}/stranded?nationality=KGZ&kind=stranded,repatriated")
-    wait_for_charts(page, plotly=2, deck=1)
+    open_page(page, f"{dashboard_url}/stranded?nationality=KGZ&kind=stranded,repatriated&section=ranking")
+    wait_for_charts(page, plotly=1)
     assert_no_errors(page)
     assert page.get_by_text("at least 11,784").count() >= 1
     assert page.get_by_text("Uzbekistan citizens").count() == 0
@@ -45,7 +54,7 @@ def test_stranded_link_opens_the_same_view(dashboard_url, page):
 def test_the_map_downloads_as_png(dashboard_url, page):
     page.set_viewport_size(TALL)
     open_page(page, f"{dashboard_url}/stranded?nationality=KGZ")
-    wait_for_charts(page, plotly=2, deck=1)
+    wait_for_charts(page, deck=1)
     button = page.get_by_role("button", name="Download PNG").first
     with page.expect_download(timeout=120_000) as download:
         button.click()
