@@ -32,6 +32,7 @@ LANGUAGE_LABELS = {"en": "Language", "ru": "Язык", "tr": "Dil"}
 DEFAULT_LANGUAGE = "en"
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru_RU", "tr": "tr_TR"}
 SESSION_KEY = "lang"  # the switch's widget key, which is also its name in the URL (?lang=ru)
+_KEPT_KEY = "_language_kept"  # the session's language as of its last run (not a widget: it survives page changes)
 URL_KEY = SESSION_KEY
 
 
@@ -163,11 +164,23 @@ def choose_language() -> str:
     if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
         st.toast(f"Language “{requested[:10]}” is not available; showing English.", icon="ℹ️",
                  duration="long")
+    # Streamlit's page change can drop the bound parameter from the address in a race, and the switch then
+    # falls back to English on the next page (seen under load). The session's language is kept apart, and
+    # an address without ?lang= never undoes it: the reader changes language with the switch, or a link.
+    kept = st.session_state.get(_KEPT_KEY)
+    if requested is None and kept in LANGUAGES and kept != DEFAULT_LANGUAGE:
+        st.session_state[SESSION_KEY] = kept
     # A bound widget writes its option's text to the URL, so the options are the codes (?lang=ru);
     # the label names the languages in their own words.
     st.sidebar.selectbox(":material/language: " + " · ".join(LANGUAGE_LABELS.values()), list(LANGUAGES), key=SESSION_KEY,
-                         bind="query-params", help=", ".join(f"{code}: {name}" for code, name in LANGUAGES.items()))
+                         bind="query-params", help=", ".join(f"{code}: {name}" for code, name in LANGUAGES.items()),
+                         on_change=_keep_chosen_language)  # runs before the script: English chosen stays English
+    st.session_state[_KEPT_KEY] = current_language()
     return current_language()
+
+
+def _keep_chosen_language() -> None:
+    st.session_state[_KEPT_KEY] = st.session_state.get(SESSION_KEY)
 
 
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}

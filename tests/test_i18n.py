@@ -166,3 +166,27 @@ def test_a_map_png_drawn_at_the_click_uses_the_language_of_the_run(monkeypatch):
     assert drawn["legend"] == i18n.translations("ru").gettext("Download PNG")
     assert drawn["separators"] == i18n.plotly_separators("ru")
     assert drawn["labels"]["col_source"] != "Source"
+
+
+# --- the session's language across page changes -----------------------------------------------------
+
+def test_an_address_that_lost_lang_keeps_the_sessions_language_and_the_switch_still_works(app_env):
+    """Streamlit's page change can drop ?lang= from the address (a race seen under load): the next page must
+    stay in the reader's language; choosing English with the switch must still give English."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import PROJECT_ROOT
+    # (the Data page: AppTest formats other pages' country pickers outside the session, in English)
+    turkish = i18n.translations("tr").gettext("Data and sources")
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "tr"
+    at.run()
+    at.query_params.pop("lang", None)  # the page change lost it
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == turkish and at.selectbox(key="lang").value == "tr"
+    at.query_params.pop("lang", None)  # English is the default: the switch leaves it out of the address
+    at.selectbox(key="lang").set_value("en").run()
+    assert at.title[0].value == "Data and sources"
+    at.run()
+    assert at.title[0].value == "Data and sources" and at.selectbox(key="lang").value == "en"
