@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import db, i18n
+from app import db, i18n, url_state
 from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_path, csv_bytes, png_bytes
 from app.i18n import _
 
@@ -149,6 +149,18 @@ def caveat(text: str) -> None:
     """The caveat that applies to the view above, in plain words."""
     # A Material icon (bundled with Streamlit), not "ⓘ": many system fonts lack that character.
     st.caption(f":material/info: {text}")
+
+
+def one_section_at_a_time(sections: dict[str, tuple[str, Callable[[], None]]]) -> str:
+    """Draw the section chosen in a row of choices (kept in the URL as ?section=, the first by default).
+
+    `sections`: key -> (label marked with N_, function drawing the section). A page with several charts
+    shows one section at a time: each chart costs the reader's browser about as much as a small page.
+    """
+    chosen = url_state.radio(_("Section"), list(sections), key="section", horizontal=True,
+                             label_visibility="collapsed", format_func=lambda key: _(sections[key][0]))
+    sections[chosen][1]()
+    return chosen
 
 
 def empty(text: str) -> None:

@@ -186,6 +186,4 @@ SECTIONS = {
     "remittance_corridors": (N_("Remittance corridors, 2017"), remittance_corridors_section),
     "reported": (N_("Reported figures and measures"), reported_section),
 }
-section = url_state.radio(_("Section"), list(SECTIONS), key="section", horizontal=True, label_visibility="collapsed",
-                          format_func=lambda key: _(SECTIONS[key][0]))
-SECTIONS[section][1]()
+ui.one_section_at_a_time(SECTIONS)

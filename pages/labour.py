@@ -131,6 +131,4 @@ SECTIONS = {
     "corridors": (N_("Remittance corridors, 2017"), corridors_section),
     "labour": (N_("Labour migration as reported"), labour_section),
 }
-section = url_state.radio(_("Section"), list(SECTIONS), key="section", horizontal=True, label_visibility="collapsed",
-                          format_func=lambda key: _(SECTIONS[key][0]))
-SECTIONS[section][1]()
+ui.one_section_at_a_time(SECTIONS)

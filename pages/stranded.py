@@ -152,6 +152,4 @@ SECTIONS = {
     "timeline": (N_("Timeline"), timeline_section),
     "table": (N_("Figures and sources"), table_section),
 }
-section = url_state.radio(_("Section"), list(SECTIONS), key="section", horizontal=True, label_visibility="collapsed",
-                          format_func=lambda key: _(SECTIONS[key][0]))
-SECTIONS[section][1]()
+ui.one_section_at_a_time(SECTIONS)
