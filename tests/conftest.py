@@ -7,6 +7,7 @@ the developer's `data/` and can run in parallel.
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,22 +57,34 @@ def raw_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def app_env(built_db, tmp_path, monkeypatch):
-    """Point the app at the built database and a fresh store; clear caches before and after."""
+def _reset_app() -> None:
     import streamlit as st
 
     from app import db, state
-    monkeypatch.setenv("OTS_DB_PATH", str(built_db))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state" / "app_state.duckdb"))
-    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
     db.close_all()
     state.close()
     st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-    db.close_all()
-    state.close()
+
+
+@contextmanager
+def app_reading(db_path: Path, folder: Path, monkeypatch):
+    """The app pointed at `db_path`, with a fresh store and secrets file in `folder`; its connections and
+    caches are reset before and after, so no test sees another's database."""
+    monkeypatch.setenv("OTS_DB_PATH", str(db_path))
+    monkeypatch.setenv("OTS_STATE_PATH", str(folder / "state" / "app_state.duckdb"))
+    monkeypatch.setenv("OTS_SECRETS_PATH", str(folder / "secrets.toml"))
+    _reset_app()
+    try:
+        yield db_path
+    finally:
+        _reset_app()
+
+
+@pytest.fixture
+def app_env(built_db, tmp_path, monkeypatch):
+    """Point the app at the built database and a fresh store; clear caches before and after."""
+    with app_reading(built_db, tmp_path, monkeypatch):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,28 +4,17 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, app_reading
 from tests.test_pages_smoke import PAGES
 
 
 @pytest.fixture
 def broken_db_env(tmp_path, monkeypatch, request):
-    import streamlit as st
-
-    from app import db, state
     path = tmp_path / "current.duckdb"
     if request.param == "corrupt":
         path.write_bytes(b"this is not a database" * 1000)
-    monkeypatch.setenv("OTS_DB_PATH", str(path))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state.duckdb"))
-    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
-    yield request.param
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
+    with app_reading(path, tmp_path, monkeypatch):
+        yield request.param
 
 
 @pytest.mark.parametrize("broken_db_env", ["missing", "corrupt"], indirect=True)

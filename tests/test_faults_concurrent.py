@@ -22,6 +22,7 @@ import pytest
 from app import cached, db, measures_store, state, submissions, submissions_store
 from app.queries import common, figures, measures
 from etl.build import DEFAULT_RAW_DIR, build
+from tests.conftest import app_reading
 
 SOURCE = "Note verbale of the Secretariat, 2 June 2021"
 EDITS_PER_EDITOR = 12
@@ -52,19 +53,10 @@ class Outcomes:
 @pytest.fixture
 def published(tmp_path, monkeypatch):
     """A build of our own (it is rebuilt during the test) and a fresh store."""
-    import streamlit as st
     db_path = tmp_path / "db" / "current.duckdb"
     build(DEFAULT_RAW_DIR, db_path)
-    monkeypatch.setenv("OTS_DB_PATH", str(db_path))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state" / "app_state.duckdb"))
-    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
-    yield db_path
-    st.cache_data.clear()
-    db.close_all()
-    state.close()
+    with app_reading(db_path, tmp_path, monkeypatch):
+        yield db_path
 
 
 def editor(name: str, cells: list[tuple[str, str]], outcomes: Outcomes, start: threading.Barrier,

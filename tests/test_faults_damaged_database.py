@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, app_reading
 from tests.test_pages_smoke import PAGES
 
 DAMAGED_TABLE = "migration_flows"
@@ -84,9 +84,6 @@ def outdated(source: Path, target: Path) -> Path:
 
 @pytest.fixture(params=["truncated", "damaged-block"])
 def damaged_db_env(request, built_db, tmp_path, monkeypatch):
-    import streamlit as st
-
-    from app import db, state
     source = Path(os.path.realpath(built_db))
     target = tmp_path / "current.duckdb"
     if request.param == "truncated":
@@ -94,16 +91,8 @@ def damaged_db_env(request, built_db, tmp_path, monkeypatch):
     else:
         damage_block_of(source, target, DAMAGED_TABLE)
     assert not readable(target, DAMAGED_TABLE)
-    monkeypatch.setenv("OTS_DB_PATH", str(target))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state.duckdb"))
-    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
-    yield request.param
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
+    with app_reading(target, tmp_path, monkeypatch):
+        yield request.param
 
 
 def assert_says_database_is_damaged(at: AppTest) -> None:
@@ -133,17 +122,8 @@ def test_damage_found_at_start_is_reported_on_every_page(damaged_db_env):
 
 
 def test_a_build_by_an_earlier_version_asks_for_a_rebuild_on_every_page(built_db, tmp_path, monkeypatch):
-    import streamlit as st
-
-    from app import db, state
     target = outdated(Path(os.path.realpath(built_db)), tmp_path / "current.duckdb")
-    monkeypatch.setenv("OTS_DB_PATH", str(target))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state.duckdb"))
-    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
-    try:
+    with app_reading(target, tmp_path, monkeypatch):
         at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
         at.run()
         for page in PAGES:
@@ -152,7 +132,3 @@ def test_a_build_by_an_earlier_version_asks_for_a_rebuild_on_every_page(built_db
             messages = " ".join(e.value for e in at.error)
             assert "earlier version" in messages and "country_years" in messages, (page, messages)
             assert "make rebuild" in messages, (page, messages)
-    finally:
-        db.close_all()
-        state.close()
-        st.cache_data.clear()

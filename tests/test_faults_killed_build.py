@@ -25,7 +25,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.build import build
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, app_reading
 
 STOCK_FILE = "un_desa_ims2020_bilateral_stock_ots.csv"
 ROWS_PER_STOCK_LINE = 3  # total, female, male
@@ -82,25 +82,14 @@ def digest(path: Path) -> str:
 @pytest.fixture
 def previous_build(raw_copy, tmp_path, monkeypatch):
     """A published build made from the raw copy minus one stock line; the raw copy is then made whole again."""
-    import streamlit as st
-
-    from app import db, state
     stock = raw_copy / STOCK_FILE
     full = stock.read_bytes()
     stock.write_bytes(full.rstrip(b"\r\n").rsplit(b"\n", 1)[0] + b"\n")
     db_path = tmp_path / "published" / "current.duckdb"
     result = build(raw_copy, db_path)
     stock.write_bytes(full)
-    monkeypatch.setenv("OTS_DB_PATH", str(db_path))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state" / "app_state.duckdb"))
-    monkeypatch.setenv("OTS_SECRETS_PATH", str(tmp_path / "secrets.toml"))
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
-    yield db_path, result
-    st.cache_data.clear()
-    db.close_all()
-    state.close()
+    with app_reading(db_path, tmp_path, monkeypatch):
+        yield db_path, result
 
 
 class Readers:

@@ -13,6 +13,7 @@ import io
 import pytest
 
 from etl.build import build
+from tests.conftest import app_reading
 
 REMITTANCES = "wb_bilateral_remittances_2017_ots.csv"
 EARLIER = 2016
@@ -21,9 +22,6 @@ EARLIER = 2016
 @pytest.fixture
 def two_years(raw_copy, tmp_path, monkeypatch):
     """A build whose bilateral remittances hold 2017 (as published) and an invented earlier year."""
-    import streamlit as st
-
-    from app import db, state
     path = raw_copy / REMITTANCES
     text = path.read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -35,15 +33,8 @@ def two_years(raw_copy, tmp_path, monkeypatch):
     path.write_text(text.rstrip("\n") + "\n" + earlier.getvalue(), encoding="utf-8")
     db_path = tmp_path / "db" / "current.duckdb"
     build(raw_copy, db_path)
-    monkeypatch.setenv("OTS_DB_PATH", str(db_path))
-    monkeypatch.setenv("OTS_STATE_PATH", str(tmp_path / "state" / "app_state.duckdb"))
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
-    yield
-    db.close_all()
-    state.close()
-    st.cache_data.clear()
+    with app_reading(db_path, tmp_path, monkeypatch):
+        yield
 
 
 def run(query, *args):
