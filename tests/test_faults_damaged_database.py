@@ -108,14 +108,19 @@ def test_a_page_reading_the_damaged_part_says_the_database_is_damaged(damaged_db
     assert_says_database_is_damaged(at)
 
 
-def test_damage_found_at_start_is_reported_on_every_page(damaged_db_env):
-    """A file cut short is recognised when it is opened; a damaged block only when it is read."""
+def every_page():
+    """Each page of the navigation through dashboard.py, with no exception: (page, its run, its error text)."""
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
-        messages = " ".join(e.value for e in at.error)
+        yield page, at, " ".join(e.value for e in at.error)
+
+
+def test_damage_found_at_start_is_reported_on_every_page(damaged_db_env):
+    """A file cut short is recognised when it is opened; a damaged block only when it is read."""
+    for page, at, messages in every_page():
         assert "could not be drawn" not in messages, (page, messages)
         if damaged_db_env == "truncated":
             assert_says_database_is_damaged(at)
@@ -124,11 +129,6 @@ def test_damage_found_at_start_is_reported_on_every_page(damaged_db_env):
 def test_a_build_by_an_earlier_version_asks_for_a_rebuild_on_every_page(built_db, tmp_path, monkeypatch):
     target = outdated(Path(os.path.realpath(built_db)), tmp_path / "current.duckdb")
     with app_reading(target, tmp_path, monkeypatch):
-        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-        at.run()
-        for page in PAGES:
-            at.switch_page(f"pages/{page}.py").run()
-            assert not at.exception, (page, [e.value for e in at.exception])
-            messages = " ".join(e.value for e in at.error)
+        for page, _at, messages in every_page():
             assert "earlier version" in messages and "country_years" in messages, (page, messages)
             assert "make rebuild" in messages, (page, messages)
