@@ -8,7 +8,8 @@ Helpers for tests:
 - `open_page(page, url)` navigates and waits until the script has finished running;
 - `wait_for_charts(page, plotly=n, deck=m)` waits until n plotly charts and m maps have drawn;
 - `assert_no_errors(page)` fails on an exception element or a "Page not found" dialog;
-- `screenshot(page, name)` saves `tests/screenshots/<name>.png` (gitignored).
+- `screenshot(page, name)` saves `tests/screenshots/<name>.png` (gitignored);
+- `matrix_cell(page, measure, state)` reads a cell of the measures matrix as the reader sees it.
 """
 from __future__ import annotations
 
@@ -284,3 +285,40 @@ def screenshot(page, name: str, full_page: bool = False, max_height: int = 9000)
     finally:
         page.set_viewport_size(viewport)
     return path
+
+
+# A cell of the Agreed measures matrix as a reader finds it: the column under the state's name, the row
+# beside the measure's title, and the word written in the cell where they cross. The chart is found by its
+# key (Streamlit writes `st-key-<key>` on the element), never by its place among the page's charts: the
+# page's charts are drawn in whatever order the browser gets to them, so "the first plotly chart" was the
+# timeline on a slower machine.
+MATRIX_SELECTOR = ".st-key-chart_measures_matrix .js-plotly-plot"
+MATRIX_CELL_SEEN = """([selector, measure, state]) => {
+    const chart = document.querySelector(selector);
+    if (!chart) return null;
+    const squash = text => text.replace(/\\s+/g, '');
+    const centre = element => {
+        const box = element.getBoundingClientRect();
+        return [box.left + box.width / 2, box.top + box.height / 2];
+    };
+    const column = [...chart.querySelectorAll('.xtick text')].find(label => label.textContent.trim() === state);
+    // A long title wraps onto two lines (tspans with no space between them) and may end in an ellipsis.
+    const row = [...chart.querySelectorAll('.ytick text')]
+        .find(label => squash(label.textContent).startsWith(squash(measure)));
+    if (!column || !row) return null;
+    const [x] = centre(column);
+    const [, y] = centre(row);
+    const cell = [...chart.querySelectorAll('.heatmap-label')].find(label => {
+        const [labelX, labelY] = centre(label);
+        return Math.abs(labelX - x) < 12 && Math.abs(labelY - y) < 12;
+    });
+    return cell ? cell.textContent : '';
+}"""
+
+
+def matrix_cell(page, measure_title: str, state: str, timeout_ms: int = RUN_TIMEOUT_MS) -> str | None:
+    """The status written in the matrix cell of `measure_title` (its beginning) and `state` ('' for a blank
+    cell, None if the row or column is not shown), once the matrix itself has drawn."""
+    page.locator(f"{MATRIX_SELECTOR} .main-svg").first.wait_for(state="attached", timeout=timeout_ms)
+    page.locator(f"{MATRIX_SELECTOR} .heatmap-label").first.wait_for(state="attached", timeout=timeout_ms)
+    return page.evaluate(MATRIX_CELL_SEEN, [MATRIX_SELECTOR, measure_title, state])

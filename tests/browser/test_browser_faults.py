@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from etl.build import publish
-from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, open_page,
-                                    screenshot, server_env, wait_for_charts, wait_until_idle)
+from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, matrix_cell, open_page,
+                                    screenshot, server_env, wait_until_idle)
 from tests.browser.test_all_pages import PATHS
 
 pytestmark = pytest.mark.browser
@@ -210,7 +210,6 @@ def assert_nothing_broke(page, where: str) -> None:
 
 
 def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuildable_dashboard, browser):
-    from tests.browser.test_browser_measures import MATRIX_CELL
     url, db_path, log_path = rebuildable_dashboard
     contexts = []
     try:
@@ -250,8 +249,7 @@ def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuilda
 
         # On the new build: the accepted status is current, the refused one is not, the figures are there.
         open_page(editor_b, f"{url}/measures?measure=M1-STAY&cell=KAZ")
-        wait_for_charts(editor_b, plotly=1)
-        assert editor_b.evaluate(MATRIX_CELL, ["Longer stay allowed", "Kazakhstan"]) == "implemented"
+        assert matrix_cell(editor_b, "Longer stay allowed", "Kazakhstan") == "implemented"
         assert_nothing_broke(editor_b, "editor B after the rebuild")
         open_page(submitter, f"{url}/data")
         coverage = submitter.locator("table.ots-coverage")

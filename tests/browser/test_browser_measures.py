@@ -5,21 +5,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app import auth
-from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, open_page, screenshot, server_env,
-                                    wait_for_charts, wait_until_idle)
+from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, matrix_cell, open_page, screenshot,
+                                    server_env, wait_for_charts, wait_until_idle)
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "browser test password"
 NOTE = '<script>window.__measures_xss = 1</script><img src=x onerror="window.__measures_xss = 2"> Decree in force'
-MATRIX_CELL = """([measure, state]) => {
-    const matrix = document.querySelectorAll('.js-plotly-plot')[0].data[0];
-    const row = matrix.y[1].findIndex(label => label.replace('<br>', ' ').startsWith(measure));
-    const column = matrix.x.indexOf(state);
-    return row < 0 || column < 0 ? null : matrix.text[row][column];
-}"""
-
-
 @pytest.fixture(scope="module")
 def editor_dashboard(built_db, tmp_path_factory):
     """A dashboard of its own (own store, own secrets file with one editor), so edits stay in this module."""
@@ -44,10 +36,6 @@ def choose_option(page, selectbox, option_name: str, attempts: int = 5) -> None:
         except PlaywrightTimeoutError:
             wait_until_idle(page)
     option.click()
-
-
-def matrix_cell(page, measure_title: str, state: str) -> str | None:
-    return page.evaluate(MATRIX_CELL, [measure_title, state])
 
 
 def test_editor_records_a_status_and_the_matrix_changes(editor_dashboard, page):
