@@ -1,11 +1,12 @@
 """Snapshots of a chart: a PNG with its title, filters, source and date inside, and its data as CSV.
 
 The PNG is rendered on the server by kaleido driving the system Chromium, at a
-fixed slide size (1600 x 900 CSS pixels) and twice that resolution. It is drawn
-in two passes so that nothing overlaps whatever the chart looks like: the chart
+fixed slide size (1600 x 900 CSS pixels) and twice that resolution. The chart
 alone is rendered into the middle band (its own margins grow to fit its legend
-and axis labels), then a frame with the wrapped title, filters, source,
-licence, data date and caveat is drawn around it in exact pixels.
+and axis labels), so nothing overlaps whatever the chart looks like; the frame
+around it (the wrapped title, filters, source, licence, data date and caveat)
+is then drawn onto the image with Pillow in exact pixels. One browser render a
+PNG: a second render of the frame around the first image cost as much again.
 
 The CSV starts with one line of provenance, then the chart's data with plain
 column names; text cells that a spreadsheet would run as a formula are
@@ -24,17 +25,18 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import base64
 import copy
 import csv
-import html
 import io
 import os
 import re
 import shutil
 import struct
+import subprocess
 import threading
 import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
@@ -252,13 +254,6 @@ _renderer = _Renderer()
 atexit.register(_renderer.close)
 
 
-def _ensure_kaleido() -> None:
-    """Start the browser now (the first PNG then comes in a fraction of a second)."""
-    with _renderer._lock:
-        if not _renderer.running():
-            _renderer._start()
-
-
 def render_png(figure: go.Figure | dict, width: int, height: int, scale: float = PNG_SCALE) -> bytes:
     """A figure as PNG bytes, exactly width x height CSS pixels at `scale`."""
     figure_dict = figure.to_dict() if hasattr(figure, "to_dict") else figure
@@ -289,22 +284,36 @@ MUTED = "#4B5563"
 RULE = "#D1D5DB"
 
 
-def _char_width(ch: str) -> float:
-    """Approximate advance of a character in em, for Arial/Liberation Sans (Chromium's sans-serif here)."""
-    if ch in "iljI.,:;'|!·ıİ":
-        return 0.26
-    if ch in " ftr()[]-/":
-        return 0.32
-    if ch in "mwMWЖШЩЮжшщюЫы—%@Ф":
-        return 0.88
-    if ch.isupper():
-        return 0.70
-    return 0.57
+# The frame's fonts: Liberation Sans (metric-compatible with Arial, installed with Chromium by `make`), then
+# DejaVu Sans; both carry Cyrillic and Turkish letters. Found through fontconfig, like Chromium finds them.
+FONT_FAMILIES = ("Liberation Sans", "DejaVu Sans")
+FONT_STYLES = {"regular": "", "bold": ":bold", "italic": ":italic"}
+
+
+@lru_cache(maxsize=None)
+def _font_file(style: str) -> str | None:
+    for family in FONT_FAMILIES:
+        try:
+            found = subprocess.run(["fc-match", "-f", "%{file}", family + FONT_STYLES[style]],
+                                   capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if found and family.split()[0].lower() in Path(found).name.lower():
+            return found
+    return None
+
+
+@lru_cache(maxsize=64)
+def _font(style: str, pixels: float):
+    """A font at `pixels` device pixels; Pillow's own scalable font where the system has none of ours."""
+    from PIL import ImageFont
+    path = _font_file(style)
+    return ImageFont.truetype(path, round(pixels)) if path else ImageFont.load_default(round(pixels))
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Estimated width in pixels of one line of plain text."""
-    return sum(_char_width(ch) for ch in text) * size * (1.08 if bold else 1.0)
+    """Width in CSS pixels of one line of plain text at `size`, measured with the font that draws it."""
+    return _font("bold" if bold else "regular", size * PNG_SCALE).getlength(text) / PNG_SCALE
 
 
 def wrap(text: str, size: float, max_width: float, max_lines: int, bold: bool = False) -> list[str]:
@@ -339,10 +348,6 @@ def wrap(text: str, size: float, max_width: float, max_lines: int, bold: bool = 
             last = last[:-1]
         lines[-1] = last.rstrip(" ,;·") + " …"
     return lines
-
-
-def _lines_html(lines: Sequence[str]) -> str:
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def _block_height(lines: int, size: float) -> int:
@@ -399,10 +404,12 @@ def _real_colours(node):
     """Every Streamlit placeholder colour in a figure dict replaced by the colour it stands for."""
     if isinstance(node, dict):
         return {key: _real_colours(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_real_colours(value) for value in node]
-    if isinstance(node, tuple):
-        return tuple(_real_colours(value) for value in node)
+    if isinstance(node, (list, tuple)):
+        # A data array (thousands of numbers on a long series) holds no colour: not walked item by item.
+        if node and isinstance(node[0], (int, float)):
+            return node
+        walked = [_real_colours(value) for value in node]
+        return tuple(walked) if isinstance(node, tuple) else walked
     if isinstance(node, str) and len(node) == 7 and node.startswith("#0000"):
         return STREAMLIT_PLACEHOLDERS.get(node.lower(), node)
     return node
@@ -410,15 +417,18 @@ def _real_colours(node):
 
 def chart_body(fig: go.Figure | dict, separators: str | None = None) -> dict:
     """The chart alone, styled for a slide: its own title dropped (the frame draws it), white background."""
-    body = copy.deepcopy(fig.to_dict() if hasattr(fig, "to_dict") else fig)
-    layout = body.setdefault("layout", {})
+    source = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    default_template = _is_default_template(source.get("layout", {}).get("template"))
+    # _real_colours rebuilds every dict and list it walks, so the caller's figure is never changed; a
+    # template about to be replaced is not walked at all.
+    body = _real_colours({**source, "layout": {key: value for key, value in source.get("layout", {}).items()
+                                               if not (key == "template" and default_template)}})
+    layout = body["layout"]
     layout.pop("title", None)
     for key in ("width", "height", "updatemenus", "sliders"):
         layout.pop(key, None)
-    if _is_default_template(layout.get("template")):
+    if default_template:
         layout["template"] = _slide_template()
-    body = _real_colours(body)
-    layout = body["layout"]
     layout["paper_bgcolor"] = "white"
     if separators and not layout.get("separators"):
         layout["separators"] = separators
@@ -470,67 +480,107 @@ def _frame(meta: ChartMeta, labels: dict[str, str]) -> _Frame:
     return _Frame(title, filters, footer, caveat, header_height, footer_height)
 
 
-def _framed(body_png: bytes | None, frame: _Frame) -> dict:
-    """The slide as a figure dict: title and filters on top, the rendered chart in the middle, source and
-    caveat below. A plain dict, because validating a go.Figure around a large embedded image is slow."""
-    def y(pixels_from_top: float) -> float:
-        return 1 - pixels_from_top / PNG_HEIGHT
+def _band(lines_at: Sequence[tuple[Sequence[str], float, float, str, str]], top: int, height: int,
+          rule_at: float | None = None):
+    """A white band of the slide, `height` CSS pixels from `top` down, with text blocks (lines, top, size, colour,
+    style; tops in slide pixels) and an optional rule drawn on it, as a device-pixel RGB array."""
+    import numpy as np
+    from PIL import Image, ImageDraw
 
-    annotations = []
-    top = 26
-    annotations.append({"text": f"<b>{_lines_html(frame.header)}</b>", "x": PAD_X / PNG_WIDTH, "y": y(top),
-                        "font": {"size": TITLE_SIZE, "color": INK}})
-    top += _block_height(len(frame.header), TITLE_SIZE) + 6
+    scale = PNG_SCALE
+    band = Image.new("RGB", (PNG_WIDTH * scale, height * scale), "white")
+    draw = ImageDraw.Draw(band)
+    if rule_at is not None:
+        y = (rule_at - top) * scale
+        draw.line([(PAD_X * scale, y), ((PNG_WIDTH - PAD_X) * scale, y)], fill=RULE, width=scale)
+    for lines, block_top, size, colour, style in lines_at:
+        font = _font(style, size * scale)
+        for number, line in enumerate(lines):
+            # "la": the line's top is its ascender, where plotly.js put a top-anchored annotation.
+            draw.text((PAD_X * scale, (block_top - top + number * size * LINE_SPACING) * scale), line, font=font,
+                      fill=colour, anchor="la")
+    return np.asarray(band)
+
+
+# Two threads: zlib and Pillow's decoder release the GIL, so the two halves of a slide compress at once, and the
+# chart decodes while the frame's text is drawn.
+_slide_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png-slide")
+
+
+def _deflate(part, last: bool) -> bytes:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate: the zlib wrapper is written once
+    return compressor.compress(part) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _png_of_rows(rows) -> bytes:
+    """An RGB PNG from an array of scanlines already prefixed with their filter byte (0: none).
+
+    Written here rather than by Pillow: a slide is mostly flat colour, and deflate at level 1 with no
+    filtering writes it several times faster for a file barely larger. The halves are deflated apart and
+    joined at a full flush (a byte boundary with an empty window), as pigz does.
+    """
+    height, width = rows.shape[0], (rows.shape[1] - 1) // 3
+    data = memoryview(rows).cast("B")
+    middle = (height // 2) * rows.shape[1]
+    halves = [_slide_workers.submit(_deflate, data[:middle], False),
+              _slide_workers.submit(_deflate, data[middle:], True)]
+    stream = (b"\x78\x01" + b"".join(half.result() for half in halves)
+              + struct.pack(">I", zlib.adler32(data) & 0xFFFFFFFF))
+
+    def chunk(kind: bytes, content: bytes) -> bytes:
+        checksum = zlib.crc32(kind + content) & 0xFFFFFFFF
+        return struct.pack(">I", len(content)) + kind + content + struct.pack(">I", checksum)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", stream) + chunk(b"IEND", b""))
+
+
+def _framed(body_png: bytes, frame: _Frame) -> bytes:
+    """The slide: title and filters on top, the rendered chart in the middle, caveat and source below.
+
+    The three bands are put together as scanlines: the chart's pixels are copied once, never drawn on.
+    """
+    import numpy as np
+    from PIL import Image
+
+    def decoded_chart():
+        with Image.open(io.BytesIO(body_png)) as body:
+            return np.asarray(body.convert("RGB"))
+
+    chart = _slide_workers.submit(decoded_chart)
+    scale = PNG_SCALE
+    rows = np.full((PNG_HEIGHT * scale, PNG_WIDTH * scale * 3 + 1), 255, dtype=np.uint8)
+    rows[:, 0] = 0  # filter type "none" on every scanline
+
+    header = [(frame.header, 26, TITLE_SIZE, INK, "bold")]
     if frame.filters:
-        annotations.append({"text": _lines_html(frame.filters), "x": PAD_X / PNG_WIDTH, "y": y(top),
-                            "font": {"size": FILTER_SIZE, "color": MUTED}})
-    footer_top = PNG_HEIGHT - frame.footer_height + 14
+        header.append((frame.filters, 26 + _block_height(len(frame.header), TITLE_SIZE) + 6, FILTER_SIZE, MUTED,
+                       "regular"))
+    rows[:frame.header_height * scale, 1:] = _band(header, 0, frame.header_height).reshape(
+        frame.header_height * scale, -1)
+
+    footer_top = PNG_HEIGHT - frame.footer_height
+    footer, text_top = [], footer_top + 14
     if frame.caveat:
-        annotations.append({"text": f"<i>{_lines_html(frame.caveat)}</i>", "x": PAD_X / PNG_WIDTH,
-                            "y": y(footer_top), "font": {"size": FOOTER_SIZE, "color": MUTED}})
-        footer_top += _block_height(len(frame.caveat), FOOTER_SIZE) + 6
-    annotations.append({"text": _lines_html(frame.footer), "x": PAD_X / PNG_WIDTH, "y": y(footer_top),
-                        "font": {"size": FOOTER_SIZE, "color": MUTED}})
-    for annotation in annotations:
-        annotation.update(xref="paper", yref="paper", xanchor="left", yanchor="top", align="left",
-                          showarrow=False)
-    rule_y = y(PNG_HEIGHT - frame.footer_height + 4)
-    layout = {
-        "width": PNG_WIDTH, "height": PNG_HEIGHT, "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
-        "template": _template_json("plotly_white"),
-        "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
-        "xaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
-        "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
-        "font": {"family": "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"},
-        "annotations": annotations,
-        "shapes": [{"type": "line", "xref": "paper", "yref": "paper", "x0": PAD_X / PNG_WIDTH,
-                    "x1": 1 - PAD_X / PNG_WIDTH, "y0": rule_y, "y1": rule_y, "line": {"color": RULE, "width": 1}}],
-    }
-    if body_png is not None:
-        layout["images"] = [{
-            "source": "data:image/png;base64," + base64.b64encode(body_png).decode("ascii"),
-            "xref": "paper", "yref": "paper", "x": BODY_INSET / PNG_WIDTH, "y": y(frame.header_height),
-            "sizex": frame.body_width / PNG_WIDTH, "sizey": frame.body_height / PNG_HEIGHT,
-            "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below",
-        }]
-    return {"data": [], "layout": layout}
+        footer.append((frame.caveat, text_top, FOOTER_SIZE, MUTED, "italic"))
+        text_top += _block_height(len(frame.caveat), FOOTER_SIZE) + 6
+    footer.append((frame.footer, text_top, FOOTER_SIZE, MUTED, "regular"))
+    rows[footer_top * scale:, 1:] = _band(footer, footer_top, frame.footer_height, rule_at=footer_top + 4).reshape(
+        frame.footer_height * scale, -1)
 
-
-def _slide(fig: go.Figure | dict, meta: ChartMeta, labels: dict[str, str] | None) -> dict:
-    frame = _frame(meta, labels or {})
-    body = render_png(chart_body(fig, (labels or {}).get("separators")), frame.body_width, frame.body_height,
-                      PNG_SCALE)
-    return _framed(body, frame)
-
-
-def snapshot_figure(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> go.Figure:
-    """The whole slide as a figure: frame texts around the chart (rendered into the middle band)."""
-    return go.Figure(_slide(fig, meta, labels))
+    pixels = chart.result()
+    top, left = frame.header_height * scale, BODY_INSET * scale
+    rows[top:top + pixels.shape[0], 1 + left * 3:1 + (left + pixels.shape[1]) * 3] = pixels.reshape(
+        pixels.shape[0], -1)
+    return _png_of_rows(rows)
 
 
 def png_bytes(fig: go.Figure, meta: ChartMeta, labels: dict[str, str] | None = None) -> bytes:
     """The chart as a 1600 x 900 slide at twice resolution (3200 x 1800 pixels)."""
-    return render_png(_slide(fig, meta, labels), PNG_WIDTH, PNG_HEIGHT, PNG_SCALE)
+    frame = _frame(meta, labels or {})
+    body = render_png(chart_body(fig, (labels or {}).get("separators")), frame.body_width, frame.body_height,
+                      PNG_SCALE)
+    return _framed(body, frame)
 
 
 # --- Briefing pack --------------------------------------------------------------------------------

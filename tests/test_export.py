@@ -57,6 +57,25 @@ def test_png_is_a_valid_image_of_the_slide_size():
     assert content.endswith(b"IEND\xaeB`\x82")
 
 
+def test_png_has_the_frame_text_above_and_below_and_the_chart_between():
+    """The slide is read back as pixels: ink in the title and footer bands, the bars' colour only in the
+    chart's band, and white margins at the sides."""
+    import numpy as np
+    from PIL import Image
+
+    frame = export._frame(META, {})
+    pixels = np.asarray(Image.open(io.BytesIO(png_bytes(bar_figure(), META))).convert("RGB")).astype(int)
+    scale = export.PNG_SCALE
+    header, footer = pixels[:frame.header_height * scale], pixels[-frame.footer_height * scale:]
+    chart = pixels[frame.header_height * scale:-frame.footer_height * scale]
+    ink = lambda band: (band.sum(axis=2) < 300).sum()  # noqa: E731 - dark text pixels
+    assert ink(header) > 1000 and ink(footer) > 500
+    bar = np.array([int(export.STREAMLIT_CATEGORICAL[0][i:i + 2], 16) for i in (1, 3, 5)])
+    is_bar = lambda band: (np.abs(band - bar).sum(axis=2) < 30).sum()  # noqa: E731
+    assert is_bar(chart) > 100_000 and is_bar(header) == 0 and is_bar(footer) == 0
+    assert (pixels[:, :export.PAD_X] == 255).all() and (pixels[:, -export.PAD_X:] == 255).all()
+
+
 def test_concurrent_exports_each_get_their_own_image():
     """Sessions export at the same time: every caller receives the image it asked for."""
     from concurrent.futures import ThreadPoolExecutor
