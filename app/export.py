@@ -652,7 +652,8 @@ def _add(pack: zipfile.ZipFile, name: str, content: bytes) -> None:
     """A file readable by everyone once unpacked (writestr alone gives owner-only permissions)."""
     info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
     info.external_attr = 0o644 << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # A PNG is compressed already: deflating it again costs time and saves nothing.
+    info.compress_type = zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
     pack.writestr(info, content)
 
 
