@@ -1,5 +1,6 @@
-"""Pages: how long each page of the dashboard takes from navigation to its last chart drawn, in a real
-browser, as a ratio to a minimal Streamlit page of its kind measured in the same run.
+"""Pages: how long each page of the dashboard takes from navigation to its last chart drawn, and from a
+filter change to its last chart redrawn, in a real browser, as a ratio to a minimal Streamlit page of its
+kind measured in the same run; and the first page a new browser opens on a server just started.
 
 Three servers on loopback: the dashboard (reading the current build, with a
 store of its own), a reference page with one small plotly chart
@@ -14,9 +15,20 @@ plotly chart and pydeck map the page laid out has drawn. The first visits
 warm every cache (server and browser) and are not counted; the table shows the
 median and the 90th percentile of the warm visits and the ratio of the
 medians to the reference of the page's kind (a page with a map is compared
-with the map reference). Target: at most 1.5 for every page, warm.
+with the map reference). Every page is visited in every language (`?lang=`),
+in its default view and its heaviest. Target: at most 1.5 for every page, warm.
 
-    python bench/pages.py [--db PATH] [--rounds 7] [--warm 2] [--only TEXT] [--json FILE]
+A filter change is timed from the click on the page's most used control (found
+by its widget key, so in any language) until the rerun it started has finished
+and every chart is drawn again, against a fourth server: a selectbox that
+redraws one chart (`bench/reference_filter.py`). Target: at most 1.5.
+
+`--cold N` starts the dashboard and the one-chart reference N times each and
+times the first page a new browser opens right after the server answers its
+health check (nothing cached anywhere). Target: at most 2.
+
+    python bench/pages.py [--db PATH] [--rounds 7] [--warm 2] [--only TEXT] [--languages en,ru,tr]
+                          [--no-changes] [--cold 3] [--json FILE]
 
 Without --db the run builds its own database from data/raw with the real ETL (a few seconds), so it
 measures the code as it is, whatever state data/current.duckdb is in.
@@ -38,11 +50,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
+
 from tests.browser.conftest import (CHROMIUM_ARGS, CHROMIUM, VIEWPORT, Server,  # noqa: E402
-                                    count_charts, open_page, server_env)
+                                    count_charts, open_page, server_env, wait_until_idle)
 
 TARGET = 1.5
-PAGES = {  # label -> path on the dashboard
+COLD_TARGET = 2.0
+LANGUAGES = ("en", "ru", "tr")
+PAGES = {  # label -> path on the dashboard: each page's default view, then its heaviest
     "Briefing": "/",
     "Briefing, presenting": "/?present=1&topic=1",
     "Migration (map)": "/migration",
@@ -51,9 +67,33 @@ PAGES = {  # label -> path on the dashboard
     "Labour and remittances": "/labour",
     "Agreed measures": "/measures",
     "Country profiles": "/country",
+    "Country profile of Russia, partners": "/country?country=RUS&section=partners",
     "Data and sources": "/data",
     "Submit figures": "/submit",
 }
+# label -> (path, widget key of the page's most used control, its kind): the control is found by the class
+# Streamlit gives a keyed widget (`st-key-<key>`; url_state keys its widgets `url_<name>`).
+CHANGES = {
+    "Briefing: topic": ("/", "url_show", "radio"),
+    "Migration: country or group": ("/migration", "url_focus", "select"),
+    "Stranded citizens: nationality": ("/stranded", "url_nationality", "select"),
+    "Labour and remittances: section": ("/labour", "url_section", "radio"),
+    "Agreed measures: measure": ("/measures", "url_measure", "select"),
+    "Country profiles: country": ("/country", "url_country", "select"),
+    "Data and sources: table": ("/data", "url_table", "select"),
+}
+REFERENCE_CHANGE = ("/", "url_country", "select")
+# Watches the app's run state from before the click: the change counts as done once a run has ended after
+# it (the observer sees every change of state, also a run that starts and ends between two polls).
+WATCH_RUN = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__benchRun = {ended: false};
+    new MutationObserver(records => {
+        for (const record of records) {
+            if (record.oldValue === 'running') window.__benchRun.ended = true;
+        }
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+}"""
 DRAWN = """([plotly, deck]) => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -73,9 +113,13 @@ class Target:
     deck: int = 0
     reference: str = ""
     seconds: list[float] = field(default_factory=list)
+    control: tuple[str, str] | None = None  # (widget key, "select" or "radio") for a filter change
+    turn: int = 0  # which option the next change picks
 
     @property
     def kind(self) -> str:
+        if self.control is not None:
+            return "change"
         return "map" if self.deck else "chart"
 
 
@@ -86,7 +130,7 @@ def reference_folder(work: Path) -> Path:
     (folder / "static").mkdir()
     shutil.copy(PROJECT_ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     shutil.copy(PROJECT_ROOT / "static" / "countries.geojson", folder / "static" / "countries.geojson")
-    for name in ("reference_plotly.py", "reference_map.py"):
+    for name in ("reference_plotly.py", "reference_map.py", "reference_filter.py"):
         shutil.copy(PROJECT_ROOT / "bench" / name, folder / name)
     return folder
 
@@ -96,6 +140,42 @@ def visit(page, target: Target, timeout_ms: int = 60_000) -> float:
     page.goto(target.url, wait_until="commit", timeout=timeout_ms)
     page.wait_for_function(DRAWN, arg=[target.plotly, target.deck], polling="raf", timeout=timeout_ms)
     return time.perf_counter() - start
+
+
+def change(page, target: Target, timeout_ms: int = 60_000) -> float:
+    """Open the page, then time one change of its control: from the click on another option to the rerun's
+    last chart redrawn. Options 1 and 2 take turns, so every change is a real one."""
+    open_page(page, target.url)
+    page.wait_for_function(DRAWN, arg=[target.plotly, target.deck], polling="raf", timeout=timeout_ms)
+    key, kind = target.control
+    widget = page.locator(f".st-key-{key}").first
+    target.turn = 2 if target.turn == 1 else 1
+    if kind == "radio":
+        option = widget.locator('[role="radiogroup"] label').nth(target.turn)
+    else:
+        option = page.get_by_role("option").nth(target.turn)
+        for _attempt in range(5):  # a rerun landing just after the click closes the list: open it again
+            widget.locator('button[aria-haspopup="listbox"]').first.click()
+            try:
+                option.wait_for(timeout=5_000)
+                break
+            except PlaywrightTimeoutError:
+                wait_until_idle(page)
+    page.evaluate(WATCH_RUN)
+    start = time.perf_counter()
+    option.click()
+    page.wait_for_function("() => window.__benchRun.ended", polling="raf", timeout=timeout_ms)
+    page.wait_for_function(DRAWN, arg=[target.plotly, target.deck], polling="raf", timeout=timeout_ms)
+    return time.perf_counter() - start
+
+
+def timed(page, target: Target) -> float:
+    try:
+        return change(page, target) if target.control is not None else visit(page, target)
+    except Exception as problem:
+        state = page.evaluate("""() => [window.__benchRun, document.querySelector('[data-testid="stApp"]')
+                                          ?.getAttribute('data-test-script-state')]""")
+        raise RuntimeError(f"{target.label} ({target.url}), run watched/app state {state}: {problem}") from problem
 
 
 def learn(page, target: Target) -> None:
@@ -119,7 +199,7 @@ def measure(targets: list[Target], rounds: int, warm: int) -> None:
                 learn(page, target)
             for round_number in range(warm + rounds):
                 for target in targets:
-                    seconds = visit(page, target)
+                    seconds = timed(page, target)
                     if round_number >= warm:
                         target.seconds.append(seconds)
                 print(f"  round {round_number + 1}/{warm + rounds}{' (warm-up)' if round_number < warm else ''}",
@@ -128,9 +208,13 @@ def measure(targets: list[Target], rounds: int, warm: int) -> None:
             browser.close()
 
 
+def verdict(ratio: float | None, target: float) -> str:
+    return "" if ratio is None else ("PASS" if ratio <= target else "MISS")
+
+
 def report(targets: list[Target], references: dict[str, Target]) -> list[dict]:
     rows = []
-    print(f"\n{'page':38s} {'charts':>6s} {'maps':>4s} {'median s':>9s} {'p90 s':>6s} {'reference':>10s} "
+    print(f"\n{'view':52s} {'charts':>6s} {'maps':>4s} {'median s':>9s} {'p90 s':>6s} {'reference':>10s} "
           f"{'ratio':>6s}  target <= {TARGET}")
     for target in list(references.values()) + targets:
         median = statistics.median(target.seconds)
@@ -138,14 +222,54 @@ def report(targets: list[Target], references: dict[str, Target]) -> list[dict]:
         reference = references.get(target.kind)
         is_reference = target in references.values()
         ratio = None if is_reference else median / statistics.median(reference.seconds)
-        verdict = "" if ratio is None else ("ok" if ratio <= TARGET else "MISSES")
-        print(f"{target.label:38s} {target.plotly:6d} {target.deck:4d} {median:9.2f} {p90:6.2f} "
+        print(f"{target.label:52s} {target.plotly:6d} {target.deck:4d} {median:9.2f} {p90:6.2f} "
               f"{'-' if is_reference else reference.label.split(': ')[-1]:>10s} "
-              f"{'-' if ratio is None else f'{ratio:.2f}':>6s}  {verdict}")
-        rows.append({"page": target.label, "url_path": target.url.split("127.0.0.1", 1)[-1], "plotly": target.plotly,
+              f"{'-' if ratio is None else f'{ratio:.2f}':>6s}  {verdict(ratio, TARGET)}")
+        rows.append({"view": target.label, "url_path": target.url.split("127.0.0.1", 1)[-1], "plotly": target.plotly,
                      "maps": target.deck, "median_s": round(median, 3), "p90_s": round(p90, 3),
                      "ratio": None if ratio is None else round(ratio, 2), "runs": len(target.seconds)})
     return rows
+
+
+def cold_first_visits(db: Path, work: Path, served: Path, times: int) -> list[dict]:
+    """The first page a new browser opens on a server just started, against the one-chart reference's.
+    The briefing draws one chart where it opens, like the reference."""
+    from playwright.sync_api import sync_playwright
+
+    seconds: dict[str, list[float]] = {"dashboard": [], "reference": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for attempt in range(times):
+                for name in seconds:
+                    folder = work / f"cold-{name}-{attempt}"
+                    folder.mkdir()
+                    if name == "dashboard":
+                        server = Server(PROJECT_ROOT / "dashboard.py", server_env(db, folder), folder / "log")
+                    else:
+                        server = Server(served / "reference_plotly.py", server_env(db, folder), folder / "log",
+                                        cwd=served)
+                    try:
+                        context = browser.new_context(viewport=VIEWPORT)
+                        target = Target(name, server.url + "/", plotly=1)
+                        seconds[name].append(visit(context.new_page(), target))
+                        context.close()
+                    finally:
+                        server.stop()
+        finally:
+            browser.close()
+    dashboard, reference = (statistics.median(seconds[name]) for name in ("dashboard", "reference"))
+    ratio = dashboard / reference
+    print(f"\nFirst visit on a server just started (median of {times}): dashboard {dashboard:.2f} s, "
+          f"reference {reference:.2f} s, ratio {ratio:.2f}  target <= {COLD_TARGET}  {verdict(ratio, COLD_TARGET)}")
+    return [{"view": "cold first visit", "median_s": round(dashboard, 3), "reference_s": round(reference, 3),
+             "ratio": round(ratio, 2), "runs": times}]
+
+
+def with_language(path: str, language: str) -> str:
+    if language == "en":
+        return path
+    return f"{path}{'&' if '?' in path else '?'}lang={language}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="timed visits per page")
     parser.add_argument("--warm", type=int, default=2, help="visits per page before timing")
     parser.add_argument("--only", help="measure only pages whose label contains one of these texts (comma-separated)")
+    parser.add_argument("--languages", default=",".join(LANGUAGES),
+                        help="languages each page is visited in (comma-separated codes)")
+    parser.add_argument("--no-changes", action="store_true", help="skip the filter changes")
+    parser.add_argument("--cold", type=int, default=0, help="also time the first visit on a new server N times")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = parser.parse_args(argv)
     if args.db is not None and not args.db.exists():
@@ -179,18 +307,33 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(plain)
             with_map = Server(served / "reference_map.py", env, work / "reference_map.log", cwd=served)
             servers.append(with_map)
+            filtering = Server(served / "reference_filter.py", env, work / "reference_filter.log", cwd=served)
+            servers.append(filtering)
             references = {"chart": Target("Reference: one chart", plain.url + "/"),
-                          "map": Target("Reference: chart + map", with_map.url + "/")}
+                          "map": Target("Reference: chart + map", with_map.url + "/"),
+                          "change": Target("Reference: filter change", filtering.url + REFERENCE_CHANGE[0],
+                                           control=REFERENCE_CHANGE[1:])}
             wanted = [text.strip().lower() for text in (args.only or "").split(",") if text.strip()]
-            targets = [Target(label, dashboard.url + path) for label, path in PAGES.items()
-                       if not wanted or any(text in label.lower() for text in wanted)]
-            print(f"Measuring {len(targets)} pages and 2 references, {args.warm} warm-up and {args.rounds} timed "
-                  f"visits each, headless Chromium at {VIEWPORT['width']}x{VIEWPORT['height']}.", file=sys.stderr)
+            languages = [code.strip() for code in args.languages.split(",") if code.strip()]
+            chosen = lambda label: not wanted or any(text in label.lower() for text in wanted)  # noqa: E731
+            targets = [Target(f"{label} [{language}]", dashboard.url + with_language(path, language))
+                       for label, path in PAGES.items() if chosen(label) for language in languages]
+            if not args.no_changes:
+                targets += [Target(f"{label} [{language}]", dashboard.url + with_language(path, language),
+                                   control=(key, kind))
+                            for label, (path, key, kind) in CHANGES.items() if chosen(label)
+                            for language in languages]
+            print(f"Measuring {len(targets)} views and {len(references)} references, {args.warm} warm-up and "
+                  f"{args.rounds} timed visits each, headless Chromium at {VIEWPORT['width']}x{VIEWPORT['height']}.",
+                  file=sys.stderr)
             measure(list(references.values()) + targets, args.rounds, args.warm)
             rows = report(targets, references)
         finally:
             for server in servers:
                 server.stop()
+            servers.clear()
+        if args.cold:
+            rows += cold_first_visits(args.db, work, served, args.cold)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
