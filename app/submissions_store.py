@@ -50,11 +50,16 @@ def new_submission_id(sha256: str, at: datetime) -> str:
     return f"S-{at:%Y%m%d-%H%M%S}-{sha256[:6]}"
 
 
+DATE_COLUMNS = ("period_start", "period_end", "source_date", "submitted_at")
+
+
 @cached.state_view(q.STATE_VIEW)
-def submitted_figures_view() -> pd.DataFrame:
+def submitted_figures_view(con) -> pd.DataFrame:
     """Submitted figures in force, for queries marked `@uses_state("submitted_figures")`."""
-    with state.reading() as cur:
-        frame = q.active_figures(cur)
+    frame = q.active_figures(con)
+    for column in DATE_COLUMNS:  # ISO text in the store
+        frame[column] = pd.to_datetime(frame[column])
+    frame["value"] = frame["value"].astype("float64")
     # An empty text column would reach DuckDB untyped; pandas' string dtype registers as VARCHAR.
     text = [c for c in frame.columns if frame[c].dtype == object]
     return frame.astype({c: "string" for c in text})

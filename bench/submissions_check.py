@@ -56,7 +56,7 @@ def main() -> int:
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         os.environ["OTS_DB_PATH"] = str(Path(folder) / "current.duckdb")
-        os.environ["OTS_STATE_PATH"] = str(Path(folder) / "state" / "app_state.duckdb")
+        os.environ["OTS_STATE_PATH"] = str(Path(folder) / "state" / "app_state.sqlite3")
         from etl.build import DEFAULT_RAW_DIR, build
         build(DEFAULT_RAW_DIR, Path(os.environ["OTS_DB_PATH"]))
         from app import cached, submissions
