@@ -20,8 +20,10 @@ traceback. A store kept by an earlier version of the dashboard in DuckDB
 """
 from __future__ import annotations
 
+import errno
 import importlib
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -164,17 +166,21 @@ def _is_store_failure(error: BaseException) -> bool:
 def _sentence_for(error: BaseException, path: Path, writing: bool) -> StoreUnavailable:
     """A failure of SQLite or the file system as sentences for the reader."""
     text = str(error).lower()
+    code = getattr(error, "errno", None)
     nothing_saved = (N_("Nothing was saved."), {})
     if "locked" in text or "busy" in text:
         first = (N_("The dashboard's store is busy with another process and did not answer within {seconds} "
                     "seconds."), {"seconds": f"{WAIT_SECONDS:g}"})
         return StoreUnavailable(first, nothing_saved, (N_("Try again in a moment."), {})) if writing else \
             StoreUnavailable(first)
-    if "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
+    if "readonly" in text or "read-only" in text or code in (errno.EACCES, errno.EPERM, errno.EROFS):
         first = (N_("The dashboard's store {file} cannot be written: the file or its folder is read-only."),
                  {"file": path.name})
-    elif "full" in text:
+    elif "full" in text or code in (errno.ENOSPC, errno.EDQUOT):
         first = (N_("The dashboard's store {file} cannot be written: the disk is full."), {"file": path.name})
+    elif code in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT, errno.EISDIR):
+        first = (N_("The dashboard's store {file} cannot be opened: its folder {folder} cannot be made or is not a "
+                    "folder."), {"file": path.name, "folder": str(path.parent.name)})
     elif "not a database" in text or "malformed" in text:
         first = (N_("The dashboard's store {file} is damaged and cannot be read."), {"file": path.name})
     else:
@@ -184,6 +190,21 @@ def _sentence_for(error: BaseException, path: Path, writing: bool) -> StoreUnava
     return StoreUnavailable(first, nothing_saved, admin) if writing else StoreUnavailable(first, admin)
 
 
+def write_failure(error: OSError, path: Path) -> StoreUnavailable:
+    """A failure to write a file kept beside the store (a submitted file) as sentences for the reader."""
+    return _sentence_for(error, path, writing=True)
+
+
+_TABLE_NAME = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
+
+
+def _needs_preparing(con: sqlite3.Connection) -> bool:
+    """Whether a table is missing or an old store waits to be moved: only then is the write lock taken."""
+    declared = {match.group(1) for statement in _schemas for match in _TABLE_NAME.finditer(statement)}
+    held = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    return bool(declared - held) or legacy_path().is_file()
+
+
 def _prepare(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
     """Create or migrate the store at `path`; returns (writer, probe) connections."""
     for feature in FEATURES:  # every table declared before any is created (see FEATURES)
@@ -191,20 +212,24 @@ def _prepare(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = _connect(path)
     try:
-        if writer.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+        # Opening an existing store takes no write lock, so a process starting during another's write does not
+        # wait for it.
+        if writer.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal" and \
+                writer.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise sqlite3.OperationalError("the store could not be put in WAL mode")
-        from app import state_migrate
-        writer.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _schemas:
-                writer.execute(statement)
-            migrated = state_migrate.migrate_if_needed(writer, legacy_path())
-            writer.execute("COMMIT")
-        except BaseException:
-            writer.execute("ROLLBACK")
-            raise
-        if migrated:
-            state_migrate.keep_aside(legacy_path())
+        if _needs_preparing(writer):
+            from app import state_migrate
+            writer.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _schemas:
+                    writer.execute(statement)
+                migrated = state_migrate.migrate_if_needed(writer, legacy_path())
+                writer.execute("COMMIT")
+            except BaseException:
+                writer.execute("ROLLBACK")
+                raise
+            if migrated:
+                state_migrate.keep_aside(legacy_path())
         probe = _connect(path)
     except BaseException:
         writer.close()

@@ -29,15 +29,16 @@ MIGRATIONS_DDL = """CREATE TABLE IF NOT EXISTS store_migrations (
 )"""
 NAME = "duckdb-to-sqlite"
 
-_SQLITE_TYPES = (("VARCHAR", "VARCHAR"), ("TEXT", "VARCHAR"), ("INT", "INTEGER"), ("DOUBLE", "DOUBLE"),
-                 ("FLOAT", "DOUBLE"), ("REAL", "DOUBLE"), ("DECIMAL", "DOUBLE"), ("TIMESTAMP", "TIMESTAMP"),
-                 ("DATE", "DATE"), ("BOOL", "INTEGER"))
+# DuckDB type (a word it contains, first match) -> the declared type of the SQLite column.
+_SQLITE_TYPES = (("CHAR", "VARCHAR"), ("TEXT", "VARCHAR"), ("TIMESTAMP", "TIMESTAMP"), ("DATE", "DATE"),
+                 ("INTERVAL", "VARCHAR"), ("INT", "INTEGER"), ("DOUBLE", "DOUBLE"), ("FLOAT", "DOUBLE"),
+                 ("REAL", "DOUBLE"), ("DECIMAL", "DOUBLE"), ("NUMERIC", "DOUBLE"), ("BOOL", "INTEGER"))
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _sqlite_type(duckdb_type: str) -> str:
     upper = duckdb_type.upper()
-    return next((mapped for prefix, mapped in _SQLITE_TYPES if upper.startswith(prefix)), "VARCHAR")
+    return next((mapped for word, mapped in _SQLITE_TYPES if word in upper), "VARCHAR")
 
 
 def _sqlite_columns(con: sqlite3.Connection, table: str) -> list[str]:

@@ -83,13 +83,18 @@ def store(preview, content: bytes, editor: str, at: datetime | None = None) -> s
     at = at or _now()
     submission_id = new_submission_id(preview.sha256, at)
     folder = files_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     kept = folder / f"{submission_id}__{_safe_name(preview.filename)}"
     added = _rows(preview.added, submission_id, None)
     changed = _rows(preview.changed, submission_id, preview.changed["corrects_submission"])
     new_ids = list(added["record_id"])
     corrected_ids = list(changed["record_id"])
-    kept.write_bytes(content)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(content)
+    except OSError as error:  # a read-only folder, a full disk: a sentence, and nothing kept
+        if kept.is_file():
+            kept.unlink()
+        raise state.write_failure(error, folder) from error
     try:
         with state.writing() as cur:
             # Checked again inside the transaction: another editor may have stored the same figures

@@ -79,6 +79,8 @@ if auth.require_editor() is not None:
                     submission_id = submissions.confirm(preview, content, editor)
                 except (submissions_store.SubmissionError, ValueError) as problem:
                     st.error(str(problem))
+                except state.StoreUnavailable as problem:
+                    st.error(problem.sentences_in(_), icon=":material/database:")
                 else:
                     st.session_state[FLASH] = _("Stored as submission {id}: {n} figures loaded.").format(
                         id=submission_id, n=fmt_int(preview.loadable))
@@ -110,6 +112,8 @@ else:
                         count = submissions_store.withdraw(chosen, editor, reason)
                     except submissions_store.SubmissionError as problem:
                         st.error(str(problem))
+                    except state.StoreUnavailable as problem:
+                        st.error(problem.sentences_in(_), icon=":material/database:")
                     else:
                         st.session_state[FLASH] = _("Submission {id} withdrawn: {n} figures no longer count.")\
                             .format(id=chosen, n=fmt_int(count))
