@@ -33,7 +33,8 @@ from app.export import FORMULA_STARTS
 from app.i18n import N_, _
 from etl.schema import RawColumn, RawFile
 from etl.sources.reported_figures import RAW_COLUMNS, TOPICS, period_in_order, to_table
-from etl.validate import Problem, ValidationFailed, Words, decode_csv, line_number, shown, validate_raw
+from etl.validate import (Problem, ValidationFailed, Words, decode_csv, duplicate_keys, line_number, shown,
+                          validate_raw)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -41,7 +42,8 @@ MAX_ROWS = 20_000
 # value is a unit or a typing mistake (a stray exponent, a date pasted as a number).
 MAX_VALUE = 1_000_000_000
 FIRST_PLAUSIBLE_DATE = date(1990, 1, 1)  # the dashboard's series start in 1990
-PROBLEMS_SHOWN = 1_000  # rows of the problem table sent to the page (a file can have one problem per cell)
+PROBLEMS_SHOWN = 1_000  # rows of the problem table sent to the page
+MAX_PROBLEMS = 2_000  # checking stops past this many problems (see _validate_rows)
 EXCEL_SHEET = "figures"  # the sheet read from a workbook (else its first sheet)
 UPLOAD_TYPES = ["csv", "xlsx", "xls", "txt"]
 
@@ -367,31 +369,70 @@ def _country_case_problems(frame: pd.DataFrame, known_countries: set[str], filen
     return problems
 
 
-def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str, unreadable: list[Problem]):
-    """(typed rows that pass every rule, problems of the rows that do not). Raises Refused for the file."""
-    frame = frame.drop(index=[p.row - 2 for p in unreadable], errors="ignore")
-    problems = (list(unreadable) + _formula_problems(frame, filename) + _period_problems(frame, filename)
-                + _date_range_problems(frame, filename) + _address_problems(frame, filename)
-                + _country_case_problems(frame, known_countries, filename)) if set(TEMPLATE_COLUMNS) <= set(
-                    frame.columns) else list(unreadable)
-    flagged_cells = {(p.row, p.column) for p in problems}
-    rows, typed = frame, None
+def _upload_problems(frame: pd.DataFrame, known_countries: set[str], filename: str) -> list[Problem]:
+    """The checks only an upload needs, on rows that hold every column of the template."""
+    if not set(TEMPLATE_COLUMNS) <= set(frame.columns):
+        return []
+    return (_formula_problems(frame, filename) + _period_problems(frame, filename)
+            + _date_range_problems(frame, filename) + _address_problems(frame, filename)
+            + _country_case_problems(frame, known_countries, filename))
+
+
+def _validate_chunk(rows: pd.DataFrame, known_countries: set[str], filename: str, flagged: set) -> tuple:
+    """(typed rows that pass the ETL's rules, problems of the others) for some rows of the file."""
+    problems, typed = [], None
     while len(rows):
         try:
-            typed = validate_raw(rows, TEMPLATE, known_countries, filename)
+            typed = validate_raw(rows, _UNKEYED, known_countries, filename)
             break
         except ValidationFailed as failure:
             in_rows = [p for p in failure.problems if p.row is not None and p.row >= 2]
             if not in_rows:  # a missing column, or a rule broken by the file as a whole
                 raise Refused(failure.problems) from None
             # A column-wide failure (row None) can be the echo of one bad cell: check again without the bad rows.
-            for p in in_rows:
-                column = p.column or ("record_id" if p.template.startswith("duplicate key") else None)
-                if (p.row, column) not in flagged_cells:
-                    problems.append(Problem(p.file, p.row, column, p.template, p.params))
+            problems += [p for p in in_rows if (p.row, p.column) not in flagged]
             rows = rows.drop(index=sorted({p.row - 2 for p in in_rows}), errors="ignore")
-    if typed is None:
+    return typed, problems
+
+
+# The key (record_id) is checked once over the whole file, the other rules a part of the file at a time.
+_UNKEYED = dataclasses.replace(TEMPLATE, key=())
+FIRST_CHUNK_ROWS, LARGEST_CHUNK_ROWS = 2_000, 8_000
+
+
+def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str, unreadable: list[Problem]):
+    """(typed rows that pass every rule, problems of the rows that do not). Raises Refused for the file.
+
+    Rows are checked a part at a time, and checking stops once MAX_PROBLEMS are found (the file is then
+    refused as a whole): each problem costs time, and a file with thousands is a wrong file, not a file
+    with a few wrong rows. A clean part makes the next part larger.
+    """
+    frame = frame.drop(index=[p.row - 2 for p in unreadable], errors="ignore")
+    problems = list(unreadable)
+    if set(TEMPLATE_COLUMNS) <= set(frame.columns):
+        keys = frame[list(TEMPLATE.key)].apply(lambda column: column.str.strip()).replace("", None)
+        problems += duplicate_keys(keys, TEMPLATE, filename)
+    typed_parts, start, size = [], 0, FIRST_CHUNK_ROWS
+    while start < len(frame):
+        rows = frame.iloc[start:start + size]
+        found = _upload_problems(rows, known_countries, filename)
+        flagged = {(p.row, p.column) for p in problems + found}
+        typed, invalid = _validate_chunk(rows, known_countries, filename, flagged)
+        problems += found + invalid
+        if typed is not None:
+            typed_parts.append(typed)
+        start += size
+        if len(problems) > MAX_PROBLEMS:
+            last_row = line_number(rows.index[-1])
+            problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+            raise Refused(problems[:MAX_PROBLEMS] + [Problem(filename, None, None, N_(
+                "More than {n} problems were found by row {row}, so the checks stopped there and nothing can be "
+                "loaded from this file. Is it the right file, filled in with the template's columns? Correct "
+                "the problems listed and check it again."), {"n": f"{MAX_PROBLEMS:,}", "row": last_row})])
+        size = min(size * 2, LARGEST_CHUNK_ROWS) if not found and not invalid else FIRST_CHUNK_ROWS
+    if not typed_parts:
         return frame.iloc[0:0], problems
+    typed = pd.concat(typed_parts)
     bad_rows = {p.row - 2 for p in problems if p.row is not None and p.row >= 2}
     return typed.drop(index=[i for i in typed.index if i in bad_rows]), problems
 
@@ -517,7 +558,7 @@ def check(content: bytes, filename: str, known_countries: set[str], existing: pd
     reasons: dict[int, list[str]] = {}
     for p in preview.problems:
         if p.row:
-            reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason_in(_)}" if p.column else p.reason_in(_))
+            reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
     rejected_rows = sorted(reasons)
     record_ids = frame["record_id"] if "record_id" in frame.columns else pd.Series(dtype=str)
     preview.rejected = pd.DataFrame({

@@ -30,14 +30,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from xml.parsers import expat
 
+from app.i18n import N_
+
 MAX_CELL_CHARS = 10_000  # longer than any column allows (2,000): kept that far, reported as too long
 MAX_COLUMNS = 64
+# Cells (and shared strings) read from a sheet, empty ones included, per row allowed: the template has 14
+# columns, so a sheet of the most rows allowed needs far fewer. Parsing time grows with cells, not bytes.
+CELLS_PER_ROW = 20
+TOO_MANY_CELLS = N_("The sheet holds more than {cells} cells; a sheet of figures within the row limit holds far "
+                    "fewer. Save the figures alone in a new workbook, or as CSV UTF-8.")
+DAMAGED = N_("The file looks like an Excel workbook but is damaged and cannot be opened.")
 MAX_PART_BYTES = {"sheet": 48 * 1024 * 1024, "strings": 48 * 1024 * 1024, "small": 4 * 1024 * 1024}
 _CHUNK = 1 << 16
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_LETTERS = re.compile(r"[A-Z]{1,3}")
 
 
 class WorkbookProblem(Exception):
@@ -73,8 +81,8 @@ def _member(book: zipfile.ZipFile, name: str, kind: str):
     except KeyError:
         return None
     if info.file_size > MAX_PART_BYTES[kind]:
-        raise WorkbookProblem("The workbook's part {part} unpacks to {size} MB; at most {limit} MB are read. Save "
-                              "the figures alone in a new workbook, or as CSV UTF-8.",
+        raise WorkbookProblem(N_("The workbook's part {part} unpacks to {size} MB; at most {limit} MB are read. Save "
+                              "the figures alone in a new workbook, or as CSV UTF-8."),
                               part=name, size=f"{info.file_size / 1024 / 1024:,.0f}",
                               limit=MAX_PART_BYTES[kind] // (1024 * 1024))
     return book.open(info)
@@ -91,8 +99,8 @@ def _small_xml(book: zipfile.ZipFile, name: str):
 
 
 def _no_dtd(*_args):
-    raise WorkbookProblem("The workbook holds an XML document type declaration, which a spreadsheet never needs; "
-                          "it was not read.")
+    raise WorkbookProblem(N_("The workbook holds an XML document type declaration, which a spreadsheet never "
+                             "needs; it was not read."))
 
 
 def _parser(start, end, text) -> expat.XMLParserType:
@@ -114,7 +122,7 @@ def _feed(parser, stream) -> None:
     except _Stop:
         return
     except expat.ExpatError as error:
-        raise WorkbookProblem("The workbook is damaged: one of its parts is not well-formed XML ({error}).",
+        raise WorkbookProblem(N_("The workbook is damaged: one of its parts is not well-formed XML ({error})."),
                               error=str(error)[:80]) from None
 
 
@@ -137,42 +145,61 @@ class _Text:
         return "".join(self.parts)
 
 
-def _shared_strings(book: zipfile.ZipFile, name: str | None) -> tuple[list[str], list[int]]:
+class _StringsReader:
+    """expat handlers for the shared-strings part: each string cut at MAX_CELL_CHARS, at most `limit` strings."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.strings: list[str] = []
+        self.lengths: list[int] = []
+        self.text: _Text | None = None
+        self.into: _Text | None = None
+        self.phonetic = 0
+        self.local_names: dict[str, str] = {}
+
+    def local(self, tag: str) -> str:
+        name = self.local_names.get(tag)
+        if name is None:
+            name = self.local_names[tag] = tag.rsplit("}", 1)[-1]
+        return name
+
+    def start(self, tag, _attributes):
+        local = self.local(tag)
+        if local == "t":
+            if not self.phonetic:
+                self.into = self.text
+        elif local == "si":
+            if len(self.strings) >= self.limit:
+                raise WorkbookProblem(TOO_MANY_CELLS, cells=f"{self.limit:,}")
+            self.text = _Text()
+        elif local == "rPh":  # a phonetic guide (East Asian scripts): not part of the value
+            self.phonetic += 1
+
+    def end(self, tag):
+        local = self.local(tag)
+        if local == "t":
+            self.into = None
+        elif local == "si":
+            self.strings.append(self.text.value())
+            self.lengths.append(self.text.length)
+            self.text = None
+        elif local == "rPh":
+            self.phonetic -= 1
+
+    def add(self, chunk):
+        if self.into is not None:
+            self.into.add(chunk)
+
+
+def _shared_strings(book: zipfile.ZipFile, name: str | None, limit: int) -> tuple[list[str], list[int]]:
     """The shared strings (each cut at MAX_CELL_CHARS) and their full lengths."""
-    strings, lengths = [], []
     stream = _member(book, name, "strings") if name else None
     if stream is None:
-        return strings, lengths
-    state = {"text": None, "in_t": False, "skip": 0}
-
-    def start(tag, _attributes):
-        local = tag.rsplit("}", 1)[-1]
-        if local == "si":
-            state["text"] = _Text()
-        elif local == "rPh":  # phonetic guide (East Asian): not part of the value
-            state["skip"] += 1
-        elif local == "t" and not state["skip"]:
-            state["in_t"] = True
-
-    def end(tag):
-        local = tag.rsplit("}", 1)[-1]
-        if local == "si":
-            text = state["text"]
-            strings.append(text.value())
-            lengths.append(text.length)
-            state["text"] = None
-        elif local == "rPh":
-            state["skip"] -= 1
-        elif local == "t":
-            state["in_t"] = False
-
-    def text(chunk):
-        if state["in_t"] and state["text"] is not None:
-            state["text"].add(chunk)
-
+        return [], []
+    reader = _StringsReader(limit)
     with stream:
-        _feed(_parser(start, end, text), stream)
-    return strings, lengths
+        _feed(_parser(reader.start, reader.end, reader.add), stream)
+    return reader.strings, reader.lengths
 
 
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
@@ -228,12 +255,12 @@ def _sheet_part(book: zipfile.ZipFile, wanted: str) -> tuple[str, str, bool]:
     """(title, part name, 1904 dates) of the sheet called `wanted`, else the first."""
     workbook = _small_xml(book, "xl/workbook.xml")
     if workbook is None:
-        raise WorkbookProblem("The file looks like an Excel workbook but is damaged and cannot be opened.")
+        raise WorkbookProblem(DAMAGED)
     properties = workbook.find(f"{{{_MAIN}}}workbookPr")
     date1904 = properties is not None and properties.get("date1904") in ("1", "true")
     sheets = [(sheet.get("name") or "", sheet.get(f"{{{_REL}}}id")) for sheet in workbook.iter(f"{{{_MAIN}}}sheet")]
     if not sheets:
-        raise WorkbookProblem("The workbook has no sheet.")
+        raise WorkbookProblem(N_("The workbook has no sheet."))
     title, relation = next((s for s in sheets if s[0] == wanted), sheets[0])
     relations = _small_xml(book, "xl/_rels/workbook.xml.rels")
     target = None
@@ -241,7 +268,7 @@ def _sheet_part(book: zipfile.ZipFile, wanted: str) -> tuple[str, str, bool]:
         if rel.get("Id") == relation:
             target = rel.get("Target") or ""
     if not target:
-        raise WorkbookProblem("The file looks like an Excel workbook but is damaged and cannot be opened.")
+        raise WorkbookProblem(DAMAGED)
     part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
     return title, part, date1904
 
@@ -263,36 +290,38 @@ def read_sheet(content: bytes, wanted: str, max_rows: int) -> Sheet:
     try:
         book = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
-        raise WorkbookProblem("The file looks like an Excel workbook but is damaged and cannot be opened.") from None
+        raise WorkbookProblem(DAMAGED) from None
     try:
         with book:
             title, part, date1904 = _sheet_part(book, wanted)
-            strings, string_lengths = _shared_strings(book, _part_named(book, "sharedStrings"))
+            most_cells = (max_rows + 1) * CELLS_PER_ROW
+            strings, string_lengths = _shared_strings(book, _part_named(book, "sharedStrings"), most_cells)
             dated = _date_styles(book, _part_named(book, "styles"))
             stream = _member(book, part, "sheet")
             if stream is None:
-                raise WorkbookProblem("The file looks like an Excel workbook but is damaged and cannot be opened.")
+                raise WorkbookProblem(DAMAGED)
             sheet = Sheet(title)
             with stream:
-                _feed(_sheet_parser(sheet, strings, string_lengths, dated, date1904, max_rows), stream)
+                _feed(_sheet_parser(sheet, strings, string_lengths, dated, date1904, max_rows, most_cells), stream)
             return sheet
     except (zipfile.BadZipFile, EOFError, OSError, KeyError):
-        raise WorkbookProblem("The file looks like an Excel workbook but is damaged and cannot be opened.") from None
+        raise WorkbookProblem(DAMAGED) from None
     except (RuntimeError, NotImplementedError):  # an encrypted member, an unknown compression
-        raise WorkbookProblem("The Excel file cannot be opened; it may be damaged or password-protected.") from None
+        raise WorkbookProblem(N_("The Excel file cannot be opened; it may be damaged or password-protected.")) from None
 
 
 class _SheetReader:
     """expat handlers for a worksheet part: keeps non-empty rows, stops one row past the limit."""
 
     def __init__(self, sheet: Sheet, strings: list[str], string_lengths: list[int], dated: set[int], date1904: bool,
-                 max_rows: int):
+                 max_rows: int, max_cells: int):
         self.sheet, self.strings, self.string_lengths = sheet, strings, string_lengths
-        self.dated, self.date1904, self.max_rows = dated, date1904, max_rows
+        self.dated, self.date1904, self.max_rows, self.cells_left = dated, date1904, max_rows, max_cells
         self.row: dict[int, str] = {}
         self.row_number, self.column, self.type, self.style = 0, -1, "n", -1
         self.value = self.formula = self.inline = self.into = None
         self.local_names: dict[str, str] = {}
+        self.columns: dict[str, int] = {}  # "AB" -> 27, as cells name them
 
     def local(self, tag: str) -> str:
         name = self.local_names.get(tag)
@@ -301,10 +330,16 @@ class _SheetReader:
         return name
 
     def start(self, tag, attributes):
-        local = self.local(tag)
+        local = self.local_names.get(tag) or self.local(tag)
         if local == "c":
-            found = _CELL_REF.fullmatch(attributes.get("r", ""))
-            self.column = _column_index(found.group(1)) if found else self.column + 1
+            self.cells_left -= 1
+            if self.cells_left < 0:
+                raise WorkbookProblem(TOO_MANY_CELLS, cells=f"{(self.max_rows + 1) * CELLS_PER_ROW:,}")
+            letters = attributes.get("r", "").rstrip("0123456789")
+            column = self.columns.get(letters)
+            if column is None:
+                column = self.columns[letters] = _column_index(letters) if _LETTERS.fullmatch(letters) else -2
+            self.column = column if column != -2 else self.column + 1
             self.type = attributes.get("t", "n")
             style = attributes.get("s")
             self.style = int(style) if style and style.isdigit() else -1
@@ -328,7 +363,7 @@ class _SheetReader:
             self.into.add(chunk)
 
     def end(self, tag):
-        local = self.local(tag)
+        local = self.local_names.get(tag) or self.local(tag)
         if local == "c":
             if 0 <= self.column < MAX_COLUMNS:
                 cell, full_length = _cell(self)
@@ -352,8 +387,8 @@ class _SheetReader:
 
 
 def _sheet_parser(sheet: Sheet, strings: list[str], string_lengths: list[int], dated: set[int], date1904: bool,
-                  max_rows: int):
-    reader = _SheetReader(sheet, strings, string_lengths, dated, date1904, max_rows)
+                  max_rows: int, max_cells: int):
+    reader = _SheetReader(sheet, strings, string_lengths, dated, date1904, max_rows, max_cells)
     return _parser(reader.start, reader.end, reader.text)
 
 

@@ -186,13 +186,13 @@ def read_raw_csv(path: Path) -> pd.DataFrame:
 # What each rule says when a value breaks it: (template, its values). Pandera reports the failing value,
 # which the reason then quotes: these templates end with "(value {value})".
 def min_rule(spec: RawColumn) -> tuple[str, dict]:
-    minimum = {"minimum": f"{spec.min_value:g}"}
+    minimum = {"minimum": f"{spec.min_value:,.15g}"}
     return ((N_("must not be negative (minimum {minimum}) (value {value})"), minimum) if spec.min_value == 0
             else (N_("must be at least {minimum} (value {value})"), minimum))
 
 
 def max_rule(spec: RawColumn) -> tuple[str, dict]:
-    return N_("must be at most {maximum} (value {value})"), {"maximum": f"{spec.max_value:g}"}
+    return N_("must be at most {maximum} (value {value})"), {"maximum": f"{spec.max_value:,.15g}"}
 
 
 def reference_rule(spec: RawColumn) -> tuple[str, dict]:
@@ -260,11 +260,18 @@ def _numbers(values: pd.Series, spec: RawColumn, filename: str,
     fractional = pd.Series(False, index=values.index)
     if spec.kind == "int":
         fractional = pd.Series(finite, index=values.index) & (numbers % 1 != 0)
-    for index in values.index[unreadable | fractional]:
-        problems.append(Problem(filename, line_number(index), spec.name, EXPECTED[spec.kind],
-                                {"value": shown(values[index])}))
     bad = unreadable | fractional
+    _cell_problems(values, bad, spec, filename, problems)
     return numbers.mask(bad), set(values.index[bad])
+
+
+def _cell_problems(values: pd.Series, bad: pd.Series, spec: RawColumn, filename: str,
+                   problems: list[Problem]) -> None:
+    """A problem for each bad cell, quoting what was found (arrays, not labels: a file can have thousands)."""
+    labels, texts = values.index.to_numpy(), values.to_numpy(dtype=object)
+    for position in np.flatnonzero(bad.to_numpy()):
+        problems.append(Problem(filename, line_number(labels[position]), spec.name, EXPECTED[spec.kind],
+                                {"value": shown(texts[position])}))
 
 
 def _dates(values: pd.Series, spec: RawColumn, filename: str, problems: list[Problem]) -> set[int]:
@@ -273,13 +280,12 @@ def _dates(values: pd.Series, spec: RawColumn, filename: str, problems: list[Pro
     else:
         parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
     bad = values.notna() & parsed.isna()
-    for index in values.index[bad]:
-        problems.append(Problem(filename, line_number(index), spec.name, EXPECTED[spec.kind],
-                                {"value": shown(values[index])}))
+    _cell_problems(values, bad, spec, filename, problems)
     return set(values.index[bad])
 
 
-def _duplicate_keys(frame: pd.DataFrame, raw: RawFile, filename: str) -> list[Problem]:
+def duplicate_keys(frame: pd.DataFrame, raw: RawFile, filename: str) -> list[Problem]:
+    """A problem for each row whose key an earlier row of the frame already has."""
     key = list(raw.key)
     duplicated = frame.duplicated(subset=key, keep="first")
     if not duplicated.any():
@@ -365,7 +371,7 @@ def validate_raw(frame: pd.DataFrame, raw: RawFile, known_countries: set[str],
                                     case.column, template, params))
 
     if raw.key:
-        problems.extend(_duplicate_keys(frame, raw, filename))
+        problems.extend(duplicate_keys(frame, raw, filename))
 
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
