@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from app import cached, measures_store, state, submissions, submissions_store
+from app import i18n
 from app.i18n import speaking
 from app.queries import common, figures, measures
 from streamlit.testing.v1 import AppTest
@@ -285,10 +286,21 @@ def test_pages_go_on_without_the_store(store_folder, monkeypatch):
     blocked.write_text("a file where the store's folder should be")
     monkeypatch.setenv("OTS_STATE_PATH", str(blocked / "state" / "app_state.sqlite3"))
     state.close()
-    at = run_page("stranded", {"lang": "ru", "section": "table"})
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(lang="ru", section="table")
+    at.run()
+    at.switch_page("pages/stranded.py").run()
     assert not at.exception and not at.error
-    warning = at.warning[0].value
-    assert "app_state.sqlite3" in warning and "This page" not in warning  # in Russian
+    russian = i18n.translations("ru").gettext
+    assert [w.value for w in at.warning] == [
+        russian("The dashboard's store {file} cannot be opened: its folder {folder} cannot be made or is not a "
+                "folder.").format(file="app_state.sqlite3", folder="state") + " "
+        + russian("Ask the administrator to check it (see “Backups” in the README).") + " "
+        + russian("This page shows the database build without the statuses and figures recorded in the dashboard "
+                  "until the store can be read again.")]
     assert len(at.dataframe) >= 1  # the build's figures are shown
+    at = run_page("measures")  # the matrix from the meeting documents, with the same notice
+    assert not at.exception and not at.error and len(at.warning) == 1
+    assert len(at.get("plotly_chart")) == 3
     at = run_page("migration")
     assert not at.exception and not at.error and not at.warning  # a page that never needs the store says nothing
