@@ -400,8 +400,10 @@ def empty_reading():
         con.close()
 
 
-def _close_locked() -> None:
+def _close_locked(always: bool = False) -> None:
     global _writer, _probe, _path, _generation
+    if _writer is None and not always:
+        return  # nothing open: what was read is no staler than before
     for con in [_writer, _probe, *_idle_readers]:
         if con is not None:
             try:
@@ -418,5 +420,5 @@ def close() -> None:
     """Close every connection (tests, backups being restored); the next use opens the store again."""
     global _failure
     with _write_lock, _lock:
-        _close_locked()
+        _close_locked(always=True)
         _failure = None

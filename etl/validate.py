@@ -183,16 +183,21 @@ def read_raw_csv(path: Path) -> pd.DataFrame:
     return read_csv_text(decode_csv(path.read_bytes(), path.name), path.name)
 
 
+def _limit(value: float) -> str:
+    """A rule's bound as written in a reason: 2100, -90, 0.5; 1,000,000,000 (grouped from a million on)."""
+    return f"{value:,.15g}" if abs(value) >= 1e6 else f"{value:g}"
+
+
 # What each rule says when a value breaks it: (template, its values). Pandera reports the failing value,
 # which the reason then quotes: these templates end with "(value {value})".
 def min_rule(spec: RawColumn) -> tuple[str, dict]:
-    minimum = {"minimum": f"{spec.min_value:,.15g}"}
+    minimum = {"minimum": _limit(spec.min_value)}
     return ((N_("must not be negative (minimum {minimum}) (value {value})"), minimum) if spec.min_value == 0
             else (N_("must be at least {minimum} (value {value})"), minimum))
 
 
 def max_rule(spec: RawColumn) -> tuple[str, dict]:
-    return N_("must be at most {maximum} (value {value})"), {"maximum": f"{spec.max_value:,.15g}"}
+    return N_("must be at most {maximum} (value {value})"), {"maximum": _limit(spec.max_value)}
 
 
 def reference_rule(spec: RawColumn) -> tuple[str, dict]:
