@@ -48,7 +48,8 @@ def _store_huge_figures() -> None:
 ])
 def test_pages_draw_huge_stored_values(app_env, page, query):
     _store_huge_figures()
-    for language in ("en", "ru"):
-        at = run_page(page, {**query, "lang": language})
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
+    at = run_page(page, query)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    if page == "labour":  # the figure is shown, in scientific notation, not left out
+        assert any("1E308" in str(table.value.to_dict()) for table in at.dataframe)
