@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DB := data/current.duckdb
 PORT ?= 8501
 
-.PHONY: run test install system-packages database rebuild describe translations bench clean
+.PHONY: run test install system-packages database rebuild describe translations bench backup restore clean
 
 run: install system-packages database translations
 	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
@@ -44,6 +44,16 @@ describe: install
 
 translations: install
 	$(PY) -m app.i18n compile
+
+# A dated copy of the app's store and the submitted files (data/state/) in data/backups/; safe while the
+# dashboard runs. Restore one with `make restore BACKUP=data/backups/store-backup-…` (add REPLACE=1 to replace
+# a store that holds rows; what it held is backed up first).
+backup: install
+	$(PY) -m app.backup create
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=data/backups/store-backup-..."; exit 2; }
+	$(PY) -m app.backup restore "$(BACKUP)" $(if $(REPLACE),--replace,)
 
 bench: install database
 	$(PY) bench/etl.py

@@ -12,10 +12,14 @@ The file is parsed with tomllib from its path, not through `st.secrets` (which
 is cached for the process), and parsed again whenever it changes, so a newly
 added editor can sign in without a restart.
 
-Wrong passwords are slowed down per username and per browser session: after
-three failures in a row each further attempt must wait 2^n seconds (n = number
-of failures, at most 60 s). The wait is enforced by refusing attempts with a
-message, never by sleeping the server thread.
+Wrong passwords are slowed down per client (the reader's address), per browser
+session, and per username from that client: after three failures in a row each
+further attempt must wait 2^n seconds (n = number of failures, at most 60 s).
+A username is never throttled on its own: failures typed by someone else, from
+another address, cannot lock its editor out. The wait is enforced by refusing
+attempts with a message, never by sleeping the server thread. Behind a reverse
+proxy every reader has the proxy's address; set OTS_CLIENT_HEADER to the header
+it writes the reader's address into (for example X-Forwarded-For).
 
 Pages use `current_editor()`, `sign_in_box()` and `require_editor()`. This
 module must not show or log a password, nor write one anywhere.
@@ -47,6 +51,7 @@ from app.i18n import _
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_PATH_ENV = "OTS_SECRETS_PATH"
+CLIENT_HEADER_ENV = "OTS_CLIENT_HEADER"  # a header a trusted reverse proxy fills with the reader's address
 EDITORS_TABLE = "editors"
 SESSION_EDITOR = "auth_editor"
 SESSION_FAILURES = "auth_failures"
@@ -234,11 +239,16 @@ class SignInResult:
 
 
 def attempt_sign_in(username: str, password: str, session_key: str, path: Path | None = None,
-                    limiter: Throttle | None = None) -> SignInResult:
-    """Check a username and password, refusing early while a wait imposed by earlier failures runs."""
+                    limiter: Throttle | None = None, client: str | None = None) -> SignInResult:
+    """Check a username and password, refusing early while a wait imposed by earlier failures runs.
+
+    Failures count per session, per client and per username from that client: someone guessing from one
+    address is slowed down whatever names and sessions they use, and the editor at another address is not.
+    """
     limiter = limiter or throttle
     username = (username or "").strip()
-    keys = [f"session:{session_key}"] + ([f"user:{username}"] if username else [])
+    client = client or "local"
+    keys = [f"session:{session_key}", f"client:{client}"] + ([f"user:{username}@{client}"] if username else [])
     wait = max(limiter.remaining(key) for key in keys)
     if wait > 0:
         return SignInResult(None, _("Too many wrong passwords. Try again in {seconds} seconds.").format(
@@ -264,6 +274,22 @@ def _session_key() -> str:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else "no-session"
+
+
+def client_address(context=None) -> str | None:
+    """The reader's address: from the header named by OTS_CLIENT_HEADER when a proxy sets it, else the
+    connection's (None on localhost and outside a server)."""
+    try:
+        context = context if context is not None else st.context
+        header = os.environ.get(CLIENT_HEADER_ENV)
+        if header:
+            forwarded = context.headers.get(header)
+            if isinstance(forwarded, str) and forwarded.strip():
+                return forwarded.split(",")[0].strip()[:64]
+        address = context.ip_address
+    except Exception:  # noqa: BLE001 - outside a session: one local client
+        return None
+    return address if isinstance(address, str) else None
 
 
 def current_editor() -> str | None:
@@ -304,7 +330,7 @@ def sign_in_box(container=None) -> str | None:
             submitted = st.form_submit_button(_("Sign in"), icon=":material/login:")
         if submitted:
             try:
-                result = attempt_sign_in(username, password, _session_key())
+                result = attempt_sign_in(username, password, _session_key(), client=client_address())
             except AuthConfigError as problem:
                 st.error(str(problem))
                 return None

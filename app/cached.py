@@ -7,6 +7,7 @@ recorded status is seen on the next rerun.
 """
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 import pandas as pd
@@ -14,14 +15,15 @@ import streamlit as st
 
 from app import db, i18n, state
 
-# name -> function returning a DataFrame from the app's store; registered by the features that keep state.
-_state_views: dict[str, Callable[[], pd.DataFrame]] = {}
+# name -> function of a store connection returning a frame; registered by the features that keep state.
+_state_views: dict[str, Callable[[object], pd.DataFrame]] = {}
 _queries: dict[str, Callable] = {}
 
 
 def state_view(name: str) -> Callable:
-    """Register a function producing a frame from the app's store, for queries marked `@uses_state(name)`."""
-    def register(producer: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFrame]:
+    """Register a function producing a frame from a connection on the app's store, for queries marked
+    `@uses_state(name)`."""
+    def register(producer: Callable[[object], pd.DataFrame]) -> Callable[[object], pd.DataFrame]:
         _state_views[name] = producer
         return producer
     return register
@@ -29,7 +31,7 @@ def state_view(name: str) -> Callable:
 
 # name -> (store and its version, frame): a state view is read from the store once per version, not once per
 # query (reading it costs several milliseconds, paid again by every uncached query that joins it).
-_state_view_frames: dict[str, tuple[tuple[str, int], object]] = {}
+_state_view_frames: dict[str, tuple[tuple, object]] = {}
 
 
 def _state_view_frame(name: str):
@@ -38,7 +40,15 @@ def _state_view_frame(name: str):
     held = _state_view_frames.get(name)
     if held is not None and held[0] == version:
         return held[1]
-    frame = _state_views[name]()
+    try:
+        if version[1][1] == "unavailable":
+            raise state.problem() or state.StoreUnavailable()
+        with state.reading() as con:
+            frame = _state_views[name](con)
+    except state.StoreUnavailable:
+        # The pages go on with the build alone (and say so, see `store_notice`): an empty store of the same tables.
+        with state.empty_reading() as con:
+            return _state_views[name](con)
     _state_view_frames[name] = (version, frame)
     return frame
 
@@ -63,7 +73,32 @@ def load(query: Callable, *args, **kwargs):
     # Only queries that read the app's store are keyed on its version: an edit recorded during a meeting
     # refreshes the views of statuses and submissions, not every cached result of the build.
     version = state.version() if getattr(query, "state_views", ()) else 0
+    if version and version[1] == "unavailable":
+        store_notice()
     return _cached(name, db.build_id(), version, args, tuple(sorted(kwargs.items())))
+
+
+# Where a page run says that the store could not be read (a placeholder at the top of the page, set by
+# `ui.run_page`), and whether it has said so in this run.
+_notice = threading.local()
+
+
+def begin_run(placeholder) -> None:
+    """Called at the start of each page run with an empty placeholder for the store's notice."""
+    _notice.placeholder, _notice.shown = placeholder, False
+
+
+def store_notice() -> None:
+    """Say once per page run, at the top, that what was recorded in the dashboard cannot be shown now."""
+    placeholder = getattr(_notice, "placeholder", None)
+    if placeholder is None or getattr(_notice, "shown", False):
+        return
+    _notice.shown = True
+    problem = state.problem()
+    reason = problem.sentences_in(i18n._) + " " if problem is not None else ""
+    placeholder.warning(reason + i18n._("This page shows the database build without the statuses and figures "
+                                        "recorded in the dashboard until the store can be read again."),
+                        icon=":material/warning:")
 
 
 def clear() -> None:

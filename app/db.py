@@ -56,6 +56,10 @@ def current_build_file() -> Path:
     path = database_path()
     real = Path(os.path.realpath(path))
     if not real.is_file():
+        if path.is_symlink():  # published once, then its file was deleted or moved: not "never built"
+            raise DatabaseUnavailable(
+                (N_("The published database {file} is missing: {link} points to a file that was deleted or moved."),
+                 {"file": real.name, "link": path.name}), REPLACE_HINT)
         raise DatabaseUnavailable((N_("The database has not been built yet."), {}), REBUILD_HINT)
     return real
 

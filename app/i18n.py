@@ -13,6 +13,7 @@ formatters. Country names come from the `countries` table, not from here.
 from __future__ import annotations
 
 import gettext
+import math
 import re
 import sys
 import threading
@@ -101,27 +102,57 @@ def locale() -> str:
     return BABEL_LOCALES[current_language()]
 
 
+# Beyond this size Babel's decimal formatting runs out of precision (decimal.InvalidOperation from about 1e25):
+# a stored value that large, however it got there, is written in scientific notation instead.
+HUGE = 1e15
+
+
+def _finite(value) -> float | None:
+    """The value as a finite number, or None (missing, NaN, infinite, not a number)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _scientific(number: float) -> str:
+    return numbers.format_scientific(number, format="0.##E0", locale=locale())
+
+
 def fmt_int(value) -> str:
-    """A whole number with the language's grouping: 1,234,567 / 1 234 567 / 1.234.567."""
-    if value is None or value != value:  # None or NaN
+    """A whole number with the language's grouping: 1,234,567 / 1 234 567 / 1.234.567. Never fails: "—" for
+    missing or infinite values, scientific notation for huge ones."""
+    number = _finite(value)
+    if number is None:
         return "—"
-    return numbers.format_decimal(round(float(value)), locale=locale())
+    if abs(number) >= HUGE:
+        return _scientific(number)
+    return numbers.format_decimal(round(number), locale=locale())
 
 
 def fmt_number(value, digits: int = 1) -> str:
-    if value is None or value != value:
+    number = _finite(value)
+    if number is None:
         return "—"
-    return numbers.format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale())
+    if abs(number) >= HUGE:
+        return _scientific(number)
+    return numbers.format_decimal(number, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale())
 
 
 def fmt_percent(value, digits: int = 1) -> str:
     """`value` in percent (31.1 -> 31.1 %), in the language's pattern (Turkish puts % first)."""
-    if value is None or value != value:
+    number = _finite(value)
+    if number is None:
         return "—"
+    if abs(number) >= HUGE:
+        return _scientific(number) + " %"
     pattern = Locale.parse(locale()).percent_formats[None].pattern
     if digits:
         pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
-    return numbers.format_percent(value / 100, format=pattern, locale=locale())
+    return numbers.format_percent(number / 100, format=pattern, locale=locale())
 
 
 def plotly_separators(language: str | None = None) -> str:
@@ -136,21 +167,27 @@ def plotly_separators(language: str | None = None) -> str:
 
 def fmt_compact(value) -> str:
     """Short form for headline figures: 11.6M / 11,6 млн / 11,6 Mn."""
-    if value is None or value != value:
+    number = _finite(value)
+    if number is None:
         return "—"
-    return numbers.format_compact_decimal(value, fraction_digits=1, locale=locale())
+    if abs(number) >= HUGE:
+        return _scientific(number)
+    return numbers.format_compact_decimal(number, fraction_digits=1, locale=locale())
 
 
 def fmt_date(value, style: str = "medium") -> str:
     if value is None or value != value:
         return "—"
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        value = value.date()
-    if hasattr(value, "date") and not isinstance(value, date):  # pandas Timestamp
-        value = value.date()
-    return format_date(value, format=style, locale=locale())
+    try:
+        if isinstance(value, str):
+            value = date.fromisoformat(value[:10])
+        if isinstance(value, datetime):
+            value = value.date()
+        if hasattr(value, "date") and not isinstance(value, date):  # pandas Timestamp
+            value = value.date()
+        return format_date(value, format=style, locale=locale())
+    except (TypeError, ValueError, OverflowError):  # a stored text that is not a date: shown as it is
+        return str(value)[:20]
 
 
 def choose_language() -> str:
@@ -162,7 +199,8 @@ def choose_language() -> str:
     """
     requested = st.query_params.get(URL_KEY)
     if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
-        st.toast(f"Language “{requested[:10]}” is not available; showing English.", icon="ℹ️",
+        from app.url_state import as_code
+        st.toast(f"Language {as_code(requested, 10)} is not available; showing English.", icon="ℹ️",
                  duration="long")
     # Streamlit's page change can drop the bound parameter from the address in a race, and the switch then
     # falls back to English on the next page (seen under load). The session's language is kept apart, and

@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app import auth, countries
+from app import auth, countries, state
 from app import measures_store as store
 from app.charts.common import md_escape
 from app.i18n import _, fmt_date, fmt_int
@@ -125,6 +125,8 @@ def _save_status(measure_id: str, iso3: str, based_on: str | None, key: str) -> 
         _refused(changed.problems, "conflict")
     except store.EditRefused as refused:
         _refused(refused.problems)
+    except state.StoreUnavailable as unavailable:  # busy with another process, read-only, full disk
+        _refused([unavailable.sentences_in(_)])
     else:
         st.session_state[FEEDBACK] = ("success", [_("Saved: {state} is now “{status}” for this measure.").format(
             state=countries.name(iso3), status=store.status_label(values[f"{key}_status"]))])
@@ -167,6 +169,9 @@ def _save_meeting(count: int) -> None:
             participants=values[f"{key}_participants"], agreed_by=tuple(values[f"{key}_agreed_by"]))
     except store.EditRefused as refused:
         _refused(refused.problems, key=MEETING_FEEDBACK)
+        return
+    except state.StoreUnavailable as unavailable:
+        _refused([unavailable.sentences_in(_)], key=MEETING_FEEDBACK)
         return
     st.session_state[MEETING_FEEDBACK] = ("success", [_("Added the meeting of {date} ({id}) with {n} measures.").format(
         date=fmt_date(values[f"{key}_date"]), id=meeting_id, n=count)])

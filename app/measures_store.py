@@ -47,14 +47,15 @@ FIRST_EDITABLE_MEETING = date(2021, 1, 1)  # meetings up to 2020 come from the m
 # Bidirectional-text overrides can make a note display differently from what was typed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+# The statuses a stored row may have come from one place (etl.schema.STATUS_VALUES), as SQL literals.
+_STATUS_LIST = ", ".join("'" + status.replace("'", "''") + "'" for status in STATUSES)
+
 state.register_schema(
-    "CREATE SEQUENCE IF NOT EXISTS measure_status_edit_ids START 1",
-    """CREATE TABLE IF NOT EXISTS measure_status_edits (
-        edit_id BIGINT PRIMARY KEY DEFAULT nextval('measure_status_edit_ids'),
+    f"""CREATE TABLE IF NOT EXISTS measure_status_edits (
+        edit_id INTEGER PRIMARY KEY AUTOINCREMENT,
         measure_id VARCHAR NOT NULL,
         country_iso3 VARCHAR NOT NULL,
-        status VARCHAR NOT NULL CHECK (status IN ('agreed', 'in progress', 'implemented', 'not applicable',
-                                                  'no information')),
+        status VARCHAR NOT NULL CHECK (status IN ({_STATUS_LIST})),
         as_of DATE NOT NULL,
         note VARCHAR,
         source VARCHAR NOT NULL,
@@ -90,27 +91,24 @@ state.register_schema(
 _STORE_TABLES = {"measure_status_edits": "edit_id", "meetings_added": "meeting_id", "measures_added": "measure_id"}
 
 
-def _read_store_table(cur, name: str):
-    # Arrow keeps the store's column types even when a table is empty (a pandas frame would not).
-    return cur.sql(f"SELECT * FROM {name} ORDER BY {_STORE_TABLES[name]}").to_arrow_table()
+def _read_store_table(con, name: str):
+    # Arrow, typed by the store's declared columns, so an empty table still has types on the read side.
+    return state.table_arrow(con, name, _STORE_TABLES[name])
 
 
 @cached.state_view("measure_status_edits")
-def status_edits():
-    with state.reading() as cur:
-        return _read_store_table(cur, "measure_status_edits")
+def status_edits(con):
+    return _read_store_table(con, "measure_status_edits")
 
 
 @cached.state_view("meetings_added")
-def meetings_added():
-    with state.reading() as cur:
-        return _read_store_table(cur, "meetings_added")
+def meetings_added(con):
+    return _read_store_table(con, "meetings_added")
 
 
 @cached.state_view("measures_added")
-def measures_added():
-    with state.reading() as cur:
-        return _read_store_table(cur, "measures_added")
+def measures_added(con):
+    return _read_store_table(con, "measures_added")
 
 
 class EditRefused(ValueError):
@@ -272,10 +270,9 @@ def record_status(measure_id: str, country_iso3: str, status: str, as_of, note: 
                                               recorded_at, editor, based_on)
             VALUES ($measure, $state, $status, $as_of, $note, $source, $recorded_by, $recorded_at, $editor,
                     $based_on)
-            RETURNING edit_id
-        """, {"measure": measure_id, "state": country_iso3, "status": status, "as_of": day, "note": note,
-              "source": source, "recorded_by": recorded_by or editor, "recorded_at": _now(), "editor": editor,
-              "based_on": based_on}).fetchone()[0]
+        """, {"measure": measure_id, "state": country_iso3, "status": status, "as_of": state.sql_value(day),
+              "note": note, "source": source, "recorded_by": recorded_by or editor,
+              "recorded_at": state.sql_value(_now()), "editor": editor, "based_on": based_on}).lastrowid
 
 
 def _new_meeting_id(existing: set[str], day: date) -> str:
@@ -337,11 +334,12 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
                     title=title, date=day.isoformat()))
         problems.raise_if_any()
         meeting_id = _new_meeting_id(set(meetings["meeting_id"]), day)
-        now, who = _now(), recorded_by or editor
+        now, who = state.sql_value(_now()), recorded_by or editor
+        day_text = state.sql_value(day)
         cur.execute("""
             INSERT INTO meetings_added VALUES ($id, $day, $title, $organiser, $participants, $source, $who, $now,
                                                $editor)
-        """, {"id": meeting_id, "day": day, "title": title, "organiser": organiser, "participants": participants,
+        """, {"id": meeting_id, "day": day_text, "title": title, "organiser": organiser, "participants": participants,
               "source": source, "who": who, "now": now, "editor": editor})
         for number, (measure_title, description, category) in enumerate(cleaned, start=1):
             measure_id = f"{meeting_id}-{number:02d}"
@@ -355,7 +353,7 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
                     INSERT INTO measure_status_edits (measure_id, country_iso3, status, as_of, note, source,
                                                       recorded_by, recorded_at, editor, based_on)
                     VALUES ($measure, $state, 'agreed', $day, NULL, $source, $who, $now, $editor, NULL)
-                """, {"measure": measure_id, "state": code, "day": day, "source": source, "who": who, "now": now,
+                """, {"measure": measure_id, "state": code, "day": day_text, "source": source, "who": who, "now": now,
                       "editor": editor})
         return meeting_id
 

@@ -1,103 +1,424 @@
 """The app's own store: what delegates and the Secretariat record in the dashboard.
 
 Measure statuses recorded by editors, meetings they add and member-state
-submissions live here, in a separate DuckDB file that the ETL build never
-touches, so a rebuild cannot lose them. The read side merges them with the
-build (see `app.cached`). One read-write connection per process; writes are
-serialised by a lock and run in a transaction.
+submissions live here, in a SQLite file (`data/state/app_state.sqlite3`) that
+the ETL build never touches, so a rebuild cannot lose them. The read side
+merges them with the build (see `app.cached`).
+
+Several processes may use one store at once (two dashboard processes, a
+restart that overlaps the old one, an admin command, a test beside a running
+dashboard): the file is in WAL mode, so readers never wait for the writer, and
+each write is one short transaction (`BEGIN IMMEDIATE`) that waits its turn
+behind writers of other processes for up to `WAIT_SECONDS`. Within a process,
+writes are serialised by a lock. `version()` changes whenever any process
+commits, so caches keyed on it see another process's edit at the next rerun.
+
+A store that cannot be had within that time, or at all (a read-only folder, a
+damaged file), raises `StoreUnavailable`: sentences for the reader, never a
+traceback. A store kept by an earlier version of the dashboard in DuckDB
+(`app_state.duckdb`) is copied here on first start (`app.state_migrate`).
 """
 from __future__ import annotations
 
+import errno
+import importlib
 import os
+import re
+import sqlite3
 import threading
+import time
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from app.db import PROJECT_ROOT
+from app.i18n import N_
 
 STATE_PATH_ENV = "OTS_STATE_PATH"
+STORE_FILE = "app_state.sqlite3"
+WAIT_SECONDS = 5.0  # how long a write (or opening the store) waits for other processes before giving up
+RETRY_AFTER_SECONDS = 5.0  # after a failure, how long readers go on without the store before trying again
+READERS_KEPT = 4  # idle read connections kept per process
+# The modules that declare the store's tables; imported before the store is created or migrated, so that
+# every table exists with its own definition, whatever the process imported first.
+FEATURES = ("app.measures_store", "app.submissions_store")
 
-_lock = threading.RLock()
-_connection: duckdb.DuckDBPyConnection | None = None
-_connection_path: str | None = None
+_lock = threading.RLock()        # the module's connections and counters (held briefly)
+_write_lock = threading.RLock()  # one writer at a time in this process
 _schemas: list[str] = []  # DDL registered by the features that keep state here
-_version = 0
+_path: str | None = None
+_writer: sqlite3.Connection | None = None
+_probe: sqlite3.Connection | None = None  # only asks `PRAGMA data_version`
+_idle_readers: list[sqlite3.Connection] = []
+_generation = 0  # bumped by every write and every close in this process
+_failure: tuple[float, "StoreUnavailable"] | None = None  # the last failure to open the store, and when
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be read or written now: sentences for the user, each an English template and its values.
+
+    `str()` gives the English (for logs); `sentences_in(translate)` the reader's language, where it is shown.
+    """
+
+    path = ""  # the store it is about (a failure to open is remembered per path)
+
+    def __init__(self, *sentences: tuple[str, dict]):
+        self.sentences = sentences
+        super().__init__(" ".join(template.format(**values) for template, values in sentences))
+
+    def sentences_in(self, translate) -> str:
+        return " ".join(translate(template).format(**values) for template, values in self.sentences)
 
 
 def state_path() -> Path:
-    return Path(os.environ.get(STATE_PATH_ENV, PROJECT_ROOT / "data" / "state" / "app_state.duckdb"))
+    """The store file. A path to an old DuckDB store (`….duckdb`) names the SQLite file beside it."""
+    configured = Path(os.environ.get(STATE_PATH_ENV, PROJECT_ROOT / "data" / "state" / STORE_FILE))
+    return configured.with_suffix(".sqlite3") if configured.suffix == ".duckdb" else configured
+
+
+def legacy_path() -> Path:
+    """Where an earlier version of the dashboard kept the store (DuckDB), migrated on first start."""
+    return state_path().with_suffix(".duckdb")
 
 
 def register_schema(*ddl: str) -> None:
     """Declare tables a feature keeps here (CREATE TABLE IF NOT EXISTS ...); applied on first use."""
     with _lock:
-        for statement in ddl:
-            if statement not in _schemas:
-                _schemas.append(statement)
-                if _connection is not None:
-                    _connection.execute(statement)
+        new = [statement for statement in ddl if statement not in _schemas]
+        _schemas.extend(new)
+        is_open = _writer is not None
+    if new and is_open:
+        with writing() as con:
+            for statement in new:
+                con.execute(statement)
 
 
-def _open() -> duckdb.DuckDBPyConnection:
-    global _connection, _connection_path
+def schemas() -> tuple[str, ...]:
+    return tuple(_schemas)
+
+
+# --- values ------------------------------------------------------------------------------------------
+
+def sql_value(value):
+    """A Python or pandas value as SQLite stores it here: dates and times as ISO text, missing as NULL."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (str, bytes)):
+        return value
+    if isinstance(value, datetime):  # pandas Timestamps too
+        return value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def query(con: sqlite3.Connection, sql: str, params: dict | list | tuple = ()) -> pd.DataFrame:
+    """The rows of a statement as a frame (dates stay ISO text; callers type what they show)."""
+    cursor = con.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+
+
+def table_arrow(con: sqlite3.Connection, table: str, order_by: str):
+    """A whole table as Arrow, typed by its declared column types (an empty table keeps its types)."""
+    import pyarrow as pa
+
+    kinds = {"DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(), "REAL": pa.float64(),
+             "INTEGER": pa.int64(), "BIGINT": pa.int64()}
+    columns = [(row[1], row[2].upper()) for row in con.execute(f"PRAGMA table_info({table})").fetchall()]
+    rows = con.execute(f"SELECT * FROM {table} ORDER BY {order_by}").fetchall()
+    arrays = {}
+    for index, (name, declared) in enumerate(columns):
+        values = [row[index] for row in rows]
+        kind = kinds.get(declared, pa.string())
+        if kind in (pa.date32(), pa.timestamp("us")):
+            arrays[name] = pa.array(values, pa.string()).cast(kind)
+        else:
+            arrays[name] = pa.array(values, kind)
+    return pa.table(arrays)
+
+
+# --- opening -------------------------------------------------------------------------------------------
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: transactions are begun and ended here, explicitly. check_same_thread=False:
+    # Streamlit serves sessions from threads; each connection is still used by one thread at a time.
+    con = sqlite3.connect(str(path), timeout=WAIT_SECONDS, isolation_level=None, check_same_thread=False)
+    con.execute("PRAGMA synchronous = FULL")  # a committed edit survives a power cut, not only a crash
+    return con
+
+
+# What SQLite says when the store itself fails (as opposed to a mistake in a statement, which is a bug).
+_STORE_FAILURES = ("locked", "busy", "readonly", "read-only", "full", "not a database", "malformed", "disk i/o",
+                   "unable to open")
+
+
+def _is_store_failure(error: BaseException) -> bool:
+    return isinstance(error, OSError) or any(word in str(error).lower() for word in _STORE_FAILURES)
+
+
+def _sentence_for(error: BaseException, path: Path, writing: bool) -> StoreUnavailable:
+    """A failure of SQLite or the file system as sentences for the reader."""
+    text = str(error).lower()
+    code = getattr(error, "errno", None)
+    nothing_saved = (N_("Nothing was saved."), {})
+    if "locked" in text or "busy" in text:
+        first = (N_("The dashboard's store is busy with another process and did not answer within {seconds} "
+                    "seconds."), {"seconds": f"{WAIT_SECONDS:g}"})
+        return StoreUnavailable(first, nothing_saved, (N_("Try again in a moment."), {})) if writing else \
+            StoreUnavailable(first)
+    if "readonly" in text or "read-only" in text or code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        first = (N_("The dashboard's store {file} cannot be written: the file or its folder is read-only."),
+                 {"file": path.name})
+    elif "full" in text or code in (errno.ENOSPC, errno.EDQUOT):
+        first = (N_("The dashboard's store {file} cannot be written: the disk is full."), {"file": path.name})
+    elif code in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT, errno.EISDIR):
+        first = (N_("The dashboard's store {file} cannot be opened: its folder {folder} cannot be made or is not a "
+                    "folder."), {"file": path.name, "folder": str(path.parent.name)})
+    elif "not a database" in text or "malformed" in text:
+        first = (N_("The dashboard's store {file} is damaged and cannot be read."), {"file": path.name})
+    else:
+        first = (N_("The dashboard's store {file} cannot be used ({error})."),
+                 {"file": path.name, "error": type(error).__name__})
+    admin = (N_("Ask the administrator to check it (see “Backups” in the README)."), {})
+    return StoreUnavailable(first, nothing_saved, admin) if writing else StoreUnavailable(first, admin)
+
+
+def write_failure(error: OSError, path: Path) -> StoreUnavailable:
+    """A failure to write a file kept beside the store (a submitted file) as sentences for the reader."""
+    return _sentence_for(error, path, writing=True)
+
+
+_TABLE_NAME = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
+
+
+def _needs_preparing(con: sqlite3.Connection) -> bool:
+    """Whether a table is missing or an old store waits to be moved: only then is the write lock taken."""
+    declared = {match.group(1) for statement in _schemas for match in _TABLE_NAME.finditer(statement)}
+    held = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    return bool(declared - held) or legacy_path().is_file()
+
+
+def _prepare(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    """Create or migrate the store at `path`; returns (writer, probe) connections."""
+    for feature in FEATURES:  # every table declared before any is created (see FEATURES)
+        importlib.import_module(feature)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = _connect(path)
+    try:
+        # Opening an existing store takes no write lock, so a process starting during another's write does not
+        # wait for it.
+        if writer.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal" and \
+                writer.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+            raise sqlite3.OperationalError("the store could not be put in WAL mode")
+        if _needs_preparing(writer):
+            from app import state_migrate
+            writer.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _schemas:
+                    writer.execute(statement)
+                migrated = state_migrate.migrate_if_needed(writer, legacy_path())
+                writer.execute("COMMIT")
+            except BaseException:
+                writer.execute("ROLLBACK")
+                raise
+            if migrated:
+                state_migrate.keep_aside(legacy_path())
+        probe = _connect(path)
+    except BaseException:
+        writer.close()
+        raise
+    return writer, probe
+
+
+def _open_locked() -> Path:
+    """Open the store at the configured path if not open yet; call with `_lock` held."""
+    global _path, _writer, _probe, _failure
     path = state_path()
+    if _path == str(path) and _writer is not None:
+        return path
+    _close_locked()
+    if _failure is not None and _failure[1].path == str(path) \
+            and time.monotonic() - _failure[0] < RETRY_AFTER_SECONDS:
+        raise _failure[1]  # tried a moment ago: pages go on without the store rather than wait again
+    try:
+        _writer, _probe = _prepare(path)
+    except StoreUnavailable as problem:
+        problem.path = str(path)
+        _failure = (time.monotonic(), problem)
+        raise
+    except (sqlite3.Error, OSError) as error:
+        problem = _sentence_for(error, path, writing=False)
+        problem.path = str(path)
+        _failure = (time.monotonic(), problem)
+        raise problem from error
+    _failure = None
+    _path = str(path)
+    return path
+
+
+def check_available() -> None:
+    """Raise StoreUnavailable (sentences for the reader) unless the store can be opened now."""
     with _lock:
-        if _connection is None or _connection_path != str(path):
-            if _connection is not None:
-                _connection.close()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _connection = duckdb.connect(str(path))
-            _connection_path = str(path)
-            for statement in _schemas:
-                _connection.execute(statement)
-        return _connection
+        _open_locked()
 
 
-def version() -> int:
-    """Bumped by every write in this process; read-side caches include it in their key."""
-    return _version
+def version() -> tuple:
+    """Changes whenever anything is committed to the store, by this process or another; caches are keyed on it.
+
+    `(generation, data_version)`; the second is "unavailable" while the store cannot be opened (see `problem`).
+    """
+    with _lock:
+        try:
+            _open_locked()
+            return _generation, _probe.execute("PRAGMA data_version").fetchone()[0]
+        except StoreUnavailable:
+            return _generation, "unavailable"
+        except sqlite3.Error as error:
+            _remember_failure(_sentence_for(error, state_path(), writing=False))
+            return _generation, "unavailable"
+
+
+def problem() -> StoreUnavailable | None:
+    """Why the store could not be opened the last time it was tried (None if it could)."""
+    with _lock:
+        return _failure[1] if _failure is not None else None
+
+
+def _remember_failure(problem_: StoreUnavailable) -> None:
+    global _failure
+    problem_.path = str(state_path())
+    _failure = (time.monotonic(), problem_)
+    _close_locked()
+
+
+# --- reading and writing ---------------------------------------------------------------------------------
+
+def _take_reader() -> sqlite3.Connection:
+    with _lock:
+        path = _open_locked()
+        if _idle_readers:
+            return _idle_readers.pop()
+    return _connect(path)
+
+
+def _give_back(con: sqlite3.Connection, path: str) -> None:
+    with _lock:
+        if _path == path and len(_idle_readers) < READERS_KEPT:
+            _idle_readers.append(con)
+            return
+    con.close()
 
 
 @contextmanager
 def reading():
-    cur = _open().cursor()
+    """A connection on one consistent snapshot of the store, for the duration of the block."""
+    con = _take_reader()
+    path = str(state_path())
     try:
-        yield cur
-    finally:
-        cur.close()
+        con.execute("BEGIN")  # deferred: every statement of the block reads the same snapshot
+    except sqlite3.Error as error:
+        con.close()
+        raise _sentence_for(error, Path(path), writing=False) from error
+    try:
+        yield con
+    except sqlite3.Error as error:
+        _end(con, "ROLLBACK")
+        con.close()
+        if _is_store_failure(error):
+            raise _sentence_for(error, Path(path), writing=False) from error
+        raise
+    except BaseException:
+        _end(con, "ROLLBACK")
+        _give_back(con, path)
+        raise
+    else:
+        _end(con, "COMMIT")
+        _give_back(con, path)
+
+
+def _end(con: sqlite3.Connection, statement: str) -> None:
+    try:
+        con.execute(statement)
+    except sqlite3.Error:
+        pass  # nothing was written in a read; the connection is reset when it is used again
 
 
 @contextmanager
 def writing():
-    """A cursor in a transaction, one writer at a time; committed if the block succeeds."""
-    global _version
-    with _lock:
-        cur = _open().cursor()
+    """A connection in a write transaction, one writer at a time across processes; committed if the block succeeds.
+
+    Waits up to WAIT_SECONDS for other processes' writes; a store that cannot be written raises
+    StoreUnavailable (and nothing of the block is kept). Errors raised by the block itself pass unchanged.
+    """
+    global _generation
+    with _write_lock:
+        with _lock:
+            path = _open_locked()
+            con = _writer
         try:
-            cur.execute("BEGIN TRANSACTION")
-            yield cur
-            cur.execute("COMMIT")
-            _version += 1
-        except BaseException:
-            cur.execute("ROLLBACK")
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _sentence_for(error, path, writing=True) from error
+        try:
+            yield con
+            con.execute("COMMIT")
+        except sqlite3.Error as error:
+            _end(con, "ROLLBACK")
+            if _is_store_failure(error):
+                raise _sentence_for(error, path, writing=True) from error
             raise
-        finally:
-            cur.close()
+        except BaseException:
+            _end(con, "ROLLBACK")
+            raise
+        with _lock:
+            _generation += 1
 
 
 def frame(sql: str, params: dict | list | None = None) -> pd.DataFrame:
-    with reading() as cur:
-        return cur.execute(sql, params or []).df()
+    with reading() as con:
+        return query(con, sql, params or ())
+
+
+@contextmanager
+def empty_reading():
+    """A connection on an empty store of the same tables, in memory: what the read side shows without the store."""
+    for feature in FEATURES:
+        importlib.import_module(feature)
+    con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        for statement in _schemas:
+            con.execute(statement)
+        yield con
+    finally:
+        con.close()
+
+
+def _close_locked(always: bool = False) -> None:
+    global _writer, _probe, _path, _generation
+    if _writer is None and not always:
+        return  # nothing open: what was read is no staler than before
+    for con in [_writer, _probe, *_idle_readers]:
+        if con is not None:
+            try:
+                con.close()
+            except sqlite3.Error:
+                pass
+    _idle_readers.clear()
+    _writer = _probe = None
+    _path = None
+    _generation += 1  # the store may be replaced before it is opened again: what was read from it is stale
 
 
 def close() -> None:
-    global _connection, _connection_path, _version
-    with _lock:
-        if _connection is not None:
-            _connection.close()
-        _connection = None
-        _connection_path = None
-        _version += 1  # the store may be replaced before it is opened again: what was read from it is stale
+    """Close every connection (tests, backups being restored); the next use opens the store again."""
+    global _failure
+    with _write_lock, _lock:
+        _close_locked(always=True)
+        _failure = None

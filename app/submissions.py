@@ -3,14 +3,22 @@
 An upload goes through the same rules as the ETL (`etl.validate` with the
 layout of `etl.sources.reported_figures`, plus a `topic` column), then through
 checks only an upload needs: size, what the file really is (by its first
-bytes, never by its name), formula-looking cells, and duplicates of figures
-already held. The result is a `Preview`: what would be added, what would be
-corrected and what is rejected, each rejected row with its row, column and
-reason. Nothing here writes anything; `confirm` hands a preview to the store.
+bytes, never by its name), formula-looking cells, plausible values and dates,
+web addresses, and duplicates of figures already held. The result is a
+`Preview`: what would be added, what would be corrected and what is rejected,
+each rejected row with its row, column and reason. Nothing here writes
+anything; `confirm` hands a preview to the store.
+
+Limits are checked before the work they bound: the file is read as a stream and
+reading stops one row past `MAX_ROWS`; a workbook's parts are unpacked only up
+to a size (`app.workbook`); a value quoted in a reason is cut short. Every
+reason is a message template with its values (`etl.validate.Problem`), shown
+in the uploader's language by the page, whatever language the check ran in.
 """
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import re
@@ -20,24 +28,40 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
-from app import submissions_store
+from app import submissions_store, workbook
 from app.export import FORMULA_STARTS
 from app.i18n import N_, _
 from etl.schema import RawColumn, RawFile
 from etl.sources.reported_figures import RAW_COLUMNS, TOPICS, period_in_order, to_table
-from etl.validate import Problem, ValidationFailed, decode_csv, line_number, validate_raw
+from etl.validate import (Problem, ValidationFailed, Words, decode_csv, duplicate_keys, line_number, shown,
+                          validate_raw)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# No count these pages show comes near a billion (Russia's yearly entries for work are a few million): a larger
+# value is a unit or a typing mistake (a stray exponent, a date pasted as a number).
+MAX_VALUE = 1_000_000_000
+FIRST_PLAUSIBLE_DATE = date(1990, 1, 1)  # the dashboard's series start in 1990
+PROBLEMS_SHOWN = 1_000  # rows of the problem table sent to the page
+MAX_PROBLEMS = 2_000  # checking stops past this many problems (see _validate_rows)
 EXCEL_SHEET = "figures"  # the sheet read from a workbook (else its first sheet)
 UPLOAD_TYPES = ["csv", "xlsx", "xls", "txt"]
 
-TEMPLATE = RawFile("submission", (RawColumn("topic", allowed=TOPICS),) + RAW_COLUMNS, key=("record_id",))
+
+def _with_maximum(column: RawColumn) -> RawColumn:
+    return dataclasses.replace(column, max_value=MAX_VALUE) if column.name == "value" else column
+
+
+TEMPLATE = RawFile("submission", (RawColumn("topic", allowed=TOPICS),) + tuple(_with_maximum(c) for c in RAW_COLUMNS),
+                   key=("record_id",))
 TEMPLATE_COLUMNS = TEMPLATE.column_names
 NUMBER_COLUMNS = {c.name for c in TEMPLATE.columns if c.kind in ("int", "float")}
+DATE_COLUMNS = [c.name for c in TEMPLATE.columns if c.kind == "date"]
+COUNTRY_COLUMNS = [c.name for c in TEMPLATE.columns if c.kind == "iso3"]
 # Two rows hold the same figure when these agree, whatever their record_id.
 FIGURE_IDENTITY = ("topic", "nationality_iso3", "location_iso3", "indicator", "value", "unit",
                    "period_start", "period_end")
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 # (column, required, format, meaning, example) — documented on the page and in the Excel template.
 TEMPLATE_HELP = (
@@ -79,6 +103,10 @@ _SIGNATURES = (
 )
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word (.doc)
 _ZIP = b"PK\x03\x04"
+NOT_A_SPREADSHEET = N_("This is {kind}, not a spreadsheet. Upload the figures as CSV or Excel (.xlsx), using the "
+                       "template.")
+TOO_MANY_ROWS = N_("The file has more than {limit} rows of figures; reading stopped there. Split it into several "
+                   "files.")
 
 
 @dataclass
@@ -91,7 +119,7 @@ class Preview:
     file_format: str | None  # 'csv' or 'xlsx' (by content), None when unreadable
     rows_in_file: int = 0
     problems: list[Problem] = field(default_factory=list)  # every problem, with row, column and reason
-    notes: list[str] = field(default_factory=list)  # worth knowing, but nothing is rejected for them
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # worth knowing (template, values); nothing rejected
     added: pd.DataFrame | None = None  # rows of `submitted_figures` layout (+ file_row)
     changed: pd.DataFrame | None = None  # corrections: same, + corrects_submission and changed_columns
     rejected: pd.DataFrame | None = None  # file_row, record_id, reasons
@@ -101,9 +129,15 @@ class Preview:
     def loadable(self) -> int:
         return 0 if self.refused else len(self.added) + len(self.changed)
 
-    def problem_table(self) -> pd.DataFrame:
-        return pd.DataFrame([{"row": p.row, "column": p.column, "reason": p.reason} for p in self.problems],
+    def problem_table(self, translate=None, limit: int | None = None) -> pd.DataFrame:
+        """Row, column and reason of each problem (the first `limit`), in the language of `translate`."""
+        shown_problems = self.problems[:limit] if limit else self.problems
+        return pd.DataFrame([{"row": p.row, "column": p.column,
+                              "reason": p.reason_in(translate) if translate else p.reason} for p in shown_problems],
                             columns=["row", "column", "reason"]).astype({"row": "Int64"})
+
+    def notes_in(self, translate) -> list[str]:
+        return [translate(template).format(**values) for template, values in self.notes]
 
 
 class Refused(Exception):
@@ -122,113 +156,114 @@ def _extension(filename: str) -> str:
 
 def sniff(content: bytes, filename: str) -> str:
     """'csv' or 'xlsx' by content; raises Refused for anything that is not a table of figures."""
-    def refuse(reason: str) -> Refused:
-        return Refused([Problem(filename, None, None, reason)])
+    def refuse(template: str, **values) -> Refused:
+        return Refused([Problem(filename, None, None, template, values)])
 
     if not content.strip():
-        raise refuse(_("The file is empty (0 bytes or only blank lines): there is nothing to load."))
+        raise refuse(N_("The file is empty (0 bytes or only blank lines): there is nothing to load."))
     if len(content) > MAX_BYTES:
-        raise refuse(_("The file is too large ({size} MB); the limit is {limit} MB. Split it into several files.")
-                     .format(size=f"{len(content) / 1024 / 1024:.1f}", limit=MAX_BYTES // (1024 * 1024)))
+        raise refuse(N_("The file is too large ({size} MB); the limit is {limit} MB. Split it into several files."),
+                     size=f"{len(content) / 1024 / 1024:.1f}", limit=MAX_BYTES // (1024 * 1024))
     for signature, kind in _SIGNATURES:
         if content.startswith(signature):
-            raise refuse(_("This is {kind}, not a spreadsheet. Upload the figures as CSV or Excel (.xlsx), "
-                           "using the template.").format(kind=_(kind)))
+            raise refuse(NOT_A_SPREADSHEET, kind=Words(kind))
     if content.startswith(_OLE2):
-        raise refuse(_("This is an old-format Excel (.xls) or Word file. Open it in Excel and save it as "
-                       "'Excel Workbook (.xlsx)' or 'CSV UTF-8'."))
+        raise refuse(N_("This is an old-format Excel (.xls) or Word file. Open it in Excel and save it as "
+                        "'Excel Workbook (.xlsx)' or 'CSV UTF-8'."))
     if content.startswith(_ZIP):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
         except zipfile.BadZipFile:
-            raise refuse(_("The file looks like an Excel workbook but is damaged and cannot be opened.")) from None
+            raise refuse(N_("The file looks like an Excel workbook but is damaged and cannot be opened.")) from None
         if "xl/workbook.xml" in names:
             return "xlsx"
-        kind = _("a Word document") if "word/document.xml" in names else _("a zip archive")
-        raise refuse(_("This is {kind}, not a spreadsheet. Upload the figures as CSV or Excel (.xlsx), "
-                       "using the template.").format(kind=kind))
+        kind = N_("a Word document") if "word/document.xml" in names else N_("a zip archive")
+        raise refuse(NOT_A_SPREADSHEET, kind=Words(kind))
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise refuse(_("The file is saved as UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' instead."))
+        raise refuse(N_("The file is saved as UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' instead."))
     return "csv"
 
 
-def _cell_text(value) -> str:
-    """An Excel cell as the text a CSV would hold, so both formats go through the same checks."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "text"):  # an array formula: keep its text so it is caught as a formula
-        return f"={value.text}" if not str(value.text).startswith("=") else str(value.text)
-    return str(value)
+def _frame(rows: list[tuple[int, list[str]]], header: list[str]) -> pd.DataFrame:
+    """Rows (spreadsheet row number, cells) -> a frame of strings whose row i is spreadsheet row i + 2."""
+    width = len(header)
+    frame = pd.DataFrame([(cells + [""] * width)[:width] for _number, cells in rows], columns=header, dtype=str)
+    frame.index = [number - 2 for number, _cells in rows]
+    return frame
 
 
 def _read_excel(content: bytes, filename: str) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
     try:
-        # data_only=False: a formula arrives as its text ("=A2*3") and is rejected, not silently evaluated.
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
-        raise Refused([Problem(filename, None, None,
-                               _("The Excel file cannot be opened; it may be damaged or password-protected."))]
-                      ) from None
-    try:
-        sheet = book[EXCEL_SHEET] if EXCEL_SHEET in book.sheetnames else book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise Refused([Problem(filename, 1, None, _("The first row of sheet '{sheet}' is empty: it must hold "
-                                                   "the column names of the template.").format(sheet=sheet.title))])
-    header = [h.strip() for h in rows[0]]
+        sheet = workbook.read_sheet(content, EXCEL_SHEET, MAX_ROWS)
+    except workbook.WorkbookProblem as problem:
+        raise Refused([Problem(filename, None, None, problem.template, problem.params)]) from None
+    if sheet.rows_over_limit:
+        raise Refused([Problem(filename, None, None, TOO_MANY_ROWS, {"limit": MAX_ROWS})])
+    if not sheet.rows or sheet.rows[0][0] != 1:
+        raise Refused([Problem(filename, 1, None, N_("The first row of sheet '{sheet}' is empty: it must hold the "
+                                                    "column names of the template."), {"sheet": sheet.title[:40]})])
+    header = [h.strip() for h in sheet.rows[0][1]]
     while header and not header[-1]:
         header.pop()
-    width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype=str)
-    frame.index = range(len(frame))  # row i of the frame is spreadsheet row i + 2, as for a CSV
-    return frame
+    return _frame(sheet.rows[1:], header)
+
+
+def _separator_problem(header_cell: str, filename: str) -> Problem | None:
+    """A header read as one cell that holds the template's columns joined by ';' or a tab: Excel's CSV in
+    Russian or Turkish settings (their list separator is ';'), or 'Text (tab delimited)'."""
+    for separator, name in ((";", N_("semicolons (;)")), ("\t", N_("tabs"))):
+        names = {part.strip().strip('"') for part in header_cell.split(separator)}
+        if len(names & set(TEMPLATE_COLUMNS)) >= 2:
+            return Problem(filename, 1, None, N_(
+                "The columns of this file are separated by {separator}, not commas: Excel saves CSV that way when "
+                "the computer's list separator is not a comma (as in Russian or Turkish settings). Save it as "
+                "'CSV UTF-8 (comma delimited)', or upload the Excel file (.xlsx) itself."),
+                {"separator": Words(name)})
+    return None
 
 
 def _read_csv(content: bytes, filename: str) -> tuple[pd.DataFrame, list[str], list[Problem]]:
     """CSV bytes -> frame of strings, header, and rows with more cells than the header.
 
-    Read with the csv module rather than pandas, which would silently turn surplus cells into an index and
-    shift every value of the row (a comma inside an unquoted value is the usual cause).
+    Read record by record with the csv module, stopping one row past the limit; pandas would silently turn
+    surplus cells into an index and shift every value of the row (a comma inside an unquoted value is the
+    usual cause). Rows are numbered as a spreadsheet shows them (blank ones count); blank rows, even with
+    commas (",,,"), are left out.
     """
     text = decode_csv(content, filename)
+    reader = csv.reader(io.StringIO(text))
+    header, width, body, surplus, number = None, 0, [], [], 0
     try:
-        records = list(csv.reader(io.StringIO(text)))
+        for record in reader:
+            number += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                if number != 1:
+                    break  # reported below, as a missing header
+                header = [h.strip() for h in record]
+                width = len(header)
+                if width == 1:
+                    wrong_separator = _separator_problem(record[0], filename)
+                    if wrong_separator:
+                        raise Refused([wrong_separator])
+                continue
+            if len(body) >= MAX_ROWS:
+                raise Refused([Problem(filename, None, None, TOO_MANY_ROWS, {"limit": MAX_ROWS})])
+            if len(record) > width:
+                surplus.append(Problem(filename, number, None, N_(
+                    "this row has {cells} cells but the header has {columns}: a value containing a comma must be "
+                    "in double quotes"), {"cells": len(record), "columns": width}))
+            body.append((number, record))
     except csv.Error as error:
-        raise Refused([Problem(filename, None, None, _("The file is not valid CSV: {error}.").format(
-            error=error))]) from None
-    records = [r for r in records if r]  # blank lines
-    if not records:
-        raise Refused([Problem(filename, 1, None, _("The file has no header row."))])
-    header = [h.strip() for h in records[0]]
-    width = len(header)
-    surplus = []
-    body = []
-    for number, record in enumerate(records[1:]):
-        if len(record) > width:
-            surplus.append(Problem(filename, line_number(number), None, _(
-                "this row has {cells} cells but the header has {columns}: a value containing a comma must be "
-                "in double quotes").format(cells=len(record), columns=width)))
-        body.append((record + [""] * width)[:width])
-    frame = pd.DataFrame(body, columns=header, dtype=str)
-    return frame, header, surplus
+        raise Refused([Problem(filename, number + 1, None, N_("The file is not valid CSV: {error}."),
+                               {"error": str(error)})]) from None
+    if header is None:
+        raise Refused([Problem(filename, 1, None, N_("The file has no header row: its first line is empty."))])
+    return _frame(body, header), header, surplus
 
 
-def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[str], list[Problem]]:
+def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[tuple[str, dict]], list[Problem]]:
     """The file as a frame of strings, its format by content, notes, and rows that cannot be read; or Refused."""
     file_format = sniff(content, filename)
     notes, unreadable = [], []
@@ -237,25 +272,20 @@ def read_upload(content: bytes, filename: str) -> tuple[pd.DataFrame, str, list[
         frame = _read_excel(content, filename)
         header = list(frame.columns)
         if extension in ("csv", "txt"):
-            notes.append(_("The file is named .{extension} but is an Excel workbook; it was read as Excel.")
-                         .format(extension=extension))
+            notes.append((N_("The file is named .{extension} but is an Excel workbook; it was read as Excel."),
+                          {"extension": extension[:10]}))
     else:
         try:
             frame, header, unreadable = _read_csv(content, filename)
         except ValidationFailed as failure:
             raise Refused(failure.problems) from None
         if extension in ("xlsx", "xls"):
-            notes.append(_("The file is named .{extension} but holds CSV text; it was read as CSV.")
-                         .format(extension=extension))
+            notes.append((N_("The file is named .{extension} but holds CSV text; it was read as CSV."),
+                          {"extension": extension}))
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
-        raise Refused([Problem(filename, 1, name, _("the column appears more than once in the header"))
-                       for name in repeated])
-    frame = frame[~(frame.apply(lambda column: column.str.strip()) == "").all(axis=1)]  # blank rows
-    if len(frame) > MAX_ROWS:
-        raise Refused([Problem(filename, None, None, _("The file has {rows} rows; the limit is {limit}. "
-                                                       "Split it into several files.").format(
-                                                           rows=len(frame), limit=MAX_ROWS))])
+        raise Refused([Problem(filename, 1, name[:60], N_("the column appears more than once in the header"))
+                       for name in repeated[:20]])
     return frame, file_format, notes, unreadable
 
 
@@ -268,11 +298,9 @@ def _formula_problems(frame: pd.DataFrame, filename: str) -> list[Problem]:
         values = frame[column].astype(str)
         looks = values.str.startswith(("\t", "\r")) | values.str.lstrip().str.startswith(starts)
         for index in frame.index[looks]:
-            shown = values[index].strip()
-            shown = shown if len(shown) <= 40 else shown[:40] + "…"
-            problems.append(Problem(filename, line_number(index), column, _(
+            problems.append(Problem(filename, line_number(index), column, N_(
                 "looks like a spreadsheet formula ({value}): enter the value itself, and do not start text "
-                "with =, +, - or @").format(value=repr(shown))))
+                "with =, +, - or @"), {"value": shown(values[index].strip())}))
     return problems
 
 
@@ -282,37 +310,129 @@ def _period_problems(frame: pd.DataFrame, filename: str) -> list[Problem]:
         return []
     dates = frame[["period_start", "period_end"]].apply(
         lambda column: pd.to_datetime(column.str.strip(), format="%Y-%m-%d", errors="coerce"))
-    return [Problem(filename, line_number(index), column, _("the period ends before it starts"))
+    return [Problem(filename, line_number(index), column, N_("the period ends before it starts"))
             for index, column, _reason in period_in_order(dates)]
 
 
-def _readable(reason: str) -> str:
-    # pandera shows failing numbers as numpy reprs ("np.float64(-5.0)"); the reader wants "-5.0".
-    return re.sub(r"np\.\w+\(([^()]*)\)", r"\1", reason)
+def last_plausible_date() -> date:
+    """The end of next year: a period or page dated later is a typing mistake (a year of 2205, 9999-12-31)."""
+    return date(date.today().year + 1, 12, 31)
 
 
-def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str, unreadable: list[Problem]):
-    """(typed rows that pass every rule, problems of the rows that do not). Raises Refused for the file."""
-    frame = frame.drop(index=[p.row - 2 for p in unreadable])
-    problems = list(unreadable) + _formula_problems(frame, filename) + _period_problems(frame, filename)
-    flagged_cells = {(p.row, p.column) for p in problems}
-    rows, typed = frame, None
+def _date_range_problems(frame: pd.DataFrame, filename: str) -> list[Problem]:
+    """Dates that are dates but not plausible ones (0001-01-01, 9999-12-31) would be drawn on public charts."""
+    problems, last = [], last_plausible_date()
+    for column in [c for c in DATE_COLUMNS if c in frame.columns]:
+        parsed = pd.to_datetime(frame[column].str.strip(), format="%Y-%m-%d", errors="coerce")
+        text = frame[column].str.strip()
+        # pandas cannot hold years before 1677 or after 2262: such a date fails to parse, but is still a date.
+        whole = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        outside = (parsed.notna() & ((parsed < pd.Timestamp(FIRST_PLAUSIBLE_DATE)) | (parsed > pd.Timestamp(last)))) | \
+                  (parsed.isna() & whole & text.map(_is_calendar_date))
+        for index in frame.index[outside]:
+            problems.append(Problem(filename, line_number(index), column, N_(
+                "the date {value} is outside the plausible range, {first} to {last}"),
+                {"value": text[index], "first": FIRST_PLAUSIBLE_DATE.isoformat(), "last": last.isoformat()}))
+    return problems
+
+
+def _is_calendar_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _address_problems(frame: pd.DataFrame, filename: str) -> list[Problem]:
+    """A source_url that is not a web page (javascript:, data:, a file path) is never stored or linked."""
+    if "source_url" not in frame.columns:
+        return []
+    text = frame["source_url"].str.strip()
+    wrong = (text != "") & ~text.str.fullmatch(_WEB_ADDRESS.pattern, case=False)
+    return [Problem(filename, line_number(index), "source_url", N_(
+        "a web address must start with http:// or https:// and hold no spaces (value {value})"),
+        {"value": shown(text[index])}) for index in frame.index[wrong]]
+
+
+def _country_case_problems(frame: pd.DataFrame, known_countries: set[str], filename: str) -> list[Problem]:
+    """Lower-case codes ('kaz'): refused with the code they stand for, rather than as unknown."""
+    problems = []
+    for column in [c for c in COUNTRY_COLUMNS if c in frame.columns]:
+        text = frame[column].str.strip()
+        upper = text.str.upper()
+        wrong = (text != upper) & upper.isin(known_countries)
+        for index in frame.index[wrong]:
+            problems.append(Problem(filename, line_number(index), column, N_(
+                "country codes are written in capital letters: {value} should be {code}"),
+                {"value": shown(text[index]), "code": upper[index]}))
+    return problems
+
+
+def _upload_problems(frame: pd.DataFrame, known_countries: set[str], filename: str) -> list[Problem]:
+    """The checks only an upload needs, on rows that hold every column of the template."""
+    if not set(TEMPLATE_COLUMNS) <= set(frame.columns):
+        return []
+    return (_formula_problems(frame, filename) + _period_problems(frame, filename)
+            + _date_range_problems(frame, filename) + _address_problems(frame, filename)
+            + _country_case_problems(frame, known_countries, filename))
+
+
+def _validate_chunk(rows: pd.DataFrame, known_countries: set[str], filename: str, flagged: set) -> tuple:
+    """(typed rows that pass the ETL's rules, problems of the others) for some rows of the file."""
+    problems, typed = [], None
     while len(rows):
         try:
-            typed = validate_raw(rows, TEMPLATE, known_countries, filename)
+            typed = validate_raw(rows, _UNKEYED, known_countries, filename)
             break
         except ValidationFailed as failure:
             in_rows = [p for p in failure.problems if p.row is not None and p.row >= 2]
             if not in_rows:  # a missing column, or a rule broken by the file as a whole
                 raise Refused(failure.problems) from None
             # A column-wide failure (row None) can be the echo of one bad cell: check again without the bad rows.
-            for p in in_rows:
-                column = p.column or ("record_id" if p.reason.startswith("duplicate key") else None)
-                if (p.row, column) not in flagged_cells:
-                    problems.append(Problem(p.file, p.row, column, _readable(p.reason)))
-            rows = rows.drop(index=sorted({p.row - 2 for p in in_rows}))
-    if typed is None:
+            problems += [p for p in in_rows if (p.row, p.column) not in flagged]
+            rows = rows.drop(index=sorted({p.row - 2 for p in in_rows}), errors="ignore")
+    return typed, problems
+
+
+# The key (record_id) is checked once over the whole file, the other rules a part of the file at a time.
+_UNKEYED = dataclasses.replace(TEMPLATE, key=())
+FIRST_CHUNK_ROWS, LARGEST_CHUNK_ROWS = 2_000, 8_000
+
+
+def _validate_rows(frame: pd.DataFrame, known_countries: set[str], filename: str, unreadable: list[Problem]):
+    """(typed rows that pass every rule, problems of the rows that do not). Raises Refused for the file.
+
+    Rows are checked a part at a time, and checking stops once MAX_PROBLEMS are found (the file is then
+    refused as a whole): each problem costs time, and a file with thousands is a wrong file, not a file
+    with a few wrong rows. A clean part makes the next part larger.
+    """
+    frame = frame.drop(index=[p.row - 2 for p in unreadable], errors="ignore")
+    problems = list(unreadable)
+    if set(TEMPLATE_COLUMNS) <= set(frame.columns):
+        keys = frame[list(TEMPLATE.key)].apply(lambda column: column.str.strip()).replace("", None)
+        problems += duplicate_keys(keys, TEMPLATE, filename)
+    typed_parts, start, size = [], 0, FIRST_CHUNK_ROWS
+    while start < len(frame):
+        rows = frame.iloc[start:start + size]
+        found = _upload_problems(rows, known_countries, filename)
+        flagged = {(p.row, p.column) for p in problems + found}
+        typed, invalid = _validate_chunk(rows, known_countries, filename, flagged)
+        problems += found + invalid
+        if typed is not None:
+            typed_parts.append(typed)
+        start += size
+        if len(problems) > MAX_PROBLEMS:
+            last_row = line_number(rows.index[-1])
+            problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+            raise Refused(problems[:MAX_PROBLEMS] + [Problem(filename, None, None, N_(
+                "More than {n} problems were found by row {row}, so the checks stopped there and nothing can be "
+                "loaded from this file. Is it the right file, filled in with the template's columns? Correct "
+                "the problems listed and check it again."), {"n": f"{MAX_PROBLEMS:,}", "row": last_row})])
+        size = min(size * 2, LARGEST_CHUNK_ROWS) if not found and not invalid else FIRST_CHUNK_ROWS
+    if not typed_parts:
         return frame.iloc[0:0], problems
+    typed = pd.concat(typed_parts)
     bad_rows = {p.row - 2 for p in problems if p.row is not None and p.row >= 2}
     return typed.drop(index=[i for i in typed.index if i in bad_rows]), problems
 
@@ -378,28 +498,28 @@ def _classify(table: pd.DataFrame, existing: pd.DataFrame, filename: str):
         key = _figure_key(row)
         earlier = held.get(key)
         if record_id in database_ids:
-            problems.append(Problem(filename, file_row, "record_id", _(
-                "record_id {record!r} is already a figure in the database (loaded by the ETL); give this figure "
-                "a new identifier").format(record=record_id)))
+            problems.append(Problem(filename, file_row, "record_id", N_(
+                "record_id {record} is already a figure in the database (loaded by the ETL); give this figure "
+                "a new identifier"), {"record": shown(record_id)}))
         elif key in seen_in_file:
-            problems.append(Problem(filename, file_row, None, _(
-                "the same figure as row {row} of this file (same countries, indicator, value, unit and period)")
-                .format(row=seen_in_file[key])))
+            problems.append(Problem(filename, file_row, None, N_(
+                "the same figure as row {row} of this file (same countries, indicator, value, unit and period)"),
+                {"row": seen_in_file[key]}))
         elif record_id in submitted:
             previous = submitted[record_id]
             differences = _differences(row, previous)
             if not differences:
-                problems.append(Problem(filename, file_row, "record_id", _(
-                    "already submitted unchanged in submission {submission}: nothing to correct").format(
-                        submission=previous["submission_id"])))
+                problems.append(Problem(filename, file_row, "record_id", N_(
+                    "already submitted unchanged in submission {submission}: nothing to correct"),
+                    {"submission": previous["submission_id"]}))
             elif earlier is not None and earlier["record_id"] != record_id:
-                problems.append(Problem(filename, file_row, None, _duplicate_reason(earlier)))
+                problems.append(_duplicate(filename, file_row, earlier))
             else:
                 changed.append({**row, "corrects_submission": previous["submission_id"],
                                 "changed_columns": ", ".join(differences),
                                 "previous_value": float(previous["value"])})
         elif earlier is not None:
-            problems.append(Problem(filename, file_row, None, _duplicate_reason(earlier)))
+            problems.append(_duplicate(filename, file_row, earlier))
         else:
             added.append(row)
         seen_in_file.setdefault(key, file_row)
@@ -409,12 +529,14 @@ def _classify(table: pd.DataFrame, existing: pd.DataFrame, filename: str):
             problems)
 
 
-def _duplicate_reason(earlier) -> str:
+def _duplicate(filename: str, file_row: int, earlier) -> Problem:
     if earlier["origin"] == "database":
-        return _("the same figure is already in the database as {record} (same countries, indicator, value, "
-                 "unit and period)").format(record=earlier["record_id"])
-    return _("the same figure was already submitted as {record} in submission {submission}").format(
-        record=earlier["record_id"], submission=earlier["submission_id"])
+        return Problem(filename, file_row, None, N_(
+            "the same figure is already in the database as {record} (same countries, indicator, value, unit and "
+            "period)"), {"record": earlier["record_id"]})
+    return Problem(filename, file_row, None, N_("the same figure was already submitted as {record} in submission "
+                                                "{submission}"),
+                   {"record": earlier["record_id"], "submission": earlier["submission_id"]})
 
 
 def check(content: bytes, filename: str, known_countries: set[str], existing: pd.DataFrame) -> Preview:
@@ -433,17 +555,19 @@ def check(content: bytes, filename: str, known_countries: set[str], existing: pd
         return preview
     preview.added, preview.changed, duplicates = _classify(_as_table(typed), existing, filename)
     preview.problems = sorted(problems + duplicates, key=lambda p: (p.row or 0, p.column or ""))
-    rejected_rows = sorted({p.row for p in preview.problems if p.row})
-    reasons = {row: "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason
-                              for p in preview.problems if p.row == row) for row in rejected_rows}
+    reasons: dict[int, list[str]] = {}
+    for p in preview.problems:
+        if p.row:
+            reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+    rejected_rows = sorted(reasons)
     record_ids = frame["record_id"] if "record_id" in frame.columns else pd.Series(dtype=str)
     preview.rejected = pd.DataFrame({
         "file_row": rejected_rows,
         "record_id": [record_ids.get(row - 2, "") for row in rejected_rows],
-        "reasons": [reasons[row] for row in rejected_rows],
+        "reasons": ["; ".join(reasons[row]) for row in rejected_rows],
     })
     if preview.loadable == 0 and not preview.problems:
-        preview.problems = [Problem(filename, None, None, _("The file has a header but no rows of figures."))]
+        preview.problems = [Problem(filename, None, None, N_("The file has a header but no rows of figures."))]
         preview.refused = True
     return preview
 

@@ -50,11 +50,16 @@ def new_submission_id(sha256: str, at: datetime) -> str:
     return f"S-{at:%Y%m%d-%H%M%S}-{sha256[:6]}"
 
 
+DATE_COLUMNS = ("period_start", "period_end", "source_date", "submitted_at")
+
+
 @cached.state_view(q.STATE_VIEW)
-def submitted_figures_view() -> pd.DataFrame:
+def submitted_figures_view(con) -> pd.DataFrame:
     """Submitted figures in force, for queries marked `@uses_state("submitted_figures")`."""
-    with state.reading() as cur:
-        frame = q.active_figures(cur)
+    frame = q.active_figures(con)
+    for column in DATE_COLUMNS:  # ISO text in the store
+        frame[column] = pd.to_datetime(frame[column])
+    frame["value"] = frame["value"].astype("float64")
     # An empty text column would reach DuckDB untyped; pandas' string dtype registers as VARCHAR.
     text = [c for c in frame.columns if frame[c].dtype == object]
     return frame.astype({c: "string" for c in text})
@@ -78,13 +83,18 @@ def store(preview, content: bytes, editor: str, at: datetime | None = None) -> s
     at = at or _now()
     submission_id = new_submission_id(preview.sha256, at)
     folder = files_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     kept = folder / f"{submission_id}__{_safe_name(preview.filename)}"
     added = _rows(preview.added, submission_id, None)
     changed = _rows(preview.changed, submission_id, preview.changed["corrects_submission"])
     new_ids = list(added["record_id"])
     corrected_ids = list(changed["record_id"])
-    kept.write_bytes(content)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(content)
+    except OSError as error:  # a read-only folder, a full disk: a sentence, and nothing kept
+        if kept.is_file():
+            kept.unlink()
+        raise state.write_failure(error, folder) from error
     try:
         with state.writing() as cur:
             # Checked again inside the transaction: another editor may have stored the same figures

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import db, i18n, url_state
+from app import cached, db, i18n, state, url_state
 from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_path, csv_bytes, png_bytes
 from app.i18n import _
 
@@ -191,8 +191,11 @@ def _record_run_time(page, seconds: float) -> None:
 def _guarded_run(page) -> None:
     try:
         db.check_available()
+        cached.begin_run(st.empty())  # where the page says, once, that the app's own store cannot be read
         page.run()
     except db.DatabaseUnavailable as problem:
+        st.error(problem.sentences_in(_), icon=":material/database:")
+    except state.StoreUnavailable as problem:  # a page that cannot go on without the store (an editor's form)
         st.error(problem.sentences_in(_), icon=":material/database:")
     except Exception:  # noqa: BLE001 - the chair shares this screen: no traceback, ever
         log.exception("page %s failed", getattr(page, "title", page))

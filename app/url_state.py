@@ -22,9 +22,21 @@ from app.i18n import _
 _SEEN = "_url_state_seen"  # key -> the URL's value after this session last read or wrote it
 
 
+def as_code(value, limit: int = 40) -> str:
+    """A value from the URL for a notice: in a code span, so markdown in it (an image that the browser would
+    fetch, a link) is shown as the characters typed, never rendered."""
+    text = "".join(char for char in str(value)[:limit] if char.isprintable() and char != "`")
+    return f"`{text}`" if text else "` `"
+
+
 def _notice_invalid(label: str, raw: str) -> None:
-    st.toast(_("The link's value “{value}” for “{name}” is not available; showing the default.").format(
-        value=raw[:40], name=label), icon="ℹ️", duration="long")
+    st.toast(_("The link's value {value} for “{name}” is not available; showing the default.").format(
+        value=as_code(raw), name=label), icon="ℹ️", duration="long")
+
+
+def _notice_left_out(label: str, raw: str) -> None:
+    st.toast(_("The link's values {value} for “{name}” are not available and were left out.").format(
+        value=as_code(raw), name=label), icon="ℹ️", duration="long")
 
 
 def _seen() -> dict:
@@ -110,9 +122,12 @@ def multiselect(label: str, options: Sequence, key: str, default: Sequence = (),
             by_text = {str(o): o for o in options}
             parts = [p for p in raw.split(",") if p]
             unknown = [p for p in parts if p not in by_text]
-            if unknown:
-                _notice_invalid(label, ",".join(unknown))
             chosen = list(dict.fromkeys(by_text[p] for p in parts if p in by_text))
+            if unknown and not chosen:  # nothing usable: the default, as the notice says
+                _notice_invalid(label, ",".join(unknown))
+                chosen = list(default)
+            elif unknown:  # the usable values are kept, and the notice says which were not
+                _notice_left_out(label, ",".join(unknown))
         st.session_state[widget_key] = chosen
     else:
         st.session_state[widget_key] = [v for v in st.session_state[widget_key] if v in options]

@@ -281,15 +281,18 @@ class RecordingCursor:
 
 
 def _register_views(cur, function) -> None:
-    from app import cached
+    from app import cached, state
     for name in getattr(function, "state_views", ()):
-        cur.register(name, cached._state_views[name]())
+        with state.reading() as con:
+            cur.register(name, cached._state_views[name](con))
 
 
 def rows_scanned(function, store: bool, args: tuple, kwargs: dict, profile_file: Path) -> int | None:
     """Rows read from tables by every statement the query runs, as DuckDB's profiler counts them."""
-    from app import db, state
-    opener = state.reading if store else db.cursor
+    from app import db
+    if store:
+        return None  # the store is SQLite: no DuckDB profiler there
+    opener = db.cursor
     with opener() as cur:
         _register_views(cur, function)
         recorder = RecordingCursor(cur)
@@ -407,7 +410,7 @@ def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: d
 
     from app import db, state
     os.environ["OTS_DB_PATH"] = str(db_path)
-    os.environ["OTS_STATE_PATH"] = str(work / f"state-{size}" / "app_state.duckdb")
+    os.environ["OTS_STATE_PATH"] = str(work / f"state-{size}" / "app_state.sqlite3")
     shutil.rmtree(work / f"state-{size}", ignore_errors=True)
     db.close_all()
     state.close()
@@ -438,7 +441,7 @@ def page_runs(size: str, db_path: Path, work: Path) -> list[tuple[str, float, fl
 
     from app import db, state
     os.environ["OTS_DB_PATH"] = str(db_path)
-    os.environ["OTS_STATE_PATH"] = str(work / f"pages-state-{size}" / "app_state.duckdb")
+    os.environ["OTS_STATE_PATH"] = str(work / f"pages-state-{size}" / "app_state.sqlite3")
     db.close_all()
     state.close()
     st.cache_data.clear()

@@ -11,6 +11,15 @@ from typing import Callable
 
 import pandas as pd
 
+def N_(message: str) -> str:
+    """Mark a message for the dashboard's translation catalogue (babel.cfg scans etl/ too).
+
+    The ETL itself reports in English; the dashboard translates the same template when it shows a problem
+    of an upload (see `etl.validate.Problem`). `etl` never imports from `app`.
+    """
+    return message
+
+
 # Raw column kinds understood by the validator (see etl.validate).
 RAW_KINDS = ("text", "int", "float", "date", "datetime", "iso3")
 

@@ -48,7 +48,7 @@ if auth.require_editor() is not None:
                 st.session_state["submission_checked"] = (stamp, submissions.check(
                     content, upload.name, known, load(figures.all_figures)))
         preview = st.session_state["submission_checked"][1]
-        for note in preview.notes:
+        for note in preview.notes_in(_):
             st.info(note, icon=":material/info:")
         if preview.refused:
             st.error(_("This file cannot be loaded. Nothing was stored."), icon=":material/block:")
@@ -59,8 +59,12 @@ if auth.require_editor() is not None:
             rejected.metric(_("Rejected"), fmt_int(len(preview.rejected)))
         if preview.problems:
             st.markdown("**" + _("Problems, by row") + "**")
-            st.dataframe(preview.problem_table(), hide_index=True, width="stretch",
-                         column_config=submissions.problem_labels())
+            st.dataframe(preview.problem_table(_, limit=submissions.PROBLEMS_SHOWN), hide_index=True,
+                         width="stretch", column_config=submissions.problem_labels())
+            if len(preview.problems) > submissions.PROBLEMS_SHOWN:
+                st.caption(_("The first {shown} of {n} problems are listed; correct them and check the file again "
+                             "to see the rest.").format(shown=fmt_int(submissions.PROBLEMS_SHOWN),
+                                                         n=fmt_int(len(preview.problems))))
         labels = submissions.figure_labels()
         for kind, title in (("added", _("Figures to add")), ("changed", _("Corrections of earlier submissions"))):
             rows = getattr(preview, kind)
@@ -79,6 +83,8 @@ if auth.require_editor() is not None:
                     submission_id = submissions.confirm(preview, content, editor)
                 except (submissions_store.SubmissionError, ValueError) as problem:
                     st.error(str(problem))
+                except state.StoreUnavailable as problem:
+                    st.error(problem.sentences_in(_), icon=":material/database:")
                 else:
                     st.session_state[FLASH] = _("Stored as submission {id}: {n} figures loaded.").format(
                         id=submission_id, n=fmt_int(preview.loadable))
@@ -110,6 +116,8 @@ else:
                         count = submissions_store.withdraw(chosen, editor, reason)
                     except submissions_store.SubmissionError as problem:
                         st.error(str(problem))
+                    except state.StoreUnavailable as problem:
+                        st.error(problem.sentences_in(_), icon=":material/database:")
                     else:
                         st.session_state[FLASH] = _("Submission {id} withdrawn: {n} figures no longer count.")\
                             .format(id=chosen, n=fmt_int(count))

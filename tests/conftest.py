@@ -71,7 +71,7 @@ def app_reading(db_path: Path, folder: Path, monkeypatch):
     """The app pointed at `db_path`, with a fresh store and secrets file in `folder`; its connections and
     caches are reset before and after, so no test sees another's database."""
     monkeypatch.setenv("OTS_DB_PATH", str(db_path))
-    monkeypatch.setenv("OTS_STATE_PATH", str(folder / "state" / "app_state.duckdb"))
+    monkeypatch.setenv("OTS_STATE_PATH", str(folder / "state" / "app_state.sqlite3"))
     monkeypatch.setenv("OTS_SECRETS_PATH", str(folder / "secrets.toml"))
     _reset_app()
     try:

@@ -115,21 +115,56 @@ def test_throttle_refuses_with_wait_then_accepts(secrets):
     assert auth.attempt_sign_in("aydin", PASSWORD, "s", limiter=limiter).editor == "aydin"
 
 
-def test_throttle_counts_per_username_across_sessions(secrets):
+def test_throttle_counts_per_username_across_sessions_of_one_client(secrets):
     auth.add_editor("aydin", PASSWORD)
     limiter = auth.Throttle(FakeClock())
     for session in ("a", "b", "c"):
-        auth.attempt_sign_in("aydin", "wrong password!", session, limiter=limiter)
-    assert "Try again" in auth.attempt_sign_in("aydin", PASSWORD, "fresh session", limiter=limiter).message
+        auth.attempt_sign_in("aydin", "wrong password!", session, limiter=limiter, client="198.51.100.7")
+    assert "Try again" in auth.attempt_sign_in("aydin", PASSWORD, "fresh session", limiter=limiter,
+                                               client="198.51.100.7").message
+
+
+def test_a_third_party_cannot_lock_the_editor_out(secrets):
+    """Someone failing on purpose under the editor's name, from their own address, many times over."""
+    auth.add_editor("aydin", PASSWORD)
+    limiter = auth.Throttle(FakeClock())
+    for attempt in range(10):
+        auth.attempt_sign_in("aydin", "wrong password!", f"attacker {attempt}", limiter=limiter, client="203.0.113.9")
+    assert "Try again" in auth.attempt_sign_in("aydin", PASSWORD, "attacker 11", limiter=limiter,
+                                               client="203.0.113.9").message
+    # The attacker is slowed down whatever name they try next, and the editor signs in from her own address.
+    assert "Try again" in auth.attempt_sign_in("gulnara", "guess", "attacker 12", limiter=limiter,
+                                               client="203.0.113.9").message
+    assert auth.attempt_sign_in("aydin", PASSWORD, "the editor", limiter=limiter,
+                                client="198.51.100.7").editor == "aydin"
+
+
+class FakeContext:
+    """What `st.context` tells of a connection."""
+
+    def __init__(self, ip_address, headers):
+        self.ip_address, self.headers = ip_address, headers
+
+
+def test_the_client_address_comes_from_a_proxy_header_only_when_told(monkeypatch):
+    behind_proxy = FakeContext("10.0.0.2", {"X-Forwarded-For": "203.0.113.9, 10.0.0.2"})
+    monkeypatch.delenv(auth.CLIENT_HEADER_ENV, raising=False)
+    assert auth.client_address(behind_proxy) == "10.0.0.2"  # a header anyone can send is not trusted by default
+    assert auth.client_address(FakeContext(None, {})) is None  # localhost
+    monkeypatch.setenv(auth.CLIENT_HEADER_ENV, "X-Forwarded-For")
+    assert auth.client_address(behind_proxy) == "203.0.113.9"
+    assert auth.client_address(FakeContext("10.0.0.2", {})) == "10.0.0.2"
 
 
 def test_throttle_counts_per_session_across_usernames(secrets):
     auth.add_editor("aydin", PASSWORD)
     limiter = auth.Throttle(FakeClock())
     for name in ("guess1", "guess2", "guess3"):
-        auth.attempt_sign_in(name, "wrong password!", "s", limiter=limiter)
-    assert "Try again" in auth.attempt_sign_in("aydin", PASSWORD, "s", limiter=limiter).message
-    assert auth.attempt_sign_in("aydin", PASSWORD, "other", limiter=limiter).editor == "aydin"
+        auth.attempt_sign_in(name, "wrong password!", "s", limiter=limiter, client="203.0.113.9")
+    assert "Try again" in auth.attempt_sign_in("aydin", PASSWORD, "s", limiter=limiter,
+                                               client="203.0.113.9").message
+    assert auth.attempt_sign_in("aydin", PASSWORD, "other", limiter=limiter,
+                                client="198.51.100.7").editor == "aydin"
 
 
 @pytest.mark.parametrize("username", ["ab", "a" * 41, "has space", "semi;colon", "ünï", "", "name/slash"])

@@ -196,3 +196,10 @@ def test_briefing_in_other_languages(app_env, language):
     assert len(at.get("plotly_chart")) == 1
     at = open_briefing({"lang": language, "present": "1", "topic": "3"})
     assert len(at.metric) == 6
+
+
+def test_a_topic_in_the_link_is_named_as_text_never_rendered(app_env):
+    at = open_briefing({"present": "1", "topic": "![x](http://127.0.0.1:9/x.png)"})
+    assert at.query_params["topic"] == "0"
+    notices = [t.value for t in at.toast]
+    assert notices == ["The link's topic `![x](http:` does not exist; showing the first."]

@@ -17,6 +17,27 @@ def broken_db_env(tmp_path, monkeypatch, request):
         yield request.param
 
 
+def test_a_published_build_whose_file_was_deleted_says_so_not_that_it_was_never_built(tmp_path, monkeypatch):
+    from etl.build import DEFAULT_RAW_DIR, build
+    link = tmp_path / "db" / "current.duckdb"
+    build(DEFAULT_RAW_DIR, link)
+    target = link.resolve()
+    target.unlink()
+    with app_reading(link, tmp_path, monkeypatch):
+        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+        at.query_params["lang"] = "tr"
+        at.run()
+        assert not at.exception
+        messages = " ".join(e.value for e in at.error)
+        assert target.name in messages and "current.duckdb" in messages
+        from app import i18n
+        english = "The published database {file} is missing: {link} points to a file that was deleted or moved."
+        turkish = i18n.translations("tr").gettext(english)
+        assert turkish != english
+        assert re.search(re.escape(turkish).replace(r"\{file\}", ".+").replace(r"\{link\}", ".+"), messages)
+        assert "make rebuild" in messages and "not been built" not in messages
+
+
 @pytest.mark.parametrize("broken_db_env", ["missing", "corrupt"], indirect=True)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_explains_unusable_database(broken_db_env, page):

@@ -26,9 +26,8 @@ def notes_seen(cur):
 
 
 @cached.state_view("notes")
-def notes_view():
-    with state.reading() as cur:
-        return cur.execute("SELECT * FROM fault_cache_notes").df()
+def notes_view(con):
+    return state.query(con, "SELECT * FROM fault_cache_notes")
 
 
 def record_note(text: str) -> None:
@@ -53,10 +52,9 @@ view_reads = {"n": 0}
 
 
 @cached.state_view("counted_notes")
-def counted_notes_view():
+def counted_notes_view(con):
     view_reads["n"] += 1
-    with state.reading() as cur:
-        return cur.execute("SELECT * FROM fault_cache_notes").df()
+    return state.query(con, "SELECT * FROM fault_cache_notes")
 
 
 @uses_state("counted_notes")

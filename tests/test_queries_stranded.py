@@ -108,13 +108,13 @@ def test_figures_submitted_in_the_dashboard_are_shown_and_marked(app_env):
                        stored_file, submitted_by, submitted_at, rows_in_file, rows_added, rows_changed,
                        rows_rejected, status)
                        VALUES ('S-TEST', 'hun.csv', 'abc', 10, 'csv', 'hun.csv', 'editor',
-                       TIMESTAMP '2026-11-20 10:00:00', 1, 1, 0, 0, 'active')""")
+                       '2026-11-20 10:00:00.000000', 1, 1, 0, 0, 'active')""")
         cur.execute("""INSERT INTO submitted_figures (submission_id, file_row, record_id, topic, nationality_iso3,
                        location_iso3, indicator, indicator_group, value, unit, unit_base, qualifier, period_start,
                        period_end, description, source_publisher, source_url, source_date, date_note, status)
                        VALUES ('S-TEST', 2, 'HUN-T1', 'stranded', 'HUN', 'TUR', 'citizens_repatriated', 'repatriated',
-                       300, 'persons (at least)', 'persons', 'at least', NULL, DATE '2020-05-20', 'test row',
-                       'Ministry', 'https://example.org/x', DATE '2020-05-21', NULL, 'active')""")
+                       300, 'persons (at least)', 'persons', 'at least', NULL, '2020-05-20', 'test row',
+                       'Ministry', 'https://example.org/x', '2020-05-21', NULL, 'active')""")
     figures = run_uncached(q.stranded_figures, "HUN", None, ALL_GROUPS)
     assert figures["record_id"].tolist() == ["HUN-T1"]
     row = figures.iloc[0]

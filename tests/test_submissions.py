@@ -107,7 +107,7 @@ def test_accepted_submission_end_to_end(app_env):
     assert history.at[submission_id, "withdrawn_by"] == "secretariat"
     assert history.at[submission_id, "withdrawn_reason"] == "replaced by the official release"
     with state.reading() as cur:  # withdrawn, not deleted
-        rows = cur.execute("SELECT status, count(*) FROM submitted_figures GROUP BY ALL ORDER BY ALL").fetchall()
+        rows = cur.execute("SELECT status, count(*) FROM submitted_figures GROUP BY status ORDER BY status").fetchall()
     assert rows == [("withdrawn", 3)]
 
 

@@ -119,3 +119,26 @@ def test_a_value_that_is_no_longer_an_option_falls_back_to_the_default():
     at.radio(key="url_range").set_value("narrow").run()
     assert view(at) == "VIEW until=2020"
     assert "until" not in at.query_params
+
+
+def test_a_multiselect_with_nothing_usable_shows_the_default_as_its_notice_says():
+    at = open_view({"states": "ZZZ,QQQ"})
+    assert view(at).split()[3] == "states=AZE"  # the default, not an empty selection
+    notices = [t.value for t in at.toast]
+    assert len(notices) == 1 and "`ZZZ,QQQ`" in notices[0] and "showing the default" in notices[0]
+
+
+@pytest.mark.parametrize("key, hostile", [
+    ("country", "![t](http://127.0.0.1:9/t.png)"), ("states", "[click me](http://127.0.0.1:9/x)"),
+    ("lang", "![a](http://x/a.png)"), ("country", "http://127.0.0.1:9/`x`<img src=x>"),
+])
+def test_markdown_in_a_link_is_shown_as_text_never_rendered(key, hostile):
+    """An image in a notice would make the reader's browser fetch it, a link would be clickable: a value from
+    the URL is shown in a code span, where markdown is not interpreted."""
+    at = open_view({key: hostile})
+    notices = [t.value for t in at.toast]
+    assert len(notices) == 1
+    code = notices[0].split("`")
+    assert len(code) == 3, notices[0]  # exactly one code span, holding the value's characters
+    assert code[1] == hostile.replace("`", "")[:10 if key == "lang" else 40]
+    assert "](" not in code[0] + code[2] and "http" not in code[0] + code[2]

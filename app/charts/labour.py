@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.charts.common import (add_meeting_markers, base_layout, date_text, figure_note, figure_text,
+from app.charts.common import (safe_url, add_meeting_markers, base_layout, date_text, figure_note, figure_text,
                                group_label, indicator_label, origin_label, plotly_escape)
 from app.i18n import _, fmt_date, fmt_number, fmt_percent
 from app.palette import country_colour, hex_to_rgb
@@ -266,7 +266,7 @@ def labour_table(figures: pd.DataFrame, name: Namer) -> pd.DataFrame:
         _("Figure"): [figure_text(r.value, r.qualifier, r.unit_base) + figure_note(r.indicator)
                       for r in figures.itertuples()],
         _("Period or date"): [period_of(r) for r in figures.itertuples()],
-        _("Link"): figures["source_url"].to_numpy(),
+        _("Link"): [safe_url(url) for url in figures["source_url"]],  # http(s) only
         _("What was counted"): [indicator_label(i) for i in figures["indicator"]],
         _("Kind"): [group_label(g) for g in figures["indicator_group"]],
         _("Source"): figures["source_publisher"].to_numpy(),

@@ -17,7 +17,7 @@ import pydeck as pdk
 from plotly.subplots import make_subplots
 
 from app.charts import maps
-from app.charts.common import (GROUP_ORDER, add_meeting_markers, base_layout, date_text, figure_note,
+from app.charts.common import (safe_url, GROUP_ORDER, add_meeting_markers, base_layout, date_text, figure_note,
                                figure_text, group_colour, group_label, indicator_label, log_ticks, origin_label,
                                plotly_escape, qualified)
 from app.i18n import _, fmt_date
@@ -211,7 +211,7 @@ def figures_table(figures: pd.DataFrame, name: Namer) -> pd.DataFrame:
         _("Figure"): [figure_text(r.value, r.qualifier, r.unit_base) + figure_note(r.indicator)
                       for r in figures.itertuples()],
         _("Date"): [_when(r) for r in figures.itertuples()],
-        _("Link"): figures["source_url"].to_numpy(),
+        _("Link"): [safe_url(url) for url in figures["source_url"]],  # http(s) only
         _("Kind"): [group_label(g) for g in figures["indicator_group"]],
         _("What was counted"): [indicator_label(i) for i in figures["indicator"]],
         _("Source"): figures["source_publisher"].to_numpy(),

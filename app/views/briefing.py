@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, state
+from app import countries, db, state, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
@@ -445,7 +445,8 @@ def topic_index(count: int) -> int:
     except ValueError:
         index = -1
     if not 0 <= index < count:
-        st.toast(_("The link's topic “{value}” does not exist; showing the first.").format(value=str(raw)[:10]))
+        st.toast(_("The link's topic {value} does not exist; showing the first.").format(
+            value=url_state.as_code(raw, 10)))
         index = 0
     st.query_params[TOPIC_KEY] = str(index)
     return index

@@ -129,7 +129,7 @@ class Server:
 def server_env(db_path: Path, folder: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["OTS_DB_PATH"] = str(db_path)
-    env["OTS_STATE_PATH"] = str(folder / "state" / "app_state.duckdb")
+    env["OTS_STATE_PATH"] = str(folder / "state" / "app_state.sqlite3")
     env["OTS_SECRETS_PATH"] = str(folder / "secrets.toml")
     env.setdefault("BROWSER_PATH", CHROMIUM)
     return env

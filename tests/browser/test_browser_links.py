@@ -3,6 +3,8 @@ and forward buttons step through the selections, a bad value falls back with a n
 language survives a page change."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import duckdb
 import pytest
 
@@ -98,6 +100,22 @@ def test_a_bad_value_in_a_link_falls_back_with_a_notice(dashboard_url, page):
     wait_until_idle(page)
     assert chosen(page, "Country or group") == "OTS member states"
     assert "focus" not in query(page) and "lang" not in query(page)
+    assert_no_errors(page)
+
+
+def test_markdown_in_a_link_is_shown_as_typed_and_fetches_nothing(dashboard_url, page):
+    """An image in the address would make every reader's browser fetch it; a link would be clickable."""
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if ":9/" in request.url else None)
+    image, link = "![t](http://127.0.0.1:9/t.png)", "[click](http://127.0.0.1:9/x)"
+    page.goto(f"{dashboard_url}/measures?cell={quote(image)}&states={quote(link)}")
+    page.wait_for_function("n => document.querySelectorAll('[data-testid=\"stToast\"]').length >= n", arg=2)
+    wait_until_idle(page)
+    toasts = page.locator('[data-testid="stToast"]')
+    text = " ".join(toasts.all_inner_texts())
+    assert image in text and link in text  # the characters typed, as text
+    assert toasts.locator("img").count() == 0 and toasts.locator("a").count() == 0
+    assert fetched == []
     assert_no_errors(page)
 
 

@@ -20,7 +20,7 @@ def editor_dashboard(built_db, tmp_path_factory):
     auth.add_editor(USERNAME, PASSWORD, "Aydın K.", folder / "secrets.toml")
     server = Server(PROJECT_ROOT / "dashboard.py", server_env(built_db, folder), folder / "streamlit.log")
     try:
-        yield server.url
+        yield server.url, folder
     finally:
         server.stop()
 
@@ -32,7 +32,32 @@ def go_to(page, title: str) -> None:
     wait_until_idle(page)
 
 
-def test_submit_preview_confirm_see_and_withdraw(editor_dashboard, page):
+def submit_beside_the_server(built_db, folder, monkeypatch) -> None:
+    """AppTest of the Submit figures page in this process, on the data folder the running server uses.
+
+    With the store in DuckDB this showed "This app has encountered an error" (Conflicting lock); with SQLite
+    both processes write, and the server's page shows this process's submission.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import app_reading
+    rows = [",".join(["labour", f"UZB-BESIDE-{n}", "UZB", "RUS", "entries_for_work", str(700 + n), "persons",
+                      "2025-01-01", "2025-03-31", "", "Agency", "", "", ""]) for n in range(2)]
+    content = ("\n".join([(CORPUS / "good_bom_crlf.csv").read_text(encoding="utf-8-sig").splitlines()[0], *rows])
+               + "\n").encode()
+    with app_reading(built_db, folder, monkeypatch):
+        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+        at.session_state["auth_editor"] = USERNAME
+        at.run()
+        at.switch_page("pages/submit.py").run()
+        at.file_uploader[0].set_value(("uzbekistan_beside.csv", content, "text/csv")).run()
+        next(b for b in at.button if b.label.startswith("Load 2 figures")).click().run()
+        assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+        assert any(s.value.startswith("Stored as submission S-") for s in at.success)
+
+
+def test_submit_preview_confirm_see_and_withdraw(editor_dashboard, page, built_db, monkeypatch):
+    editor_dashboard, folder = editor_dashboard
     page.set_viewport_size({"width": 1280, "height": 2000})  # the app scrolls inside: a tall window shows it all
     open_page(page, editor_dashboard)
     go_to(page, "Submit figures")
@@ -61,6 +86,8 @@ def test_submit_preview_confirm_see_and_withdraw(editor_dashboard, page):
     assert_no_errors(page)
     screenshot(page, "submissions-stored", )
 
+    submit_beside_the_server(built_db, folder, monkeypatch)  # the server holds the store open meanwhile
+
     go_to(page, "Data and sources")
     table = page.locator("table.ots-coverage")
     kazakhstan = table.locator("tr", has_text="Kazakhstan")
@@ -68,6 +95,7 @@ def test_submit_preview_confirm_see_and_withdraw(editor_dashboard, page):
     screenshot(page, "data-sources-after-submission", )
 
     go_to(page, "Submit figures")
+    assert page.get_by_text("uzbekistan_beside.csv").count() >= 1  # written by the other process
     page.get_by_text("Withdraw a submission").click()
     page.get_by_label("Why is it withdrawn?").fill("Sent by mistake")
     page.get_by_role("button", name="Withdraw", exact=True).click()
