@@ -96,7 +96,10 @@ def _violations(value: str, spec: RawColumn, numbers_as_text: bool, lookups: dic
         rules.append(f"NOT regexp_full_match({value}, {_literal(spec.pattern)})")
     for kind, lookup in lookups.items():
         if kind == spec.kind or kind == spec.references:
-            rules.append(f"{value} NOT IN (SELECT value FROM {lookup})")
+            rule = f"{value} NOT IN (SELECT value FROM {lookup})"
+            if kind == spec.kind and spec.also_accepts:
+                rule += f" AND {value} NOT IN ({', '.join(map(_literal, spec.also_accepts))})"
+            rules.append(rule)
     # Rules on a value hold for the cells that have one; an empty cell breaks only "required".
     conditions = [f"({value} IS NOT NULL AND ({rule}))" for rule in rules]
     if spec.required:

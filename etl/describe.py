@@ -38,7 +38,7 @@ def describe(markdown: bool = False) -> str:
             out.append(f"{table.name}: {table.description}")
             out.append(f"  source: {p.dataset} ({p.publisher}); licence: {p.licence}")
             if p.caveats:
-                out += textwrap.wrap(f"caveats: {p.caveats}", 100, initial_indent="  ", subsequent_indent="    ")
+                out += textwrap.wrap(f"caveats: {p.caveats}", 100, initial_indent="  ", subsequent_indent=" " * 11)
             for c in table.columns:
                 flag = "*" if (not c.nullable or c.name in table.primary_key) else " "
                 out.append(f"  {flag} {c.name:<26}{c.type:<12}{c.description}")

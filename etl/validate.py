@@ -180,7 +180,8 @@ def _pandera_schema(raw: RawFile, known_countries: set[str],
         if spec.allowed is not None:
             checks.append(pa.Check.isin(list(spec.allowed), error=f"must be one of: {', '.join(spec.allowed)}"))
         if spec.kind == "iso3":
-            checks.append(pa.Check.isin(sorted(known_countries), error=UNKNOWN_COUNTRY))
+            checks.append(pa.Check.isin(sorted(set(known_countries) | set(spec.also_accepts)),
+                                        error=UNKNOWN_COUNTRY))
         if spec.references and known_values is not None and spec.references in known_values:
             checks.append(pa.Check.isin(sorted(known_values[spec.references]), error=reference_reason(spec)))
         if spec.max_length is not None:
@@ -232,7 +233,7 @@ def _dates(values: pd.Series, spec: RawColumn, filename: str, problems: list[Pro
     return set(values.index[bad])
 
 
-def _duplicate_keys(frame: pd.DataFrame, raw: RawFile, filename: str) -> list[Problem]:
+def duplicate_keys(frame: pd.DataFrame, raw: RawFile, filename: str) -> list[Problem]:
     key = list(raw.key)
     duplicated = frame.duplicated(subset=key, keep="first")
     if not duplicated.any():
@@ -313,7 +314,7 @@ def validate_raw(frame: pd.DataFrame, raw: RawFile, known_countries: set[str],
                                     case.column, reason))
 
     if raw.key:
-        problems.extend(_duplicate_keys(frame, raw, filename))
+        problems.extend(duplicate_keys(frame, raw, filename))
 
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))

@@ -56,7 +56,7 @@ def test_markdown_lists_every_table_and_every_column_with_source_and_type(capsys
 
 def test_the_world_matrix_keys_are_described_as_checked_by_the_build(capsys):
     text = describe(capsys, "--format", "markdown")
-    assert ("Primary key: year, origin_iso3, destination_iso3, sex (checked by the build after loading, "
+    assert ("Primary key: edition, year, origin_iso3, destination_iso3, sex (checked by the build after loading, "
             "not a DuckDB constraint)") in text
     assert "Primary key: iso3\n" in text
 

@@ -1,0 +1,180 @@
+"""UN DESA International Migrant Stock 2024: the whole world's bilateral stocks, by sex, with the UN's data types.
+
+Feeds `migrant_stock` (the matrix, both sexes added) and `migrant_stock_totals`
+(immigrants and emigrants per country, summed from the matrix) with the 2024
+edition, the latest. It revised the years of the 2020 edition, some heavily;
+both stay in the database, told apart by `edition`.
+
+What the copy says and how it is kept:
+- rows are destination x origin x year x sex ('female', 'male'); the UN's
+  both-sexes figure is their sum, and so is the 'total' row made here;
+- origin OOO is "other or unknown": migrants whose origin the destination does
+  not report. It stays an origin of its own (never dropped, never a place);
+- the copy's XCX is the Channel Islands, which every other source and
+  `countries` call CHI: it is loaded as CHI, so the two editions line up;
+- the four data-type codes (B: counted by birthplace, C: by citizenship,
+  R: refugees added, I: imputed) belong to the destination and year; they
+  travel with every row, and a file where they differ within one destination
+  and year is refused;
+- a pair missing for a year means the UN had no basis to estimate it, not
+  that nobody lives there: nothing is filled in.
+"""
+import duckdb
+import pandas as pd
+
+from etl.schema import Edition, RawColumn, RawFile, Step, year_column
+from etl.sources import migrant_stock, migrant_stock_totals
+
+EDITION = Edition(
+    dataset="un_desa_ims", edition="ims2024", title="International Migrant Stock 2024",
+    publisher="United Nations, Department of Economic and Social Affairs, Population Division",
+    short_source="UN DESA, International Migrant Stock 2024", position=2,
+    released="2025-01", released_note="UN DESA released the 2024 revision in January 2025.",
+    url="https://www.un.org/development/desa/pd/content/international-migrant-stock", licence="CC BY 3.0 IGO",
+    citation="UN DESA Population Division (2024). International Migrant Stock 2024 (POP/DB/MIG/Stock/Rev.2024).",
+    accessed="2026-12-02",
+    caveats="Revises the years of the 2020 edition (Russia 2020: 11,636,911 there, 7,297,611 here). Origin OOO "
+            "is 'other or unknown'. Destinations of type C count foreign citizens rather than the foreign-born; "
+            "type R adds refugees; type I is imputed, without data.",
+)
+
+FLAGS = ("basis_birthplace", "basis_citizenship", "refugees_added", "imputed")
+CHANNEL_ISLANDS = {"XCX": "CHI"}
+UNKNOWN_ORIGIN = "OOO"
+PAIR = ["year", "destination_iso3", "origin_iso3"]
+
+RAW = RawFile(
+    "un_desa_ims2024_bilateral_stock.csv",
+    columns=(
+        year_column("year"),
+        RawColumn("destination_iso3", "iso3", also_accepts=tuple(CHANNEL_ISLANDS)),
+        RawColumn("origin_iso3", "iso3", also_accepts=tuple(CHANNEL_ISLANDS)),
+        RawColumn("sex", allowed=("female", "male")),
+        RawColumn("persons", "int", min_value=0),
+        *(RawColumn(flag, "int", min_value=0, max_value=1) for flag in FLAGS),
+    ),
+    key=("year", "destination_iso3", "origin_iso3", "sex"),
+)
+
+
+def _codes(raw: pd.DataFrame, column: str) -> pd.Series:
+    values = raw[column]
+    return values.where(values != "XCX", "CHI") if (values == "XCX").any() else values
+
+
+def _sexes_aligned(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(female rows, male rows) when they list the same pairs in the same order, as the UN's files do."""
+    female, male = raw[raw["sex"] == "female"], raw[raw["sex"] == "male"]
+    if len(female) != len(male):
+        return None
+    for column in PAIR:
+        # Compared as the Arrow columns they are (a copy into Python objects costs ten times more).
+        if not female[column].reset_index(drop=True).eq(male[column].reset_index(drop=True)).all():
+            return None
+    return female, male
+
+
+# --- checks beyond the layout --------------------------------------------------------------------------------
+
+def a_destination_is_a_place(raw: pd.DataFrame) -> list[tuple[int, str, str]]:
+    bad = raw.index[raw["destination_iso3"] == UNKNOWN_ORIGIN]
+    return [(index, "destination_iso3", "OOO ('other or unknown') is an origin, not a destination")
+            for index in bad]
+
+
+def each_pair_has_both_sexes(raw: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """The 'total' row is the sum of the two sexes: a pair with one of them missing cannot have one."""
+    if _sexes_aligned(raw) is not None:
+        return []
+    female = (raw["sex"] == "female").groupby([raw[c] for c in PAIR], sort=False).transform("sum")
+    male = (raw["sex"] == "male").groupby([raw[c] for c in PAIR], sort=False).transform("sum")
+    return [(index, "sex", f"the pair has no '{'male' if raw.at[index, 'sex'] == 'female' else 'female'}' row "
+                           "for this year, so its total cannot be made")
+            for index in raw.index[(female == 0) | (male == 0)]]
+
+
+def data_types_hold_for_the_destination(raw: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """The UN gives one data type per destination and year: every row of it must carry the same flags,
+    and a count is by birthplace, by citizenship, or imputed."""
+    code = sum(raw[flag].astype("int64") * 2 ** bit for bit, flag in enumerate(FLAGS))
+    groups = code.groupby([raw["year"], raw["destination_iso3"]], sort=False)
+    first_line = pd.Series(raw.index, index=raw.index).groupby(
+        [raw["year"], raw["destination_iso3"]], sort=False).transform("first")
+    problems = [(index, "basis_birthplace", "the data-type flags differ from line "
+                                            f"{int(first_line[index]) + 2}, the same destination and year")
+                for index in raw.index[code != groups.transform("first")]]
+    unbased = raw.index[(raw["basis_birthplace"] == 0) & (raw["basis_citizenship"] == 0) & (raw["imputed"] == 0)]
+    problems += [(index, "imputed", "a count is by birthplace (B), by citizenship (C) or imputed (I): "
+                                    "all three flags are 0") for index in unbased]
+    return problems
+
+
+# --- the matrix ------------------------------------------------------------------------------------------------
+
+def transform(raw: pd.DataFrame) -> pd.DataFrame:
+    """One row per origin, destination, year and sex: the sum of both sexes first, then women, then men,
+    each in the file's order (year first), so a query for one year and sex reads one stretch of the table."""
+    frame = raw.assign(origin_iso3=_codes(raw, "origin_iso3"), destination_iso3=_codes(raw, "destination_iso3"))
+    flags = {flag: frame[flag].astype("boolean") for flag in FLAGS}
+    frame = frame.assign(**flags)
+    aligned = _sexes_aligned(frame)
+    if aligned is not None:
+        female, male = aligned
+        total = female.assign(sex="total", persons=female["persons"].to_numpy() + male["persons"].to_numpy())
+    else:  # not in the UN's order: add the sexes up pair by pair (slower, same result)
+        female, male = frame[frame["sex"] == "female"], frame[frame["sex"] == "male"]
+        total = (frame.groupby(PAIR, sort=False, as_index=False)
+                 .agg(persons=("persons", "sum"), **{flag: (flag, "first") for flag in FLAGS})
+                 .assign(sex="total"))
+    long = pd.concat([total, female, male], ignore_index=True)
+    long.insert(0, "edition", EDITION.edition)
+    return long[migrant_stock.TABLE.column_names]
+
+
+# --- the totals ------------------------------------------------------------------------------------------------
+
+def totals_transform(raw: pd.DataFrame) -> pd.DataFrame:
+    """Per country, year and sex: immigrants = the column summed over every origin, 'other or unknown' included
+    (the UN's total); emigrants = the row summed over every destination; with the destination's data types.
+
+    Summed by DuckDB: pandas' group-by on the world matrix's text keys took most of a second.
+    """
+    with duckdb.connect() as con:
+        con.register("raw", raw)
+        totals = con.execute(f"""
+            WITH stock AS (
+                SELECT year, {_sql_codes("destination_iso3")} AS destination, {_sql_codes("origin_iso3")} AS origin,
+                       sex, persons, {', '.join(f"{flag} = 1 AS {flag}" for flag in FLAGS)}
+                FROM raw),
+            by_sex AS (SELECT * FROM stock UNION ALL SELECT * REPLACE ('total' AS sex) FROM stock),
+            immigrants AS (
+                SELECT year, destination AS iso3, sex, sum(persons) AS immigrants,
+                       sum(persons) FILTER (WHERE origin <> '{UNKNOWN_ORIGIN}') AS immigrants_known_origin,
+                       {', '.join(f"bool_or({flag}) AS {flag}" for flag in FLAGS)}
+                FROM by_sex GROUP BY ALL),
+            emigrants AS (
+                SELECT year, origin AS iso3, sex, sum(persons) AS emigrants
+                FROM by_sex WHERE origin <> '{UNKNOWN_ORIGIN}' GROUP BY ALL)
+            -- Every country of the UN's file is both a destination and an origin; one that is only either
+            -- keeps the other figure empty (not counted), never 0.
+            SELECT '{EDITION.edition}' AS edition, year, iso3, sex, immigrants::BIGINT AS immigrants,
+                   emigrants::BIGINT AS emigrants,
+                   coalesce(immigrants_known_origin, CASE WHEN immigrants IS NOT NULL THEN 0 END)::BIGINT
+                       AS immigrants_known_origin,
+                   {', '.join(FLAGS)}
+            FROM immigrants FULL JOIN emigrants USING (year, iso3, sex)
+            ORDER BY list_position(['total', 'female', 'male'], sex), year, iso3
+        """).df()
+    return totals[migrant_stock_totals.TABLE.column_names].astype(
+        {"immigrants": "Int64", "emigrants": "Int64", "immigrants_known_origin": "Int64",
+         **{flag: "boolean" for flag in FLAGS}})
+
+
+def _sql_codes(column: str) -> str:
+    return f"CASE {column} " + " ".join(f"WHEN '{old}' THEN '{new}'" for old, new in CHANNEL_ISLANDS.items()) + \
+        f" ELSE {column} END"
+
+
+_CHECKS = (a_destination_is_a_place, each_pair_has_both_sexes, data_types_hold_for_the_destination)
+STEPS = (Step(RAW, migrant_stock.TABLE, transform, extra_checks=_CHECKS, edition=EDITION),
+         Step(RAW, migrant_stock_totals.TABLE, totals_transform, edition=EDITION))
