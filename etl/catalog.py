@@ -96,8 +96,9 @@ EDITIONS = Table(
         Column("position", "SMALLINT", "Order among the editions of the data set, oldest first.", nullable=False),
         Column("released", "VARCHAR", "The publisher's release date, ISO 8601 to the precision known (YYYY, "
                                       "YYYY-MM or YYYY-MM-DD); empty when the copy does not show it."),
-        Column("released_note", "VARCHAR", "What the release date rests on, or, without one, how old the "
-                                           "edition can be."),
+        Column("released_note", "VARCHAR", "What the release date rests on, or why there is none."),
+        Column("published_by", "DATE", "Without a release date: the latest day the edition can be from (when the "
+                                       "copy was taken from the publisher)."),
         Column("is_latest", "BOOLEAN", "The latest edition of its data set in this database: what pages show by "
                                        "default.", nullable=False),
         Column("previous_edition", "VARCHAR", "The edition before it, if the database holds one."),
@@ -139,6 +140,7 @@ def editions_frame(editions: list[Edition]) -> pd.DataFrame:
             "edition": edition.edition, "dataset": edition.dataset, "title": edition.title,
             "publisher": edition.publisher, "short_source": edition.short_source, "position": edition.position,
             "released": edition.released or None, "released_note": edition.released_note or None,
+            "published_by": pd.Timestamp(edition.published_by).date() if edition.published_by else None,
             "is_latest": edition is siblings[-1], "previous_edition": siblings[index - 1].edition if index else None,
             "based_on": edition.based_on or None, "url": edition.url or None, "licence": edition.licence or None,
             "citation": edition.citation or None, "accessed": edition.accessed or None,

@@ -48,6 +48,9 @@ class Edition:
     # copy does not show it. `released_note` says what the date rests on, or, without one, how old it can be.
     released: str = ""
     released_note: str = ""
+    # Without a release date: the latest day the edition can be from (when the copy was taken from the
+    # publisher), so a reader still learns how old the figures are. YYYY-MM-DD.
+    published_by: str = ""
     url: str = ""
     licence: str = ""
     citation: str = ""
@@ -58,8 +61,11 @@ class Edition:
     def __post_init__(self) -> None:
         if self.released and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", self.released):
             raise ValueError(f"released of {self.edition} must be YYYY, YYYY-MM or YYYY-MM-DD")
-        if not self.released and not self.released_note:
-            raise ValueError(f"say in released_note why the release date of {self.edition} is not known")
+        if not self.released and not (self.released_note and self.published_by):
+            raise ValueError(f"without a release date, say in released_note why and in published_by how old "
+                             f"{self.edition} can be")
+        if self.published_by and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.published_by):
+            raise ValueError(f"published_by of {self.edition} must be YYYY-MM-DD")
 
 
 @dataclass(frozen=True)

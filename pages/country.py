@@ -1,7 +1,7 @@
 """Page: one country's profile — migrants, corridors with the OTS states, remittances, reported figures, measures."""
 import streamlit as st
 
-from app import countries, ui, url_state
+from app import countries, editions, ui, url_state
 from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import country as charts
@@ -13,10 +13,17 @@ from app.queries import labour as labour_queries
 
 STATES = countries.OTS_STATES
 name = countries.name
+picker, chooser = st.columns([1, 2])
 iso3 = url_state.select(_("Country"), countries.choices(include_groups=False), key="country",
-                        default=countries.MEMBERS[0], format_func=name, container=st.columns([1, 2])[0],
+                        default=countries.MEMBERS[0], format_func=name, container=picker,
                         help=_("Member and observer states first, then every other country."))
-facts = load(queries.country_facts, iso3).iloc[0]
+# One choice for every data set the profile reads: the latest editions, or the previous ones.
+which = editions.choose((common.STOCK, common.REMITTANCE_MATRIX, common.WDI), container=chooser)
+STOCK_EDITION = editions.of(common.STOCK, which)
+MATRIX_EDITION = editions.of(common.REMITTANCE_MATRIX, which)
+WDI_EDITION = editions.of(common.WDI, which)
+FLOWS_EDITION = editions.of(common.FLOWS)
+facts = load(queries.country_facts, iso3, STOCK_EDITION, MATRIX_EDITION).iloc[0]
 st.title(name(iso3))
 status = {"member": _("Member state of the Organization of Turkic States"),
           "observer": _("Observer state of the Organization of Turkic States")}.get(facts["ots_status"], "")
@@ -25,9 +32,7 @@ subregion = facts["subregion"]
 subregion = _(subregion) if texts.has_value(subregion) else None
 st.caption(" · ".join(texts.md_escape(t) for t in (status, subregion) if texts.has_value(t)))
 meetings = load(measures.meetings)
-source = {table: load(common.source_of, table) for table in (
-    "migrant_stock_totals", "migrant_stock", "country_indicators", "remittances_bilateral", "reported_figures",
-    "measure_status")}
+source = {table: load(common.source_of, table) for table in ("reported_figures", "measure_status")}
 
 if int(load(queries.data_coverage, iso3).iloc[0].sum()) == 0:
     ui.empty(_("The database holds no migration, remittance or reported figures for {country}: the UN, the World "
@@ -35,8 +40,9 @@ if int(load(queries.data_coverage, iso3).iloc[0].sum()) == 0:
     st.stop()
 
 # --- headline: every number with its year and source
-last_year = int(load(labour_queries.remittance_years)["year"].max())
-cards = charts.headline(facts, load(labour_queries.latest_remittances, (iso3,)).iloc[0], last_year)
+last_year = int(load(labour_queries.remittance_years, WDI_EDITION)["year"].max())
+cards = charts.headline(facts, load(labour_queries.latest_remittances, (iso3,), WDI_EDITION).iloc[0], last_year,
+                        {e: editions.short_name(e) for e in (STOCK_EDITION, WDI_EDITION, editions.of(common.UNHCR))})
 for column, (label, value, note) in zip(st.columns(len(cards)), cards):
     box = column.container(border=True)
     box.markdown(f"{texts.md_escape(label)}  \n**{texts.md_escape(value)}**")
@@ -47,44 +53,47 @@ for column, (label, value, note) in zip(st.columns(len(cards)), cards):
 # profile holds eight; the section is kept in the URL (?section=) so a link opens the same view.
 def chosen_year() -> int:
     """The year of the stock tables (a slider kept in the URL as ?year=, shared by two sections)."""
-    years = [int(y) for y in load(queries.stock_years)["year"]]
+    years = [int(y) for y in load(queries.stock_years, STOCK_EDITION)["year"]]
     return url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
 
 
 def migrants_section() -> None:
     """Immigrants and emigrants over time, by sex."""
-    st.subheader(_("Immigrants and emigrants, 1990–2020, by sex"))
-    stock = load(queries.stock_over_time, iso3)
+    period = editions.years_text(STOCK_EDITION)
+    st.subheader(_("Immigrants and emigrants, {years}, by sex").format(years=period))
+    stock = load(queries.stock_over_time, iso3, STOCK_EDITION)
     if stock.empty:
         ui.empty(_("UN DESA gives no migrant stock for {country}. Choose another country.").format(country=name(iso3)))
     else:
-        ui.chart(figure(charts.stock_lines, stock, meetings), charts.stock_table(stock, iso3, name),
-                 texts.chart_meta(source["migrant_stock_totals"], _("Immigrants and emigrants of {country}, by sex")
-                                  .format(country=name(iso3)), f"migrants-{iso3.lower()}", data_date="1990–2020",
-                                  caveat=_("Stocks at mid-year, not flows. Emigrants are counted only where the "
-                                           "country of residence reports origin, so diasporas in the Gulf states and "
-                                           "China are largely missing.")), key="stock")
+        ui.chart(figure(charts.stock_lines, stock, meetings), charts.stock_table(stock, iso3, name, STOCK_EDITION),
+                 editions.meta(STOCK_EDITION, _("Immigrants and emigrants of {country}, by sex")
+                               .format(country=name(iso3)), f"migrants-{iso3.lower()}", data_date=period,
+                               caveat=_("Stocks at mid-year, not flows. Emigrants are counted only where the "
+                                        "country of residence reports origin, so diasporas in the Gulf states and "
+                                        "China are largely missing.")), key="stock")
 
 
 def partners_section() -> None:
     """The top countries of origin and of destination in one year."""
     year = chosen_year()
-    only_ots = "" if iso3 in STATES else " " + _("Outside the OTS states, the database holds only corridors with them.")
+    only_ots = "" if iso3 in STATES or editions.is_latest(STOCK_EDITION) else " " + _(
+        "Outside the OTS states, this edition holds only corridors with them.")
     titles = (_("Where its immigrants come from, {year}"), _("Where its emigrants live, {year}"))
     for column, side, title in zip(st.columns(2), ("origins", "destinations"), titles):
         with column:
             st.markdown(f"**{title.format(year=year)}**")
-            partners = load(queries.top_partners, iso3, year, side, 10)
+            partners = load(queries.top_partners, iso3, year, side, 10, STOCK_EDITION)
             if partners.empty:
                 ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
                 continue
             colour = "#8C8C8C" if side == "origins" else texts.MEETING_COLOUR
             ui.chart(figure(charts.partner_bars, partners, colour, name),
-                     charts.partner_table(partners, iso3, side, name),
-                     texts.chart_meta(source["migrant_stock"], title.format(year=year) + f" — {name(iso3)}",
-                                      f"{side}-{iso3.lower()}-{year}", data_date=str(year),
-                                      caveat=_("Share of all the country's immigrants (or emigrants) that year.")
-                                      + only_ots),
+                     charts.partner_table(partners, iso3, side, name, STOCK_EDITION),
+                     editions.meta(STOCK_EDITION, title.format(year=year) + f" — {name(iso3)}",
+                                   f"{side}-{iso3.lower()}-{year}", data_date=str(year),
+                                   caveat=_("Share of all the country's immigrants (or emigrants) that year. "
+                                            "“Other or unknown”: migrants whose origin the destination does not "
+                                            "report.") + only_ots),
                      key=f"partners_{side}")
 
 
@@ -92,25 +101,29 @@ def corridors_section() -> None:
     """Migrants between the country and each member and observer state in one year."""
     year = chosen_year()
     st.subheader(_("Corridors with the member and observer states, {year}").format(year=year))
-    corridors = load(queries.corridors_with_states, iso3, STATES, year)
+    corridors = load(queries.corridors_with_states, iso3, STATES, year, STOCK_EDITION, MATRIX_EDITION)
     if corridors.empty or corridors[["emigrants_there", "immigrants_from_there"]].isna().all().all():
         ui.empty(_("No migrants recorded between {country} and the member and observer states in {year}.")
                  .format(country=name(iso3), year=year))
     else:
         table = charts.corridor_table(corridors, iso3, name)
         ui.chart(figure(charts.corridor_pairs, corridors, iso3, name), table,
-                 texts.chart_meta(source["migrant_stock"], _("Migrants between {country} and the OTS states, {year}")
-                                  .format(country=name(iso3), year=year), f"ots-corridors-{iso3.lower()}-{year}",
-                                  data_date=str(year),
-                                  caveat=_("— means none recorded. The table adds estimated flows (Abel and Cohen) "
-                                           "and remittances (World Bank), both model estimates.")), key="corridors")
+                 editions.meta((STOCK_EDITION, FLOWS_EDITION, MATRIX_EDITION),
+                               _("Migrants between {country} and the OTS states, {year}")
+                               .format(country=name(iso3), year=year), f"ots-corridors-{iso3.lower()}-{year}",
+                               data_date=str(year),
+                               caveat=_("— means none recorded. The table adds estimated flows (Abel and Cohen) "
+                                        "and remittances (World Bank), both model estimates. The flows were computed "
+                                        "from the UN's 2020 edition of the stocks, which its 2024 edition revised: "
+                                        "they rest on older figures than the stocks beside them.")),
+                 key="corridors")
         st.dataframe(charts.readable(table), hide_index=True, width="stretch")
 
 
 def remittances_section() -> None:
     """Remittances received over time, as a share of GDP and in US dollars."""
     st.subheader(_("Remittances"))
-    series = load(labour_queries.remittances_over_time, (iso3,))
+    series = load(labour_queries.remittances_over_time, (iso3,), WDI_EDITION)
     reported = series.dropna(subset=["remittances_received_usd"])
     if len(reported) < 3:  # nothing to draw over time: say what there is
         ui.empty(_("{country}'s remittances are not reported to the World Bank, which is not the same as zero.")
@@ -122,31 +135,33 @@ def remittances_section() -> None:
             with column:
                 ui.chart(figure(labour_charts.remittance_lines, series, measure, meetings, name),
                          labour_charts.remittance_table(series, name),
-                         texts.chart_meta(source["country_indicators"], (_("Remittances received, share of GDP") if
-                                          measure == "share" else _("Remittances received, US$ million")) +
-                                          f" — {name(iso3)}", f"remittances-{measure}-{iso3.lower()}",
-                                          data_date="1990–2022", caveat=_("Gaps are years without a figure.")),
+                         editions.meta(WDI_EDITION, (_("Remittances received, share of GDP") if
+                                       measure == "share" else _("Remittances received, US$ million")) +
+                                       f" — {name(iso3)}", f"remittances-{measure}-{iso3.lower()}",
+                                       data_date=editions.years_text(WDI_EDITION),
+                                       caveat=_("Gaps are years without a figure.")),
                          key=f"remittances_{measure}")
 
 
 def remittance_corridors_section() -> None:
-    """The World Bank's 2017 estimates of where remittances come from and go."""
+    """The World Bank's estimates of where remittances come from and go, in the chosen matrix."""
+    year = editions.years_text(MATRIX_EDITION).split("–")[-1]
     for column, direction in zip(st.columns(2), ("received", "sent")):
         with column:
-            st.markdown("**{}**".format(_("Received from, 2017 (estimate)") if direction == "received" else
-                                        _("Sent to, 2017 (estimate)")))
-            corridors_2017 = load(labour_queries.remittance_corridors, iso3, direction)
-            if corridors_2017.empty:
-                ui.empty(_("The World Bank's 2017 estimates hold no corridor for {country} in this direction.")
-                         .format(country=name(iso3)))
+            st.markdown("**{}**".format((_("Received from, {year} (estimate)") if direction == "received" else
+                                         _("Sent to, {year} (estimate)")).format(year=year)))
+            matrix = load(labour_queries.remittance_corridors, iso3, direction, MATRIX_EDITION)
+            if matrix.empty:
+                ui.empty(_("The World Bank's {year} estimates hold no corridor for {country} in this direction.")
+                         .format(year=year, country=name(iso3)))
                 continue
-            ui.chart(figure(labour_charts.corridor_bars, corridors_2017, iso3, direction, name, limit=10),
-                     labour_charts.corridor_table(corridors_2017, iso3, direction, name),
-                     texts.chart_meta(source["remittances_bilateral"], _("Remittance corridors of {country}, 2017")
-                                      .format(country=name(iso3)), f"remittances-{direction}-{iso3.lower()}-2017",
-                                      data_date="2017",
-                                      caveat=_("Model estimates (Ratha–Shaw), not reported transfers.")),
-                     key=f"corridors_2017_{direction}")
+            ui.chart(figure(labour_charts.corridor_bars, matrix, iso3, direction, name, limit=10),
+                     labour_charts.corridor_table(matrix, iso3, direction, name),
+                     editions.meta(MATRIX_EDITION, _("Remittance corridors of {country}, {year}")
+                                   .format(country=name(iso3), year=year),
+                                   f"remittances-{direction}-{iso3.lower()}-{year}", data_date=year,
+                                   caveat=_("Model estimates (Ratha–Shaw), not reported transfers.")),
+                     key=f"corridors_matrix_{direction}")
 
 
 def reported_section() -> None:
@@ -183,7 +198,7 @@ SECTIONS = {
     "partners": (N_("Origins and destinations"), partners_section),
     "corridors": (N_("With the OTS states"), corridors_section),
     "remittances": (N_("Remittances"), remittances_section),
-    "remittance_corridors": (N_("Remittance corridors, 2017"), remittance_corridors_section),
+    "remittance_corridors": (N_("Remittance corridors"), remittance_corridors_section),
     "reported": (N_("Reported figures and measures"), reported_section),
 }
 ui.one_section_at_a_time(SECTIONS)

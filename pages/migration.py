@@ -2,9 +2,10 @@
 states, and over time for one corridor."""
 import streamlit as st
 
-from app import countries, ui, url_state
+from app import countries, editions, ui, url_state
 from app.cached import load
 from app.i18n import _, current_language
+from app.queries import common
 from app.queries import migration as queries
 from app.views import migration as view
 
@@ -17,15 +18,18 @@ labels = view.labels_of
 row1 = st.columns([1.1, 1.6, 0.9, 0.8])
 measure = url_state.select(_("Data"), queries.MEASURES, key="data", container=row1[0],
                            format_func=labels(queries.MEASURES, view.measure_label))
-times = load(queries.periods, measure)
 is_flow = measure == queries.FLOW
+row2 = st.columns([1.1, 1.6, 1.7, 1.6])
+# The stocks' edition (latest by default); flows have one, computed from the 2020 edition's stocks.
+which = editions.choose((common.STOCK,), container=row2[3]) if not is_flow else editions.LATEST
+edition = editions.of(common.STOCK, which) if not is_flow else editions.of(common.FLOWS)
+times = load(queries.periods, measure, edition)
 when = url_state.slider(_("Period") if is_flow else _("Year"), list(times["time"]),
                         key="period" if is_flow else "year",
                         format_func=view.time_formatter(times, is_flow), container=row1[1])
 sex = url_state.select(_("Sex"), queries.SEXES, key="sex", container=row1[2],
                        format_func=labels(queries.SEXES, view.sex_label))
 top = url_state.select(_("Corridors shown"), view.TOP_CHOICES, key="top", default=15, container=row1[3])
-row2 = st.columns([1.1, 1.6, 1.7])
 direction = url_state.select(_("Show"), queries.DIRECTIONS, key="dir", container=row2[0],
                              format_func=labels(queries.DIRECTIONS, view.direction_label))
 choices = countries.choices()
@@ -34,16 +38,16 @@ focus = url_state.select(_("Country or group"), choices, key="focus", default=co
 scope = url_state.select(_("Partners"), view.SCOPES, key="partners", default=view.ALL, container=row2[2],
                          format_func=labels(view.SCOPES, view.scope_label))
 
-selection = view.Selection(measure, when, sex, focus, direction, top, scope, times)
+selection = view.Selection(measure, when, sex, focus, direction, top, scope, times, edition)
 corridors = load(queries.corridors, measure, when, sex, countries.members_of(focus), direction,
-                 view.partner_codes(scope), view.kept_apart(scope))
+                 view.partner_codes(scope), view.kept_apart(scope), edition)
 if corridors.empty:
     view.explain_empty(selection, load(queries.times_with_corridors, measure, sex, countries.members_of(focus),
-                                       direction))
+                                       direction, edition))
     st.stop()
 
 shown, nodes = view.map_data(corridors, top)
-sources = load(queries.source, measure)
+sources = load(queries.source, measure, edition)
 
 # --- the map, and beside it one of: the ranked corridors, the Sankey among OTS states, one corridor's series
 st.subheader(selection.heading())
@@ -60,7 +64,7 @@ with right:
                  view.meta(selection, sources, _("Largest corridors"), "largest-corridors", view.caveat(selection)),
                  key="ranked")
     elif beside == view.AMONG_OTS:
-        links = load(queries.corridors_among, measure, when, sex, countries.OTS_STATES)
+        links = load(queries.corridors_among, measure, when, sex, countries.OTS_STATES, edition)
         if links.empty:
             ui.empty(_("No corridor between member and observer states has people in it for this year and sex. "
                        "Choose another year or “Both sexes”."))
@@ -79,9 +83,9 @@ with right:
             pair = url_state.select(_("Corridor"), pairs, key="corridor",
                                     format_func=labels(pairs, view.pair_label))
             origin, destination = pair.split(">")
-            series = load(queries.corridor_series, measure, origin, destination)
+            series = load(queries.corridor_series, measure, origin, destination, edition)
             ui.chart(view.series_figure(series, view.value_title(selection), is_flow, current_language()),
-                     view.series_table(series, origin, destination, is_flow),
+                     view.series_table(series, origin, destination, is_flow, edition),
                      view.meta(selection, sources, view.pair_label(pair), "corridor-series",
                                view.series_caveat(selection), focus_filters=False, whole_series=True),
                      key="series")

@@ -44,7 +44,9 @@ def stock_by_origin(by_origin: pd.DataFrame, name_of: Callable[[str], str], valu
                              textfont={"size": FONT_SIZE - 2, "color": "#1B2631"}))
     _layout(fig, height, barmode="stack", bargap=0.3)
     fig.update_yaxes(title=value_title, tickformat="~s", range=[0, float(totals.max()) * 1.15 if len(totals) else 1])
-    fig.update_xaxes(dtick=5)
+    # A true year axis: 2020 to 2024 is four years.
+    years = sorted(int(y) for y in totals.index)
+    fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     return fig
 
 

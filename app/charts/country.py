@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from app.charts import stock_types
 from app.charts.common import add_meeting_markers, base_layout, has_value, plotly_escape
 from app.charts.labour import labour_table, remittances_now
 from app.i18n import _, fmt_date, fmt_int, fmt_number, fmt_percent
@@ -31,22 +32,37 @@ SEX_STYLE = {  # colour and dash of each sex on the stock chart
 _has = has_value
 
 
-def headline(facts: pd.Series, remittances: pd.Series, last_year: int) -> list[tuple[str, str, str]]:
+def headline(facts: pd.Series, remittances: pd.Series, last_year: int,
+             sources: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """The profile's key figures as (label, value, "year · source"); "no figure" where there is none, and
-    "not reported" for remittances with no recent figure (see `labour.remittances_now`)."""
+    "not reported" for remittances with no recent figure (see `labour.remittances_now`). `sources` names each
+    edition ("UN DESA, International Migrant Stock 2024"); refugees are UNHCR's, marked when provisional."""
+    sources = sources or {}
     stock = has_value(facts["stock_year"])
     refugees = has_value(facts["refugees_year"])
     current, share, amount, when = remittances_now(remittances, last_year)
-    stock_note = _("mid-{year} · UN DESA").format(year=int(facts["stock_year"])) if stock else _("UN DESA")
+    stock_source = sources.get(facts["stock_edition"], _("UN DESA")) if stock else _("UN DESA")
+    stock_note = (_("mid-{year} · {source}").format(year=int(facts["stock_year"]), source=stock_source) if stock
+                  else stock_source)
+    marks = stock_types.marks(facts.get("basis_citizenship"), facts.get("refugees_added"), facts.get("imputed"))
+    unhcr = sources.get(facts["refugees_edition"], _("UNHCR")) if refugees else _("UNHCR")
+    refugee_year = ""
+    if refugees:
+        refugee_year = str(int(facts["refugees_year"]))
+        if bool(facts["refugees_provisional"]):
+            refugee_year = _("{year}, provisional").format(year=refugee_year)
+    wdi = next((v for k, v in sources.items() if str(k).startswith("wdi")), _("World Bank"))
     return [
-        (_("Immigrants living here"), fmt_int(facts["immigrants"]) if stock else _("no figure"), stock_note),
-        (_("Emigrants living abroad"), fmt_int(facts["emigrants"]) if stock else _("no figure"), stock_note),
+        (_("Immigrants living here"), (fmt_int(facts["immigrants"]) + marks) if stock and has_value(facts["immigrants"])
+         else _("no figure"), stock_note),
+        (_("Emigrants living abroad"), fmt_int(facts["emigrants"]) if stock and has_value(facts["emigrants"])
+         else _("no figure"), stock_note),
         (_("Remittances received"), amount,
-         _("{share} of GDP · {year} · World Bank").format(share=share, year=when) if current
-         else "{} · {}".format(when, _("World Bank"))),
-        (_("Refugees from the country"), fmt_int(facts["refugees_by_origin"]) if refugees else _("no figure"),
-         _("{year} · UNHCR via World Bank").format(year=int(facts["refugees_year"])) if refugees
-         else _("UNHCR via World Bank")),
+         _("{share} of GDP · {year} · {source}").format(share=share, year=when, source=wdi) if current
+         else "{} · {}".format(when, wdi)),
+        (_("Refugees from the country"), fmt_int(facts["refugees_from"]) if refugees and
+         has_value(facts["refugees_from"]) else _("no figure"),
+         "{} · {}".format(refugee_year, unhcr) if refugees else unhcr),
     ]
 
 
@@ -68,7 +84,9 @@ def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame) -> go.Figure:
                 hovertext=[_("{sex}, mid-{year}: {persons}").format(sex=sex_label(sex), year=int(y), persons=fmt_int(v))
                            for y, v in zip(rows["year"], rows[measure])], hoverinfo="text"), row=panel, col=1)
         fig.update_yaxes(rangemode="tozero", tickformat=",.0f", row=panel, col=1)
-    fig.update_xaxes(dtick=5)
+    # A true year axis ticked at the years held: 2020 to 2024 is four years, not one step of five.
+    years = sorted(int(y) for y in stock["year"].unique())
+    fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     base_layout(fig, height=560)
     for annotation in fig.layout.annotations:  # panel titles on the left, clear of the meeting labels
         annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#1B2631"})
@@ -78,11 +96,13 @@ def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def stock_table(stock: pd.DataFrame, iso3: str, name: Namer) -> pd.DataFrame:
+def stock_table(stock: pd.DataFrame, iso3: str, name: Namer, edition: str = "") -> pd.DataFrame:
     return pd.DataFrame({
         _("Country"): name(iso3), _("Year (mid-year)"): stock["year"].to_numpy(),
         _("Sex"): [sex_label(s) for s in stock["sex"]],
         _("Immigrants"): stock["immigrants"].to_numpy(), _("Emigrants"): stock["emigrants"].to_numpy(),
+        _("Edition"): edition,
+        **stock_types.table_columns(stock.reset_index(drop=True)),
     })
 
 
@@ -102,13 +122,15 @@ def partner_bars(partners: pd.DataFrame, colour: str, name: Namer) -> go.Figure:
     return fig
 
 
-def partner_table(partners: pd.DataFrame, iso3: str, side: str, name: Namer) -> pd.DataFrame:
+def partner_table(partners: pd.DataFrame, iso3: str, side: str, name: Namer, edition: str = "") -> pd.DataFrame:
     return pd.DataFrame({
         _("Country"): name(iso3),
         _("Origin") if side == "origins" else _("Destination"): [name(c) for c in partners["partner_iso3"]],
         _("Year (mid-year)"): partners["year"].to_numpy(),
         _("Persons"): partners["persons"].to_numpy(),
         _("Share of the country's total, %"): partners["share_pct"].round(2).to_numpy(),
+        _("Edition"): edition,
+        **stock_types.table_columns(partners.reset_index(drop=True)),
     })
 
 
@@ -139,6 +161,8 @@ def corridor_table(corridors: pd.DataFrame, iso3: str, name: Namer) -> pd.DataFr
     period = "{start}–{end}".format(start=int(corridors["period_start"].iloc[0]),
                                     end=int(corridors["period_end"].iloc[0])) if len(corridors) else ""
     year = int(corridors["stock_year"].iloc[0]) if len(corridors) else ""
+    money_year = (int(corridors["remittance_year"].iloc[0]) if len(corridors) and
+                  has_value(corridors["remittance_year"].iloc[0]) else "")
     return pd.DataFrame({
         _("Partner state"): [name(c) for c in corridors["partner_iso3"]],
         _("Born in {country}, living there ({year})").format(country=me, year=year):
@@ -149,9 +173,9 @@ def corridor_table(corridors: pd.DataFrame, iso3: str, name: Namer) -> pd.DataFr
             corridors["moved_there"].to_numpy(),
         _("Moved from there to {country}, {period} (estimate)").format(country=me, period=period):
             corridors["moved_from_there"].to_numpy(),
-        _("Remittances sent from {country}, US$ million, 2017 (estimate)").format(country=me):
+        _("Remittances sent from {country}, US$ million, {year} (estimate)").format(country=me, year=money_year):
             corridors["remittances_sent_there"].round(2).to_numpy(),
-        _("Remittances received by {country}, US$ million, 2017 (estimate)").format(country=me):
+        _("Remittances received by {country}, US$ million, {year} (estimate)").format(country=me, year=money_year):
             corridors["remittances_received_from_there"].round(2).to_numpy(),
     })
 

@@ -72,13 +72,16 @@ def code_name(code: str, name_of: Callable[[str], str], count: int | None = None
 
 def shown_corridors(corridors: pd.DataFrame, countries: pd.DataFrame, limit: int,
                     name_of: Callable[[str], str]) -> pd.DataFrame:
-    """The `limit` largest corridors with both ends placed and named, ready for map, chart and CSV.
+    """The `limit` largest corridors, named, with their ends placed where they have a place: ready for map,
+    chart and CSV.
 
-    `corridors` comes from `queries.migration.corridors`; `countries` has iso3, label_lat, label_lon.
-    Corridors with an end that has no map position are dropped (a few territories lack one).
+    `corridors` comes from `queries.migration.corridors`; `countries` has iso3, label_lat, label_lon. A corridor
+    with an end that has no map position (origin "other or unknown", a few territories) is kept with
+    `placed` False: it is listed and counted, never drawn on the map.
     """
     columns = ["origin_code", "destination_code", "origin_name", "destination_name", "persons",
-               "origin_lat", "origin_lon", "destination_lat", "destination_lon", "partner_count", "focus_iso3"]
+               "origin_lat", "origin_lon", "destination_lat", "destination_lon", "partner_count", "focus_iso3",
+               "placed", "basis_citizenship", "refugees_added", "imputed"]
     if corridors.empty:
         return pd.DataFrame(columns=columns)
     places = countries.set_index("iso3")[["label_lat", "label_lon"]]
@@ -91,7 +94,10 @@ def shown_corridors(corridors: pd.DataFrame, countries: pd.DataFrame, limit: int
     frame["origin_lon"] = focus_lon.where(focus_is_origin, frame["partner_lon"])
     frame["destination_lat"] = frame["partner_lat"].where(focus_is_origin, focus_lat)
     frame["destination_lon"] = frame["partner_lon"].where(focus_is_origin, focus_lon)
-    frame = frame.dropna(subset=["origin_lat", "origin_lon", "destination_lat", "destination_lon"])
+    frame["placed"] = frame[["origin_lat", "origin_lon", "destination_lat", "destination_lon"]].notna().all(axis=1)
+    for flag in ("basis_citizenship", "refugees_added", "imputed"):
+        if flag not in frame:
+            frame[flag] = pd.NA
     frame = frame.sort_values(["persons", "origin_code", "destination_code"], ascending=[False, True, True])
     frame = frame.head(limit).reset_index(drop=True)
     frame["origin_name"] = [code_name(c, name_of, n if is_region(c) else None)
@@ -112,7 +118,9 @@ def node_totals(corridors: pd.DataFrame) -> pd.DataFrame:
 
 
 def map_nodes(shown: pd.DataFrame, totals: pd.DataFrame, name_of: Callable[[str], str]) -> pd.DataFrame:
-    """One circle per place at either end of a shown corridor, sized by its total in the selection."""
+    """One circle per place at either end of a shown corridor that has a place, sized by its total in the
+    selection."""
+    shown = shown[shown["placed"]] if "placed" in shown else shown
     if shown.empty:
         return pd.DataFrame(columns=["code", "name", "lat", "lon", "out", "in", "total"])
     ends = pd.concat([
@@ -142,8 +150,9 @@ def _node_colour(code: str, alpha: int = 215) -> list[int]:
 
 def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_text: str,
                  height: int = MAP_HEIGHT) -> pdk.Deck:
-    """Arcs from origin (orange) to destination (blue) over the country shapes, circles by total, hover text."""
-    arcs = shown.copy()
+    """Arcs from origin (orange) to destination (blue) over the country shapes, circles by total, hover text.
+    Only corridors with both ends placed are drawn."""
+    arcs = shown[shown["placed"]].copy() if "placed" in shown else shown.copy()
     arcs["width"] = _scale(arcs["persons"], 1.5, 16.0)
     strength = _scale(arcs["persons"], 0.45, 1.0)
     arcs["source_colour"] = [list(ORIGIN_RGB) + [int(255 * s)] for s in strength]
@@ -240,6 +249,7 @@ def map_snapshot(shown: pd.DataFrame, nodes: pd.DataFrame, origin_label: str, de
     arrowhead, so direction reads on paper as it does on the map.
     """
     xs, ys = _outlines()
+    shown = shown[shown["placed"]] if "placed" in shown else shown
     fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="#EEEEEC",
                                line={"color": "#B4BABE", "width": 0.5}, hoverinfo="skip", showlegend=False))
     widths = _scale(shown["persons"], 1.0, 12.0)
@@ -350,24 +360,35 @@ SEX_STYLE = {"total": ("#1B2631", "solid", 3.0), "female": ("#CC79A7", "dot", 2.
 
 def corridor_series_chart(series: pd.DataFrame, sex_names: dict[str, str], value_title: str,
                           is_flow: bool) -> go.Figure:
-    """One corridor over time: both sexes, women and men, as lines (flows: per 5-year period)."""
+    """One corridor over time: both sexes, women and men, as lines (flows: per 5-year period, at its end).
+
+    The year axis is a true one: 2020 to 2024 is four years, drawn shorter than 2015 to 2020."""
     fig = go.Figure()
     for sex, (colour, dash, width) in SEX_STYLE.items():
         rows = series[series["sex"] == sex]
         if rows.empty:
             continue
-        x = [f"{a}–{b}" for a, b in zip(rows["time"], rows["time_end"])] if is_flow else rows["time"]
+        labels = [period_label(a, b, is_flow) for a, b in zip(rows["time"], rows["time_end"])]
         fig.add_trace(go.Scatter(
-            x=x, y=rows["persons"], mode="lines+markers", name=sex_names.get(sex, sex),
+            x=rows["time_end"], y=rows["persons"], mode="lines+markers", name=sex_names.get(sex, sex),
             line={"color": colour, "dash": dash, "width": width},
-            customdata=[fmt_int(p) for p in rows["persons"]],
-            hovertemplate="%{x}: %{customdata}<extra>" + sex_names.get(sex, sex) + "</extra>"))
+            customdata=[[label, fmt_int(p)] for label, p in zip(labels, rows["persons"])],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + sex_names.get(sex, sex) + "</extra>"))
+    ends = sorted(set(series["time_end"]))
+    starts = dict(zip(series["time_end"], series["time"]))
     fig.update_layout(margin={"t": 40, "b": 40, "l": 10, "r": 10}, height=340,
                       yaxis={"title": value_title, "tickformat": "~s", "rangemode": "tozero"},
-                      xaxis={"type": "category"} if is_flow else {"dtick": 5},
+                      xaxis=year_axis(ends, [period_label(starts[e], e, is_flow) for e in ends]),
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, font={"size": 13},
                       hovermode="x unified")
     return fig
+
+
+def year_axis(years, labels=None) -> dict:
+    """A numeric year axis ticked at the years the data hold (1990 … 2020, 2024), not evenly spaced categories."""
+    years = [int(y) for y in years]
+    return {"type": "linear", "tickmode": "array", "tickvals": years,
+            "ticktext": labels if labels is not None else [str(y) for y in years]}
 
 
 def period_label(time: int, time_end: int, is_flow: bool) -> str:

@@ -18,6 +18,7 @@ EDITION = Edition(
     short_source="World Bank, World Development Indicators (Feb. 2025)", position=2,
     released="", released_note="The copy does not give the World Bank's update dates; IOM's data package took "
                                "it on 2025-02-07, so the figures are as published by then.",
+    published_by="2025-02-07",
     url="https://data.worldbank.org", licence="CC BY 4.0 (World Bank); CC BY 3.0 IGO (UN DESA)",
     citation="World Bank, World Development Indicators (BX.TRF.PWKR.CD.DT, BM.TRF.PWKR.CD.DT, NY.GDP.MKTP.CD, "
              "SM.POP.NETM); UN DESA, World Population Prospects 2024. Copy of IOM's gdidata package, 2025-02-07.",

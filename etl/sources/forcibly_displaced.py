@@ -32,6 +32,7 @@ EDITION = Edition(
     short_source="UNHCR, Refugee Data Finder (copy of March 2025)", position=1,
     released="", released_note="The copy does not give UNHCR's release date; IOM's data package took it on "
                                "2025-03-09, before UNHCR's end-2024 figures.",
+    published_by="2025-03-09",
     url=PROVENANCE.url, licence=PROVENANCE.licence, citation=PROVENANCE.citation, accessed="2026-12-02",
     caveats="2024 is provisional: most likely mid-2024, not year-end.",
 )

@@ -33,9 +33,10 @@ EDITION = Edition(
     url=PROVENANCE.url, licence=PROVENANCE.licence,
     citation="UN DESA Population Division (2020). International Migrant Stock 2020 (POP/DB/MIG/Stock/Rev.2020).",
     accessed="2026-11-22",
-    caveats="The copy keeps only pairs with a member or observer state at one end (all seven years of each, "
-            "zeros included); a pair absent from it is zero in every year. Origins reported only as "
-            "'other/unknown' are missing, and the UN's data-type codes are not in the copy.",
+    caveats="The bilateral copy keeps only pairs with a member or observer state at one end (all seven years "
+            "of each, zeros included): a pair absent from it is zero in every year; the totals cover every "
+            "country. Origins reported only as 'other/unknown' are missing from the pairs, and the UN's "
+            "data-type codes are not in the copy.",
 )
 
 RAW = RawFile(

@@ -31,7 +31,8 @@ EDITION = Edition(
     citation="World Bank, Bilateral Remittance Estimates for 2017 using Migrant Stocks, Host Country Incomes, "
              "and Origin Country Incomes (April 2018).",
     accessed="2026-11-22",
-    caveats="The copy keeps only pairs with a member or observer state at one end.",
+    caveats="The bilateral copy keeps only pairs with a member or observer state at one end; the totals cover "
+            "every economy of the matrix.",
 )
 
 RAW = RawFile(
