@@ -181,9 +181,10 @@ def coverage(cur) -> pd.DataFrame:
 
 
 def _usual_step(year_lists: pd.Series) -> int:
-    """The data set's spacing of years (5 for the UN estimates, 1 for yearly series)."""
-    gaps = [b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a]
-    return min(gaps) if gaps else 1
+    """The data set's usual spacing of years (5 for the UN estimates, whose last step 2020-2024 is four; 1 for
+    yearly series): the most common gap."""
+    gaps = pd.Series([b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a])
+    return int(gaps.mode().min()) if len(gaps) else 1
 
 
 def year_ranges(years: list[int], step: int = 1) -> str:

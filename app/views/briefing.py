@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, state
+from app import countries, db, editions, state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
@@ -57,18 +57,25 @@ class Topic:
 
 
 def _source(sources: pd.DataFrame, table: str) -> tuple[str, str]:
+    """(source line, licence) of a table: its latest edition, with the publisher's release date, where it has
+    editions; else its publisher and data set."""
     rows = sources[sources["table_name"] == table]
     if rows.empty:
         return "", ""
     row = rows.iloc[0]
+    if isinstance(row.get("edition"), str):
+        return editions.source_line(row["edition"]), str(row["licence"] or "")
     return f"{row['publisher']}, {row['dataset']}", str(row["licence"] or "")
 
 
 def _short_source(sources: pd.DataFrame, table: str) -> str:
-    return {"migrant_stock": _("UN DESA, International Migrant Stock 2020"),
-            "country_indicators": _("World Bank, World Development Indicators"),
-            "measure_status": _("Migration Coordination Group documents and Secretariat records")}.get(
-        table, _source(sources, table)[0])
+    """How a headline names its source: the edition ("UN DESA, International Migrant Stock 2024")."""
+    rows = sources[sources["table_name"] == table]
+    if table == "measure_status":
+        return _("Migration Coordination Group documents and Secretariat records")
+    if not rows.empty and isinstance(rows.iloc[0].get("short_source"), str):
+        return rows.iloc[0]["short_source"]
+    return _source(sources, table)[0]
 
 
 def _arrow(change) -> str:
@@ -114,7 +121,8 @@ def _diaspora(sources: pd.DataFrame) -> Topic:
                          _("Country of birth"): [countries.name(c) for c in by_origin["origin_iso3"]],
                          _("Persons living in another member state"): by_origin["persons"]})
     full, licence = _source(sources, "migrant_stock")
-    meta = ChartMeta(title=title, source=full, licence=licence, data_date=_("1990–2020, mid-year"),
+    meta = ChartMeta(title=title, source=full, licence=licence,
+                     data_date=_("{years}, mid-year").format(years=f"{int(first['year'])}–{int(latest['year'])}"),
                      filters=((_("Countries"), ", ".join(countries.name(c) for c in members)),),
                      caveat=_("Stocks, not flows: people counted by country of birth (or citizenship), not by "
                               "passport; origins reported only as “unknown” are missing."),
@@ -144,14 +152,15 @@ def _corridors(sources: pd.DataFrame) -> Topic:
         _("Destination code"): largest["destination_iso3"],
         _("Destination"): [name(c) for c in largest["destination_iso3"]],
         _("Year"): largest["year"], _("Persons"): largest["persons"],
-        _("Five years before"): largest["previous_persons"].astype("Int64"),
+        _("In {year}").format(year=int(largest["previous_year"].iloc[0]) if not largest.empty else ""):
+            largest["previous_persons"].astype("Int64"),
         _("In {year}").format(year=int(largest["first_year"].iloc[0]) if not largest.empty else 1990):
             largest["first_persons"].astype("Int64")})
     full, licence = _source(sources, "migrant_stock")
     meta = ChartMeta(title=title, source=full, licence=licence, data_date=str(latest_year),
                      filters=((_("Corridors"), _("an OTS member or observer state at either end")),),
-                     caveat=_("Bars: migrants living in the destination in the latest year; marks: five years "
-                              "before (|) and in the first year (○). Stocks, not flows."),
+                     caveat=_("Bars: migrants living in the destination in the latest year; marks: the year "
+                              "before it in the data (|) and the first year (○). Stocks, not flows."),
                      slug="briefing-corridors")
     lead = None
     if headlines:
