@@ -9,6 +9,7 @@ browsing queries only ever use names read from the database itself, quoted.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -131,20 +132,21 @@ def coverage(cur) -> pd.DataFrame:
         {ALL_FIGURES_SQL},
         statuses AS ({measure_queries.RECORDED_STATUSES_SQL}),
         held AS (
-            -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world scale
+            -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world
+            -- scale; each part keeps the OTS states' rows at once (a filter after the union is not pushed into it)
             SELECT dataset, iso3, unnest([first_year, last_year]) AS year, edition FROM country_years
-                WHERE edition IN (SELECT edition FROM latest)
-            UNION SELECT 'migrant_stock_totals', iso3, year, edition FROM migrant_stock_totals
-                WHERE edition IN (SELECT edition FROM latest)
-            UNION SELECT 'remittance_totals', iso3, year, edition FROM remittance_totals
-                WHERE edition IN (SELECT edition FROM latest)
-            UNION SELECT 'country_indicators', iso3, year, edition FROM country_indicators
-                WHERE edition IN (SELECT edition FROM latest) AND coalesce(remittances_received_usd,
-                    remittances_paid_usd, gdp_usd, remittances_pct_gdp, population, net_migration,
-                    refugees_by_origin) IS NOT NULL
-            UNION SELECT CASE origin WHEN 'submission' THEN 'submitted' ELSE topic END, unnest(
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
+            UNION ALL SELECT 'migrant_stock_totals', iso3, year, edition FROM migrant_stock_totals
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots) AND sex = 'total'
+            UNION ALL SELECT 'remittance_totals', iso3, year, edition FROM remittance_totals
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
+            UNION ALL SELECT 'country_indicators', iso3, year, edition FROM country_indicators
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
+                  AND coalesce(remittances_received_usd, remittances_paid_usd, gdp_usd, remittances_pct_gdp,
+                               population, net_migration, refugees_by_origin) IS NOT NULL
+            UNION ALL SELECT CASE origin WHEN 'submission' THEN 'submitted' ELSE topic END, unnest(
                     [nationality_iso3, location_iso3]), {_FIGURE_YEAR}, NULL FROM all_figures
-            UNION SELECT 'measure_status', country_iso3, year(as_of), NULL FROM statuses
+            UNION ALL SELECT 'measure_status', country_iso3, year(as_of), NULL FROM statuses
         ),
         by_app AS (
             SELECT 'submitted' AS dataset, unnest([nationality_iso3, location_iso3]) AS iso3, submitted_at AS changed_at
@@ -183,8 +185,9 @@ def coverage(cur) -> pd.DataFrame:
 def _usual_step(year_lists: pd.Series) -> int:
     """The data set's usual spacing of years (5 for the UN estimates, whose last step 2020-2024 is four; 1 for
     yearly series): the most common gap."""
-    gaps = pd.Series([b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a])
-    return int(gaps.mode().min()) if len(gaps) else 1
+    gaps = Counter(b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a)
+    most = max(gaps.values(), default=0)
+    return min(gap for gap, count in gaps.items() if count == most) if gaps else 1
 
 
 def year_ranges(years: list[int], step: int = 1) -> str:

@@ -45,7 +45,7 @@ _SERIES = {
 }
 
 
-def edition_of(cur, measure: str, edition: str | None = None) -> str:
+def _edition_of(cur, measure: str, edition: str | None = None) -> str:
     """The edition the view reads: the stock edition asked for (latest by default), or the flows' own."""
     return _edition(cur, STOCK_DATASET if measure == STOCK else FLOWS, edition if measure == STOCK else None)
 
@@ -68,7 +68,7 @@ def periods(cur, measure: str, edition: str | None = None) -> pd.DataFrame:
         return cur.execute("""
             SELECT DISTINCT first_year AS time, first_year AS time_end FROM country_years
             WHERE dataset = 'migrant_stock' AND edition = $edition ORDER BY time
-        """, {"edition": edition_of(cur, measure, edition)}).df()
+        """, {"edition": _edition_of(cur, measure, edition)}).df()
     sql = "SELECT DISTINCT period_start AS time, period_end AS time_end FROM migration_flows ORDER BY time"
     return cur.execute(sql).df()
 
@@ -95,7 +95,7 @@ def corridors(cur, measure: str, when: int, sex: str, focus: Sequence[str], dire
               "partners": list(partners or []), "all_partners": partners is None,
               "keep": list(keep_apart or []), "grouping": keep_apart is not None,
               "prefix": REGION_PREFIX, "outgoing": direction == FROM,
-              "edition": edition_of(cur, measure, edition)}
+              "edition": _edition_of(cur, measure, edition)}
     sql = f"""
         WITH selection AS ({_SELECTION[measure]}),
         oriented AS (
@@ -135,7 +135,7 @@ def corridor_series(cur, measure: str, origin: str, destination: str, edition: s
     _check(measure)
     sql = f"{_SERIES[measure]} ORDER BY time, sex"
     return cur.execute(sql, {"origin": origin, "destination": destination,
-                             "edition": edition_of(cur, measure, edition)}).df()
+                             "edition": _edition_of(cur, measure, edition)}).df()
 
 
 def corridors_among(cur, measure: str, when: int, sex: str, states: Sequence[str],
@@ -149,7 +149,7 @@ def corridors_among(cur, measure: str, when: int, sex: str, states: Sequence[str
         ORDER BY persons DESC, origin_iso3, destination_iso3
     """
     return cur.execute(sql, {"when": int(when), "sex": sex, "states": list(states),
-                             "edition": edition_of(cur, measure, edition)}).df()
+                             "edition": _edition_of(cur, measure, edition)}).df()
 
 
 def times_with_corridors(cur, measure: str, sex: str, focus: Sequence[str], direction: str,
@@ -163,7 +163,7 @@ def times_with_corridors(cur, measure: str, sex: str, focus: Sequence[str], dire
     else:
         sql = (f"SELECT DISTINCT period_start AS time FROM migration_flows WHERE $edition IS NOT NULL "
                f"AND sex = $sex AND persons > 0 AND {focus_end} IN (SELECT unnest($focus)) ORDER BY time")
-    return cur.execute(sql, {"sex": sex, "focus": list(focus), "edition": edition_of(cur, measure, edition)}).df()
+    return cur.execute(sql, {"sex": sex, "focus": list(focus), "edition": _edition_of(cur, measure, edition)}).df()
 
 
 def source(cur, measure: str, edition: str | None = None) -> pd.DataFrame:
@@ -177,4 +177,4 @@ def source(cur, measure: str, edition: str | None = None) -> pd.DataFrame:
                e.caveats AS edition_caveats
         FROM sources s JOIN editions e ON e.edition = $edition
         WHERE s.table_name = $table
-    """, {"table": table, "edition": edition_of(cur, measure, edition)}).df()
+    """, {"table": table, "edition": _edition_of(cur, measure, edition)}).df()
