@@ -63,6 +63,19 @@ def test_default_view_has_the_strip_and_the_first_topic(app_env, database):
     assert len(at.get("plotly_chart")) == 1
 
 
+@pytest.mark.parametrize("params", [{"edition": "previous"}, {"edition": "previous", "present": "1", "topic": "0"}],
+                         ids=["page", "presenting"])
+def test_the_previous_edition_from_a_link(app_env, database, params):
+    at = open_briefing(params)
+    persons = database.execute("""
+        SELECT sum(persons) FROM migrant_stock WHERE edition = 'ims2020' AND year = 2020 AND sex = 'total'
+          AND origin_iso3 <> destination_iso3
+          AND list_contains($m, origin_iso3) AND list_contains($m, destination_iso3)""",
+                               {"m": list(MEMBERS)}).fetchone()[0]
+    assert metrics(at)["Living in another member state"] == f"{persons:,}" == "536,905"
+    assert any("International Migrant Stock 2020" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("topic", TOPICS)
 def test_every_topic_shows_its_figures_and_one_chart(app_env, topic):
     at = open_briefing({"show": topic})

@@ -24,6 +24,7 @@ from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_per
 from app.measures_store import status_label
 from app.queries import briefing as queries
 from app.queries import measures as measure_queries
+from app.queries.common import STOCK, WDI
 
 REMITTANCE_STATES = ("KGZ", "UZB")
 WORLD_INDICATOR = "migrants_stranded"
@@ -92,11 +93,16 @@ def _signed(value, digits: int | None = None) -> str:
 # ---------------------------------------------------------------- topics
 
 
-def _diaspora(sources: pd.DataFrame) -> Topic:
+def _edition_source(edition: str) -> tuple[str, str]:
+    """(source line, licence) of one edition: "UN DESA, International Migrant Stock 2020 (released January 2021)"."""
+    return editions.source_line(edition), editions.licence(edition)
+
+
+def _diaspora(sources: pd.DataFrame, edition: str) -> Topic:
     members = countries.MEMBERS
-    series = load(queries.stock_between, members, members)
-    by_origin = load(queries.stock_between_by_origin, members, members)
-    source = _short_source(sources, "migrant_stock")
+    series = load(queries.stock_between, members, members, "total", edition)
+    by_origin = load(queries.stock_between_by_origin, members, members, edition)
+    source = editions.short_name(edition)
     title = _("Migrants from member states living in other member states")
     latest, previous, first = series.iloc[-1], series.iloc[-2], series.iloc[0]
     growth = 100 * (latest["persons"] - first["persons"]) / first["persons"] if first["persons"] else None
@@ -120,7 +126,7 @@ def _diaspora(sources: pd.DataFrame) -> Topic:
     data = pd.DataFrame({_("Year"): by_origin["year"], _("Country of birth code"): by_origin["origin_iso3"],
                          _("Country of birth"): [countries.name(c) for c in by_origin["origin_iso3"]],
                          _("Persons living in another member state"): by_origin["persons"]})
-    full, licence = _source(sources, "migrant_stock")
+    full, licence = _edition_source(edition)
     meta = ChartMeta(title=title, source=full, licence=licence,
                      data_date=_("{years}, mid-year").format(years=f"{int(first['year'])}–{int(latest['year'])}"),
                      filters=((_("Countries"), ", ".join(countries.name(c) for c in members)),),
@@ -132,9 +138,9 @@ def _diaspora(sources: pd.DataFrame) -> Topic:
     return Topic("diaspora", title, headlines, figure, data, meta, short=_("Member states' migrants"), lead=lead)
 
 
-def _corridors(sources: pd.DataFrame) -> Topic:
-    largest = load(queries.largest_corridors, countries.OTS_STATES, 6)
-    source = _short_source(sources, "migrant_stock")
+def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
+    largest = load(queries.largest_corridors, countries.OTS_STATES, 6, edition)
+    source = editions.short_name(edition)
     title = _("Largest migration corridors involving OTS states")
     name = countries.name
     headlines = [
@@ -156,7 +162,7 @@ def _corridors(sources: pd.DataFrame) -> Topic:
             largest["previous_persons"].astype("Int64"),
         _("In {year}").format(year=int(largest["first_year"].iloc[0]) if not largest.empty else 1990):
             largest["first_persons"].astype("Int64")})
-    full, licence = _source(sources, "migrant_stock")
+    full, licence = _edition_source(edition)
     meta = ChartMeta(title=title, source=full, licence=licence, data_date=str(latest_year),
                      filters=((_("Corridors"), _("an OTS member or observer state at either end")),),
                      caveat=_("Bars: migrants living in the destination in the latest year; marks: the year "
@@ -170,9 +176,9 @@ def _corridors(sources: pd.DataFrame) -> Topic:
     return Topic("corridors", title, headlines, figure, data, meta, short=_("Largest corridors"), lead=lead)
 
 
-def _remittances(sources: pd.DataFrame) -> Topic:
-    share = load(queries.remittance_share, REMITTANCE_STATES, 2000)
-    source = _short_source(sources, "country_indicators")
+def _remittances(sources: pd.DataFrame, edition: str) -> Topic:
+    share = load(queries.remittance_share, REMITTANCE_STATES, 2000, edition)
+    source = editions.short_name(edition)
     title = _("Remittances as a share of GDP")
     headlines = []
     for code in REMITTANCE_STATES:
@@ -189,14 +195,16 @@ def _remittances(sources: pd.DataFrame) -> Topic:
             _("{change} points").format(change=_signed(change, 1)) if change is not None else None,
             _("since {year}").format(year=int(before["year"])) if before is not None else None, _arrow(change),
             _("{year} · US$ {amount} bn · {source}").format(
-                year=int(last["year"]), amount=fmt_number(last["remittances_received_usd"] / 1e9, 1),
-                source=source)))
+                year=int(last["year"]), source=source,
+                # three significant figures: the published US$ 2.85 bn is not read back as 2.8 or 2.9
+                amount=fmt_number(last["remittances_received_usd"] / 1e9,
+                                  2 if last["remittances_received_usd"] < 1e10 else 1))))
     figure = charts.remittance_share(share, countries.name, _("% of GDP"))
     data = pd.DataFrame({_("Country code"): share["iso3"], _("Country"): [countries.name(c) for c in share["iso3"]],
                          _("Year"): share["year"], _("Remittances, % of GDP"): share["remittances_pct_gdp"],
                          _("Remittances received, US$"): share["remittances_received_usd"],
                          _("GDP, US$"): share["gdp_usd"]})
-    full, licence = _source(sources, "country_indicators")
+    full, licence = _edition_source(edition)
     meta = ChartMeta(title=title, source=full, licence=licence,
                      data_date=f"{int(share['year'].min())}–{int(share['year'].max())}" if not share.empty else "",
                      filters=((_("Countries"), ", ".join(countries.name(c) for c in REMITTANCE_STATES)),),
@@ -316,9 +324,12 @@ def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
 # on every run (about 0.2 s). They are read-only once built: the only writes the page makes on them (chart
 # height, digit separators) set the values they already have for this key.
 @st.cache_resource(show_spinner=False, max_entries=24, ttl=6 * 3600)
-def _cached_topics(build: str, store_version: int, language: str, presenting_now: bool) -> list[Topic]:
+def _cached_topics(build: str, store_version: int, language: str, presenting_now: bool,
+                   which: str = editions.LATEST) -> list[Topic]:
     sources = load(queries.sources, ("migrant_stock", "country_indicators", "reported_figures", "measure_status"))
-    built = [_diaspora(sources), _corridors(sources), _remittances(sources), _stranded(), _measures(sources)]
+    stock, wdi = editions.of(STOCK, which), editions.of(WDI, which)
+    built = [_diaspora(sources, stock), _corridors(sources, stock), _remittances(sources, wdi), _stranded(),
+             _measures(sources)]
     for topic in built:
         if topic.figure is not None:
             topic.figure.update_layout(height=PRESENT_CHART_HEIGHT if presenting_now else
@@ -328,9 +339,15 @@ def _cached_topics(build: str, store_version: int, language: str, presenting_now
     return built
 
 
-def topics(presenting_now: bool = False) -> list[Topic]:
-    """The briefing's topics in order, built once per build, store version, language and screen."""
-    return _cached_topics(db.build_id(), state.version(), current_language(), presenting_now)
+def topics(presenting_now: bool = False, which: str = editions.LATEST) -> list[Topic]:
+    """The briefing's topics in order, built once per build, store version, language, screen and choice of
+    editions (the latest unless the link asks for the previous ones)."""
+    return _cached_topics(db.build_id(), state.version(), current_language(), presenting_now, which)
+
+
+def chosen_editions() -> str:
+    """The editions the link asks for (?edition=previous), without drawing a control (presentation mode)."""
+    return editions.PREVIOUS if st.query_params.get(editions.URL_KEY) == editions.PREVIOUS else editions.LATEST
 
 
 # ---------------------------------------------------------------- meetings
