@@ -291,7 +291,8 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
         loaded: set[str] = set()  # tables with rows in the new file
         keys_seen: dict[str, dict] = {}
         previous: tuple[Step | None, pd.DataFrame | None, bool] = (None, None, False)  # step, typed, failed
-        for step in steps:
+        for position, step in enumerate(steps):
+            shared_next = position + 1 < len(steps) and steps[position + 1].raw is step.raw
             frame = None  # let the previous file's frames go before reading the next
             last_step, last_typed, last_failed = previous
             same_file = last_step is not None and last_step.raw is step.raw
@@ -306,8 +307,11 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
                     continue  # its problems are reported once, with the step that read it
                 # A table without key constraints has its key checked once, after loading; a file that will
                 # not be loaded (the build has failed already) has it checked as it is read.
+                # A file read for several tables has its key checked after loading if any of them does so.
+                readers = [other for other in steps if other.raw is step.raw]
                 typed, frame = _load_step(step, raw_dir, known_countries, visible,
-                                          check_key=step.table.keys_as_constraints or bool(problems), typed=typed)
+                                          check_key=all(r.table.keys_as_constraints for r in readers)
+                                          or bool(problems), typed=typed)
                 edition = step.edition.edition if step.edition else None
                 if same_edition[(step.table.name, edition)] > 1 and step.raw.key:
                     clashes = _keys_seen_elsewhere(step, typed,
@@ -321,7 +325,10 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
                 if step.table.name == "countries":
                     break  # without countries every code elsewhere would be reported as unknown
                 continue
-            previous = (step, typed, False)
+            # Keep the file's rows only for a next step that reads the same file: at world scale they are
+            # hundreds of MB, better let go before this step's table is written.
+            previous = (step, typed if shared_next else None, False)
+            typed = None
             if step.raw.filename in files:  # a second table from the same file
                 files[step.raw.filename]["rows"] += len(frame)
                 files[step.raw.filename]["table"] += f", {step.table.name}"

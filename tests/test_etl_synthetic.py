@@ -106,3 +106,4 @@ def test_the_etl_builds_it(synthetic, tmp_path):
     assert held["forcibly_displaced unhcr2025"] == rows["unhcr_forcibly_displaced_1990_2024.csv"]
     # the previous editions are the real files, copied
     assert held["migrant_stock ims2020"] == 3 * 5264
+

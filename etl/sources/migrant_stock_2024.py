@@ -20,7 +20,9 @@ What the copy says and how it is kept:
   that nobody lives there: nothing is filled in.
 """
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl.schema import Edition, RawColumn, RawFile, Step, year_column
 from etl.sources import migrant_stock, migrant_stock_totals
@@ -62,16 +64,44 @@ def _codes(raw: pd.DataFrame, column: str) -> pd.Series:
     return values.where(values != "XCX", "CHI") if (values == "XCX").any() else values
 
 
-def _sexes_aligned(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """(female rows, male rows) when they list the same pairs in the same order, as the UN's files do."""
-    female, male = raw[raw["sex"] == "female"], raw[raw["sex"] == "male"]
+def _encoded(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A text column as integer codes and their texts (the Channel Islands' XCX given CHI's code): comparing and
+    copying codes is what makes the world matrix cheap, where Python strings would cost seconds and gigabytes."""
+    encoded = pa.chunked_array(pa.array(values)).dictionary_encode().combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    texts = encoded.dictionary.to_pylist()
+    for old, new in CHANNEL_ISLANDS.items():
+        if old in texts:
+            if new in texts:  # both spellings in one file: one code for both
+                codes[codes == texts.index(old)] = texts.index(new)
+                texts[texts.index(old)] = f"{old} (loaded as {new})"  # never used: no code points to it now
+            else:
+                texts[texts.index(old)] = new
+    return codes, texts
+
+
+def _sexes_aligned(raw: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row positions of the women and of the men when they list the same pairs in the same order, as the UN's
+    files do (None otherwise). Positions and integer codes, not copies of the rows: at world scale each copy of
+    the rows is hundreds of MB and a comparison of texts several seconds."""
+    sex = raw["sex"]
+    female = np.flatnonzero((sex == "female").to_numpy(dtype=bool, na_value=False))
+    male = np.flatnonzero((sex == "male").to_numpy(dtype=bool, na_value=False))
     if len(female) != len(male):
         return None
-    for column in PAIR:
-        # Compared as the Arrow columns they are (a copy into Python objects costs ten times more).
-        if not female[column].reset_index(drop=True).eq(male[column].reset_index(drop=True)).all():
+    year = raw["year"].to_numpy(dtype=np.int64, na_value=-1)
+    if not np.array_equal(year[female], year[male]):
+        return None
+    for column in ("destination_iso3", "origin_iso3"):
+        codes, _texts = _encoded(raw[column])
+        if not np.array_equal(codes[female], codes[male]):
             return None
     return female, male
+
+
+def _constant(value: str, rows: int) -> pd.Categorical:
+    """A column holding one text in every row, stored once (a world matrix has millions of rows)."""
+    return pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=[value])
 
 
 # --- checks beyond the layout --------------------------------------------------------------------------------
@@ -96,13 +126,16 @@ def each_pair_has_both_sexes(raw: pd.DataFrame) -> list[tuple[int, str, str]]:
 def data_types_hold_for_the_destination(raw: pd.DataFrame) -> list[tuple[int, str, str]]:
     """The UN gives one data type per destination and year: every row of it must carry the same flags,
     and a count is by birthplace, by citizenship, or imputed."""
-    code = sum(raw[flag].astype("int64") * 2 ** bit for bit, flag in enumerate(FLAGS))
-    groups = code.groupby([raw["year"], raw["destination_iso3"]], sort=False)
-    first_line = pd.Series(raw.index, index=raw.index).groupby(
-        [raw["year"], raw["destination_iso3"]], sort=False).transform("first")
-    problems = [(index, "basis_birthplace", "the data-type flags differ from line "
-                                            f"{int(first_line[index]) + 2}, the same destination and year")
-                for index in raw.index[code != groups.transform("first")]]
+    code = sum(raw[flag].to_numpy(dtype=np.int64, na_value=0) * 2 ** bit for bit, flag in enumerate(FLAGS))
+    # One integer per destination and year (a group-by on the texts took seconds at world scale).
+    year = raw["year"].to_numpy(dtype=np.int64, na_value=0)
+    destination, _texts = _encoded(raw["destination_iso3"])
+    group = (year - year.min()) * (int(destination.max()) + 1) + destination
+    _groups, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    first_row = first[inverse]  # the group's first row, in the file's order
+    problems = [(int(raw.index[row]), "basis_birthplace", "the data-type flags differ from line "
+                 f"{int(raw.index[first_row[row]]) + 2}, the same destination and year")
+                for row in np.flatnonzero(code != code[first_row])]
     unbased = raw.index[(raw["basis_birthplace"] == 0) & (raw["basis_citizenship"] == 0) & (raw["imputed"] == 0)]
     problems += [(index, "imputed", "a count is by birthplace (B), by citizenship (C) or imputed (I): "
                                     "all three flags are 0") for index in unbased]
@@ -113,19 +146,36 @@ def data_types_hold_for_the_destination(raw: pd.DataFrame) -> list[tuple[int, st
 
 def transform(raw: pd.DataFrame) -> pd.DataFrame:
     """One row per origin, destination, year and sex: the sum of both sexes first, then women, then men,
-    each in the file's order (year first), so a query for one year and sex reads one stretch of the table."""
-    frame = raw.assign(origin_iso3=_codes(raw, "origin_iso3"), destination_iso3=_codes(raw, "destination_iso3"))
-    flags = {flag: frame[flag].astype("boolean") for flag in FLAGS}
-    frame = frame.assign(**flags)
-    aligned = _sexes_aligned(frame)
-    if aligned is not None:
-        female, male = aligned
-        total = female.assign(sex="total", persons=female["persons"].to_numpy() + male["persons"].to_numpy())
-    else:  # not in the UN's order: add the sexes up pair by pair (slower, same result)
-        female, male = frame[frame["sex"] == "female"], frame[frame["sex"] == "male"]
-        total = (frame.groupby(PAIR, sort=False, as_index=False)
-                 .agg(persons=("persons", "sum"), **{flag: (flag, "first") for flag in FLAGS})
-                 .assign(sex="total"))
+    each in the file's order (year first), so a query for one year and sex reads one stretch of the table.
+
+    Built column by column from row positions, so the world matrix is copied once, into the table's rows."""
+    aligned = _sexes_aligned(raw)
+    if aligned is None:  # not in the UN's order: add the sexes up pair by pair (slower, same result)
+        return _transform_by_pair(raw)
+    female, male = aligned
+    order = np.concatenate([female, female, male])  # the total takes the pair's columns from the women's row
+    persons = raw["persons"].to_numpy(dtype=np.int64)
+    columns = {
+        "edition": _constant(EDITION.edition, len(order)),
+        "year": raw["year"].to_numpy(dtype=np.int16)[order],
+        "sex": pd.Categorical.from_codes(np.repeat(np.array([0, 1, 2], dtype=np.int8), len(female)),
+                                         categories=["total", "female", "male"]),
+        "persons": np.concatenate([persons[female] + persons[male], persons[female], persons[male]]),
+        **{flag: raw[flag].to_numpy(dtype=np.int8)[order].astype(bool) for flag in FLAGS},
+    }
+    for column in ("origin_iso3", "destination_iso3"):
+        codes, texts = _encoded(raw[column])
+        columns[column] = pd.Categorical.from_codes(codes[order], categories=texts)
+    return pd.DataFrame(columns)[migrant_stock.TABLE.column_names]
+
+
+def _transform_by_pair(raw: pd.DataFrame) -> pd.DataFrame:
+    frame = raw.assign(origin_iso3=_codes(raw, "origin_iso3"), destination_iso3=_codes(raw, "destination_iso3"),
+                       **{flag: raw[flag].astype("boolean") for flag in FLAGS})
+    female, male = frame[frame["sex"] == "female"], frame[frame["sex"] == "male"]
+    total = (frame.groupby(PAIR, sort=False, as_index=False)
+             .agg(persons=("persons", "sum"), **{flag: (flag, "first") for flag in FLAGS})
+             .assign(sex="total"))
     long = pd.concat([total, female, male], ignore_index=True)
     long.insert(0, "edition", EDITION.edition)
     return long[migrant_stock.TABLE.column_names]
@@ -176,5 +226,6 @@ def _sql_codes(column: str) -> str:
 
 
 _CHECKS = (a_destination_is_a_place, each_pair_has_both_sexes, data_types_hold_for_the_destination)
-STEPS = (Step(RAW, migrant_stock.TABLE, transform, extra_checks=_CHECKS, edition=EDITION),
-         Step(RAW, migrant_stock_totals.TABLE, totals_transform, edition=EDITION))
+# The totals first: the build then lets the file's rows go before it writes the matrix, the larger table.
+STEPS = (Step(RAW, migrant_stock_totals.TABLE, totals_transform, extra_checks=_CHECKS, edition=EDITION),
+         Step(RAW, migrant_stock.TABLE, transform, edition=EDITION))
