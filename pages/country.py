@@ -6,10 +6,12 @@ from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import country as charts
 from app.charts import labour as labour_charts
+from app.charts import stock_types
 from app.i18n import N_, _
 from app.queries import common, measures
 from app.queries import country as queries
 from app.queries import labour as labour_queries
+from app.queries import refugees as refugee_queries
 
 STATES = countries.OTS_STATES
 name = countries.name
@@ -47,6 +49,9 @@ for column, (label, value, note) in zip(st.columns(len(cards)), cards):
     box = column.container(border=True)
     box.markdown(f"{texts.md_escape(label)}  \n**{texts.md_escape(value)}**")
     box.caption(texts.md_escape(note))
+marked = stock_types.footnote(facts.to_frame().T)  # the immigrant count's data types, if any
+if marked:
+    st.caption(marked)
 
 
 # --- one section at a time: each chart costs the reader's browser about as much as a small page, and the
@@ -62,15 +67,26 @@ def migrants_section() -> None:
     period = editions.years_text(STOCK_EDITION)
     st.subheader(_("Immigrants and emigrants, {years}, by sex").format(years=period))
     stock = load(queries.stock_over_time, iso3, STOCK_EDITION)
+    # Shown beside the latest edition: what the previous one gave for the same years (the UN revised them).
+    before = editions.of(common.STOCK, editions.PREVIOUS) if editions.is_latest(STOCK_EDITION) else None
+    previous = load(queries.stock_over_time, iso3, before) if before else None
+    before_name = editions.row(before)["title"] if before else ""
     if stock.empty:
         ui.empty(_("UN DESA gives no migrant stock for {country}. Choose another country.").format(country=name(iso3)))
     else:
-        ui.chart(figure(charts.stock_lines, stock, meetings), charts.stock_table(stock, iso3, name, STOCK_EDITION),
+        footnote = stock_types.footnote(stock)
+        ui.chart(figure(charts.stock_lines, stock, meetings, previous, before_name),
+                 charts.stock_table(stock, iso3, name, STOCK_EDITION, previous, before_name),
                  editions.meta(STOCK_EDITION, _("Immigrants and emigrants of {country}, by sex")
                                .format(country=name(iso3)), f"migrants-{iso3.lower()}", data_date=period,
                                caveat=_("Stocks at mid-year, not flows. Emigrants are counted only where the "
                                         "country of residence reports origin, so diasporas in the Gulf states and "
-                                        "China are largely missing.")), key="stock")
+                                        "China are largely missing.") + (" " + footnote if footnote else "")),
+                 key="stock")
+        if previous is not None:
+            st.caption(charts.revision_note(stock, previous, name(iso3), editions.row(STOCK_EDITION)["title"],
+                                            before_name) + " " + _("The CSV gives both editions' figures, year by "
+                                                                   "year; the hover, for both sexes."))
 
 
 def partners_section() -> None:
@@ -87,13 +103,17 @@ def partners_section() -> None:
                 ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
                 continue
             colour = "#8C8C8C" if side == "origins" else texts.MEETING_COLOUR
-            ui.chart(figure(charts.partner_bars, partners, colour, name),
+            # Destinations each carry their own data types (marked); the origins share the country's own.
+            marked = side == "destinations"
+            footnote = stock_types.footnote(partners if marked else partners.head(1))
+            ui.chart(figure(charts.partner_bars, partners, colour, name, marked),
                      charts.partner_table(partners, iso3, side, name, STOCK_EDITION),
                      editions.meta(STOCK_EDITION, title.format(year=year) + f" — {name(iso3)}",
                                    f"{side}-{iso3.lower()}-{year}", data_date=str(year),
                                    caveat=_("Share of all the country's immigrants (or emigrants) that year. "
                                             "“Other or unknown”: migrants whose origin the destination does not "
-                                            "report.") + only_ots),
+                                            "report.") + only_ots + (" " + (_("The country's count: {types}").format(
+                                                types=footnote) if not marked else footnote) if footnote else "")),
                      key=f"partners_{side}")
 
 
@@ -164,6 +184,50 @@ def remittance_corridors_section() -> None:
                      key=f"corridors_matrix_{direction}")
 
 
+def refugees_section() -> None:
+    """Refugees the country hosts and refugees from it (UNHCR), over time and by country, never added to stocks."""
+    st.subheader(_("Refugees (UNHCR)"))
+    unhcr = editions.of(common.UNHCR)
+    over_time = load(refugee_queries.refugees_over_time, iso3)
+    if over_time.empty:
+        ui.empty(_("UNHCR counts no refugees hosted by {country} or from it.").format(country=name(iso3)))
+        return
+    labels = {"hosted": _("Refugees hosted"), "refugees_from": _("Refugees from {country}").format(country=name(iso3)),
+              "asylum_seekers_hosted": _("Asylum-seekers hosted"),
+              "asylum_seekers_from": _("Asylum-seekers from {country}").format(country=name(iso3))}
+    caveat = _("UNHCR's figures at year end; a hollow mark is provisional (2024: most likely mid-year). Many refugees "
+               "are also counted in the UN's migrant stocks (where the destination adds them): the two are never added.")
+    years = editions.years_text(unhcr)
+    ui.chart(figure(charts.refugee_lines, over_time, labels, _("provisional")),
+             charts.refugee_table(over_time, iso3, name, labels, editions.short_name(unhcr), _("yes"), _("no")),
+             editions.meta(unhcr, _("Refugees hosted by and from {country}").format(country=name(iso3)),
+                           f"refugees-{iso3.lower()}", data_date=years, caveat=caveat), key="refugees")
+    year_options = [int(y) for y in over_time["year"]]
+    provisional = set(over_time.loc[over_time["provisional"].astype(bool), "year"].astype(int))
+    year = url_state.slider(_("Year"), year_options, key="refugee_year", default=year_options[-1],
+                            format_func=lambda y: _("{year}, provisional").format(year=y) if y in provisional
+                            else str(y), container=st.columns([1, 2])[0])
+    titles = (_("Where the refugees it hosts come from, {year}"), _("Where its refugees have found asylum, {year}"))
+    for column, side, title in zip(st.columns(2), refugee_queries.SIDES, titles):
+        with column:
+            shown = title.format(year=year)
+            st.markdown(f"**{texts.md_escape(shown)}**")
+            partners = load(refugee_queries.refugees_by_partner, iso3, side, year, 10)
+            if partners.empty:
+                ui.empty(_("No figure for {year}.").format(year=year))
+                continue
+            ui.chart(figure(charts.partner_bars, partners, "#8C8C8C" if side == "hosted" else texts.MEETING_COLOUR,
+                            name),
+                     charts.partner_table(partners, iso3, "origins" if side == "hosted" else "destinations", name,
+                                          editions.short_name(unhcr)),
+                     editions.meta(unhcr, f"{shown} — {name(iso3)}", f"refugees-{side}-{iso3.lower()}-{year}",
+                                   data_date=_("{year}, provisional").format(year=year) if year in provisional
+                                   else str(year),
+                                   caveat=_("Share of all the refugees the country hosts (or of all its refugees "
+                                            "abroad) that year. Origins “Other or unknown” and “Stateless” are "
+                                            "UNHCR's.")), key=f"refugees_{side}")
+
+
 def reported_section() -> None:
     """Figures reported on the country's citizens, and the agreed measures' status there."""
     st.subheader(_("Reported figures: stranded citizens and labour migration"))
@@ -199,6 +263,7 @@ SECTIONS = {
     "corridors": (N_("With the OTS states"), corridors_section),
     "remittances": (N_("Remittances"), remittances_section),
     "remittance_corridors": (N_("Remittance corridors"), remittance_corridors_section),
+    "refugees": (N_("Refugees"), refugees_section),
     "reported": (N_("Reported figures and measures"), reported_section),
 }
 ui.one_section_at_a_time(SECTIONS)

@@ -117,7 +117,7 @@ def navigation_pages_only():
 PAGE_SECTIONS = {
     "stranded": ("map", "ranking", "timeline", "table"),
     "labour": ("remittances", "dependence", "corridors", "labour"),
-    "country": ("migrants", "partners", "corridors", "remittances", "remittance_corridors", "reported"),
+    "country": ("migrants", "partners", "corridors", "remittances", "remittance_corridors", "refugees", "reported"),
 }
 
 

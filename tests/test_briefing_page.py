@@ -44,7 +44,7 @@ def database(built_db):
     connection.close()
 
 
-TOPICS = ["diaspora", "corridors", "remittances", "stranded", "measures", "meeting"]
+TOPICS = ["diaspora", "corridors", "remittances", "refugees", "stranded", "measures", "meeting"]
 
 
 def test_default_view_has_the_strip_and_the_first_topic(app_env, database):
@@ -74,6 +74,26 @@ def test_the_previous_edition_from_a_link(app_env, database, params):
                                {"m": list(MEMBERS)}).fetchone()[0]
     assert metrics(at)["Living in another member state"] == f"{persons:,}" == "536,905"
     assert any("International Migrant Stock 2020" in c.value for c in at.caption)
+
+
+def test_the_headline_says_the_un_revised_it(app_env):
+    at = open_briefing()
+    remark = " ".join(c.value for c in at.caption)
+    assert ("The UN revised this figure: International Migrant Stock 2024 gives 1,125,243 for 2020, where "
+            "International Migrant Stock 2020 gave 536,905.") in remark.replace("\\", "")
+
+
+def test_turkiye_refugees_are_a_headline_marked_provisional(app_env, database):
+    at = open_briefing({"show": "refugees"})
+    hosted = database.execute("""SELECT sum(persons) FROM forcibly_displaced WHERE asylum_iso3 = 'TUR'
+        AND population_type = 'refugee' AND year = 2024""").fetchone()[0]
+    assert metrics(at)["Refugees in Türkiye"] == f"{hosted:,}"
+    assert metrics(at)["Largest group: from Syria"] == "3,112,683"
+    notes = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "2024, provisional · UNHCR, Refugee Data Finder" in notes
+    assert "never added" in notes
+    strip = next(m.value for m in at.markdown if "ots-strip" in m.value)
+    assert f"{hosted:,}" in strip
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -182,7 +202,7 @@ def test_presentation_mode_pages_through_the_topics(app_env):
 
 
 def test_presentation_last_screen_is_the_meeting_and_next_is_disabled(app_env):
-    at = open_briefing({"present": "1", "topic": "5"})
+    at = open_briefing({"present": "1", "topic": str(len(TOPICS) - 1)})
     assert at.button[1].disabled
     assert len(at.get("plotly_chart")) == 1
     assert at.selectbox(key="url_meeting") is not None
@@ -212,5 +232,5 @@ def test_present_starts_at_the_topic_being_read(app_env):
 def test_briefing_in_other_languages(app_env, language):
     at = open_briefing({"lang": language, "show": "stranded"})
     assert len(at.get("plotly_chart")) == 1
-    at = open_briefing({"lang": language, "present": "1", "topic": "3"})
+    at = open_briefing({"lang": language, "present": "1", "topic": str(TOPICS.index("stranded"))})
     assert len(at.metric) == 6

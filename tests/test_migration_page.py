@@ -119,7 +119,14 @@ def test_ranked_chart_holds_the_corridors_of_the_map(app_env, database):
     names = dict(database.execute("SELECT iso3, name_en FROM countries").fetchall())
     ranked = plotly(at)[0]["data"][0]
     want = top_corridors(database, "migrant_stock", "year", 2024, "total", MEMBERS, "from")
-    assert list(reversed(ranked["y"])) == [f"{names[o]} → {names[d]}" for o, d, _ in want]
+    assert [label.rstrip("†‡*") for label in reversed(ranked["y"])] == [f"{names[o]} → {names[d]}" for o, d, _ in want]
+    # the destination's data types travel with each corridor: marks on the label, the meaning under the chart
+    types = dict(database.execute("""SELECT DISTINCT destination_iso3, (CASE WHEN basis_citizenship THEN '†' ELSE ''
+        END) || (CASE WHEN refugees_added THEN '‡' ELSE '' END) || (CASE WHEN imputed THEN '*' ELSE '' END)
+        FROM migrant_stock WHERE edition = 'ims2024' AND year = 2024""").fetchall())
+    assert list(reversed(ranked["y"])) == [f"{names[o]} → {names[d]}{types[d]}" for o, d, _ in want]
+    footnotes = " ".join(c.value for c in at.caption)
+    assert all(f"{mark} " in footnotes for mark in set("".join(types[d] for _, d, _ in want)))
 
 
 def test_any_country_of_the_world_can_be_the_focus(app_env, database):
@@ -236,3 +243,27 @@ def decode(values):
         import numpy as np
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
     return values
+
+
+def test_what_the_un_revised_is_a_view_of_its_own_with_its_exports(app_env):
+    at = open_migration({"view": "revisions"})
+    assert not at.get("deck_gl_json_chart")
+    table = at.dataframe[0].value
+    first = table.iloc[0]
+    assert (first["Origin"], first["Destination"], first["Year (mid-year)"]) == ("Russia", "Kazakhstan", 2020)
+    assert (first["International Migrant Stock 2020 (previous)"], first["International Migrant Stock 2024 (latest)"],
+            first["Revision"]) == (2_476_018, 579_845, -1_896_173)
+    chart, = plotly(at)
+    assert {trace["name"] for trace in chart["data"] if trace.get("name")} >= {
+        "International Migrant Stock 2020 (previous)", "International Migrant Stock 2024 (latest)"}
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download CSV" in labels and "Download PNG" in labels
+    totals = open_migration({"view": "revisions", "kind": "immigrants", "year": "2020"}).dataframe[0].value
+    assert list(totals["Country"])[:2] == ["Russia", "Kazakhstan"]
+
+
+def test_a_year_both_editions_cover_shows_the_previous_figure_beside_the_latest(app_env):
+    at = open_migration({"year": "2020"})
+    ranked = plotly(at)[0]["data"][0]
+    hover = {label.rstrip("†‡*"): extra for label, (_value, extra) in zip(ranked["y"], ranked["customdata"])}
+    assert hover["Kazakhstan → Russia"] == "<br>International Migrant Stock 2020: 2,558,907"

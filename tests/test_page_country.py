@@ -12,7 +12,8 @@ from etl.build import DEFAULT_RAW_DIR
 from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
 
 ALL_CHARTS = {"stock", "partners_origins", "partners_destinations", "corridors", "remittances_share",
-              "remittances_usd", "corridors_matrix_received", "corridors_matrix_sent"}
+              "remittances_usd", "corridors_matrix_received", "corridors_matrix_sent", "refugees", "refugees_hosted",
+              "refugees_from"}
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +111,12 @@ def test_link_to_a_country_outside_the_ots(app_env):
     specs = charts(at)
     assert "stock" in specs
     # the whole world: Germany's origins and destinations are every country's, not only the OTS states
-    destinations = specs["partners_destinations"]["data"][0]["y"]
+    marked = specs["partners_destinations"]["data"][0]["y"]
+    destinations = [d.rstrip("†‡*") for d in marked]
     assert "Türkiye" in destinations and "United States" in destinations
+    # each destination carries the UN's data types as marks, explained under the chart
+    assert "Türkiye‡" in marked
+    assert any("‡ includes refugees" in c.value for c in at.caption)
     origins = specs["partners_origins"]["data"][0]["y"]
     # "other or unknown" is an origin like the others, named as such
     assert {"Türkiye", "Poland", "Other or unknown"} <= set(origins)
@@ -146,7 +151,7 @@ def test_one_section_at_a_time_and_the_first_by_default(app_env):
     assert not at.exception, [e.value for e in at.exception]
     assert list(at.radio(key="url_section").options) == [
         "Migrants over time", "Origins and destinations", "With the OTS states", "Remittances",
-        "Remittance corridors", "Reported figures and measures"]
+        "Remittance corridors", "Refugees", "Reported figures and measures"]
     assert at.radio(key="url_section").value == PAGE_SECTIONS["country"][0]
     assert set(charts(at)) == {"stock"}  # one chart drawn, not eight
     at.radio(key="url_section").set_value("remittances").run()
@@ -158,3 +163,22 @@ def test_a_link_opens_its_section(app_env):
     at = run_page("country", {"country": "UZB", "section": "partners", "year": "2000"})
     assert set(charts(at)) == {"partners_origins", "partners_destinations"}
     assert "2000" in at.get("plotly_chart")[0].proto.spec or any("2000" in m.value for m in at.markdown)
+
+
+def test_refugees_hosted_and_from_the_country_never_added_to_stocks(app_env, built_db):
+    import duckdb
+    at = open_page({"country": "TUR"}, sections=["refugees"])
+    specs = charts(at)
+    hosted = next(t for t in specs["refugees"]["data"] if t["name"] == "Refugees hosted")
+    years, values = numbers(hosted["x"]), numbers(hosted["y"])
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        expected = dict(con.execute("""SELECT year, sum(persons) FROM forcibly_displaced WHERE asylum_iso3 = 'TUR'
+            AND population_type = 'refugee' GROUP BY 1""").fetchall())
+    assert {y: v for y, v in zip(years, values)} == {y: float(v) for y, v in expected.items()}
+    # 2024 is provisional: a hollow mark, and said so in the hover and the year chooser
+    symbols = hosted["marker"]["symbol"]
+    assert symbols[years.index(2024)] == "circle-open" and symbols[years.index(2023)] == "circle"
+    assert at.select_slider(key="url_refugee_year").value == 2024
+    origins = specs["refugees_hosted"]["data"][0]["y"]
+    assert origins[-1] == "Syria"  # the largest group, drawn on top
+    assert any("never added" in c.value for c in at.caption)

@@ -103,6 +103,29 @@ def remittance_share(share: pd.DataFrame, name_of: Callable[[str], str], value_t
     return fig
 
 
+def refugees_hosted(series: pd.DataFrame, value_title: str, height: int = 340) -> go.Figure:
+    """Refugees a country hosts, year by year (UNHCR); a provisional year is drawn as a hollow mark on a dotted
+    end of the line."""
+    fig = go.Figure()
+    final = series[~series["provisional"].astype(bool)]
+    provisional = series[series["provisional"].astype(bool)]
+    fig.add_trace(go.Scatter(x=final["year"], y=final["hosted"].astype(float), mode="lines+markers",
+                             line={"color": "#1B2631", "width": 3}, marker={"size": 6}, showlegend=False,
+                             customdata=[fmt_int(v) for v in final["hosted"]],
+                             hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    if not provisional.empty:
+        joined = pd.concat([final.tail(1), provisional])
+        fig.add_trace(go.Scatter(x=joined["year"], y=joined["hosted"].astype(float), mode="lines+markers",
+                                 line={"color": "#1B2631", "width": 3, "dash": "dot"},
+                                 marker={"size": 10, "symbol": ["circle"] * (len(joined) - len(provisional))
+                                         + ["circle-open"] * len(provisional)}, showlegend=False,
+                                 customdata=[fmt_int(v) for v in joined["hosted"]],
+                                 hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    _layout(fig, height, showlegend=False)
+    fig.update_yaxes(title=value_title, tickformat="~s", rangemode="tozero")
+    return fig
+
+
 def stranded_reports(reports: pd.DataFrame, name_of: Callable[[str], str], figure_text: Callable,
                      label_of: Callable[[str], str], date_text: Callable, height: int = 340) -> go.Figure:
     """Citizens brought home, as reported at each date: one line per series, never summed (log scale)."""

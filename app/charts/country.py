@@ -70,19 +70,37 @@ def sex_label(sex: str) -> str:
     return {"female": _("Women"), "male": _("Men"), "total": _("Both sexes")}.get(sex, sex)
 
 
-def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame) -> go.Figure:
-    """Immigrants living in the country and emigrants from it at each mid-year, women, men and both."""
+def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame, previous: pd.DataFrame | None = None,
+                previous_label: str = "") -> go.Figure:
+    """Immigrants living in the country and emigrants from it at each mid-year, women, men and both.
+
+    `previous`: the same country in the previous edition of the UN's estimates; for the years both cover, the
+    both-sexes hover says what the previous edition gave (the UN revised it), never adding the two."""
+    before = ({} if previous is None or previous.empty else
+              {(m, int(r.year)): getattr(r, m) for r in previous[previous["sex"] == "total"].itertuples()
+               for m in ("immigrants", "emigrants")})
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=[_("Immigrants living in the country"), _("Emigrants living abroad")])
     for panel, measure in enumerate(("immigrants", "emigrants"), start=1):
         for sex in ("female", "male", "total"):
             rows = stock[stock["sex"] == sex]
             colour, dash = SEX_STYLE[sex]
+            hover = [_("{sex}, mid-{year}: {persons}").format(sex=sex_label(sex), year=int(y), persons=fmt_int(v))
+                     + stock_types.marks(c, r, i)
+                     for y, v, c, r, i in zip(rows["year"], rows[measure], rows.get("basis_citizenship", rows["year"] * 0),
+                                              rows.get("refugees_added", rows["year"] * 0),
+                                              rows.get("imputed", rows["year"] * 0))]
+            if sex == "total" and before:
+                hover = [text + ("<br>" + _("{edition}: {persons} (revised by {change})").format(
+                    edition=plotly_escape(previous_label), persons=fmt_int(before[(measure, int(y))]),
+                    change=signed_int(v - before[(measure, int(y))]))
+                    if (measure, int(y)) in before and has_value(v) and has_value(before[(measure, int(y))])
+                    and v != before[(measure, int(y))] else "")
+                    for text, y, v in zip(hover, rows["year"], rows[measure])]
             fig.add_trace(go.Scatter(
                 x=rows["year"], y=rows[measure].astype("float"), mode="lines+markers", name=sex_label(sex),
                 legendgroup=sex, showlegend=panel == 1, line={"color": colour, "dash": dash, "width": 2.5},
-                hovertext=[_("{sex}, mid-{year}: {persons}").format(sex=sex_label(sex), year=int(y), persons=fmt_int(v))
-                           for y, v in zip(rows["year"], rows[measure])], hoverinfo="text"), row=panel, col=1)
+                hovertext=hover, hoverinfo="text"), row=panel, col=1)
         fig.update_yaxes(rangemode="tozero", tickformat=",.0f", row=panel, col=1)
     # A true year axis ticked at the years held: 2020 to 2024 is four years, not one step of five.
     years = sorted(int(y) for y in stock["year"].unique())
@@ -96,21 +114,103 @@ def stock_lines(stock: pd.DataFrame, meetings: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def stock_table(stock: pd.DataFrame, iso3: str, name: Namer, edition: str = "") -> pd.DataFrame:
-    return pd.DataFrame({
+def stock_table(stock: pd.DataFrame, iso3: str, name: Namer, edition: str = "",
+                previous: pd.DataFrame | None = None, previous_label: str = "") -> pd.DataFrame:
+    """The series as the CSV gives it; with `previous`, each year both editions cover also gives the previous
+    edition's figure beside it (never added: two columns)."""
+    table = pd.DataFrame({
         _("Country"): name(iso3), _("Year (mid-year)"): stock["year"].to_numpy(),
         _("Sex"): [sex_label(s) for s in stock["sex"]],
         _("Immigrants"): stock["immigrants"].to_numpy(), _("Emigrants"): stock["emigrants"].to_numpy(),
         _("Edition"): edition,
         **stock_types.table_columns(stock.reset_index(drop=True)),
     })
+    if previous is not None and not previous.empty:
+        before = previous.set_index(["year", "sex"])
+        keys = list(zip(stock["year"], stock["sex"]))
+        for measure, label in (("immigrants", _("Immigrants")), ("emigrants", _("Emigrants"))):
+            values = before[measure].reindex(keys)
+            table[f"{label} — {previous_label}"] = pd.array(values.to_numpy(), dtype="Int64")
+    return table
 
 
-def partner_bars(partners: pd.DataFrame, colour: str, name: Namer) -> go.Figure:
-    """The largest partner countries, each with its share of the country's total."""
+def signed_int(value) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "±") + fmt_int(abs(value))
+
+
+def revision_note(stock: pd.DataFrame, previous: pd.DataFrame, country: str, latest_label: str,
+                  previous_label: str) -> str:
+    """One sentence per measure the UN revised for the latest year both editions cover: "International Migrant
+    Stock 2024 revised Kazakhstan's immigrants in 2020 from 3,732,073 to 1,990,268 (−46.7 %)." Empty if none."""
+    if previous is None or previous.empty or stock.empty:
+        return ""
+    common = sorted(set(stock["year"]) & set(previous["year"]))
+    if not common:
+        return ""
+    year = int(common[-1])
+    now = stock[(stock["year"] == year) & (stock["sex"] == "total")]
+    then = previous[(previous["year"] == year) & (previous["sex"] == "total")]
+    if now.empty or then.empty:
+        return ""
+    sentences = []
+    for measure, words in (("immigrants", _("{edition} revised the immigrants of {country} in {year} from "
+                                            "{before} to {after} ({change}).")),
+                           ("emigrants", _("{edition} revised the emigrants of {country} in {year} from "
+                                           "{before} to {after} ({change})."))):
+        after, before = now[measure].iloc[0], then[measure].iloc[0]
+        if has_value(after) and has_value(before) and after != before:
+            sentences.append(words.format(edition=latest_label, country=country, year=year, before=fmt_int(before),
+                                          after=fmt_int(after), change=fmt_percent(100 * (after - before) / before, 1)
+                                          if before else signed_int(after - before)))
+    if not sentences:
+        return _("{edition} did not revise the totals of {country} for {year}: {previous} gives the same.").format(
+            edition=latest_label, country=country, year=year, previous=previous_label)
+    return " ".join(sentences)
+
+
+def refugee_lines(over_time: pd.DataFrame, labels: dict[str, str], provisional_word: str) -> go.Figure:
+    """Refugees the country hosts and refugees from it, year by year (UNHCR). A provisional year is a hollow mark
+    on a dotted last step; a year without a figure is a gap."""
+    fig = go.Figure()
+    styles = {"hosted": ("#1B2631", "solid"), "refugees_from": ("#C51B7D", "solid")}
+    provisional = over_time["provisional"].astype(bool).to_numpy()
+    for column, (colour, dash) in styles.items():
+        values = over_time[column].astype("float")
+        fig.add_trace(go.Scatter(
+            x=over_time["year"], y=values, mode="lines+markers", name=labels[column],
+            line={"color": colour, "dash": dash, "width": 2.5},
+            marker={"size": [10 if p else 6 for p in provisional],
+                    "symbol": ["circle-open" if p else "circle" for p in provisional]},
+            hovertext=["{label}, {year}: {value}{note}".format(label=labels[column], year=int(y), value=fmt_int(v),
+                                                              note=f" ({provisional_word})" if p else "")
+                       for y, v, p in zip(over_time["year"], values, provisional)], hoverinfo="text"))
+    base_layout(fig, height=380)
+    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    fig.update_xaxes(type="linear")
+    return fig
+
+
+def refugee_table(over_time: pd.DataFrame, iso3: str, name: Namer, labels: dict[str, str], edition: str,
+                  yes: str, no: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        _("Country"): name(iso3), _("Year"): over_time["year"].to_numpy(),
+        labels["hosted"]: over_time["hosted"].astype("Int64").array,
+        labels["refugees_from"]: over_time["refugees_from"].astype("Int64").array,
+        labels["asylum_seekers_hosted"]: over_time["asylum_seekers_hosted"].astype("Int64").array,
+        labels["asylum_seekers_from"]: over_time["asylum_seekers_from"].astype("Int64").array,
+        _("Provisional"): [yes if p else no for p in over_time["provisional"]],
+        _("Edition"): edition,
+    })
+
+
+def partner_bars(partners: pd.DataFrame, colour: str, name: Namer, marked: bool = False) -> go.Figure:
+    """The largest partner countries, each with its share of the country's total. `marked`: each partner is a
+    destination, whose data types (counted by citizenship, refugees added, imputed) mark its name."""
     frame = partners.iloc[::-1]
+    marks = stock_types.row_marks(frame) if marked else [""] * len(frame)
     fig = go.Figure(go.Bar(
-        x=frame["persons"], y=[name(c) for c in frame["partner_iso3"]], orientation="h", marker_color=colour,
+        x=frame["persons"], y=[name(c) + m for c, m in zip(frame["partner_iso3"], marks)], orientation="h",
+        marker_color=colour,
         text=["{persons} · {share}".format(persons=fmt_int(p), share=fmt_percent(s)) if _has(s) else fmt_int(p)
               for p, s in zip(frame["persons"], frame["share_pct"])],
         textposition="outside", cliponaxis=False, hoverinfo="text",

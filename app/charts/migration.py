@@ -21,6 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
+from app.charts import stock_types
+from app.charts.common import plotly_escape
 from app.i18n import N_, _, fmt_int
 from app.countries import OTS_STATES
 from app.palette import GROUP_COLOUR, country_colour, hex_to_rgb
@@ -306,16 +308,24 @@ def _extent(shown: pd.DataFrame) -> tuple[list[float], list[float]]:
 # template makes a figure several times slower to build.
 
 
-def ranked_corridors(shown: pd.DataFrame, focus_side: str, value_title: str) -> go.Figure:
-    """The corridors of the map as horizontal bars, largest on top, coloured by the focus-side country."""
+def ranked_corridors(shown: pd.DataFrame, focus_side: str, value_title: str, previous_name: str = "") -> go.Figure:
+    """The corridors of the map as horizontal bars, largest on top, coloured by the focus-side country. With a
+    `previous_persons` column (the previous edition's figure for the same year), the hover says what the UN
+    revised."""
     frame = shown.iloc[::-1]
-    labels = [f"{o} → {d}" for o, d in zip(frame["origin_name"], frame["destination_name"])]
+    revised = [""] * len(frame)
+    if "previous_persons" in frame:
+        revised = ["<br>" + plotly_escape(previous_name) + ": " + (fmt_int(b) if pd.notna(b) else "—")
+                   for b in frame["previous_persons"]]
+    # The destination's data types as marks (counted by citizenship, refugees added, imputed): see the footnote.
+    labels = [f"{o} → {d}{m}" for o, d, m in zip(frame["origin_name"], frame["destination_name"],
+                                                 stock_types.row_marks(frame))]
     side = frame["origin_code"] if focus_side == "origin" else frame["destination_code"]
     colours = [GROUP_COLOUR if is_region(c) else country_colour(c) for c in side]
     fig = go.Figure(go.Bar(
         x=frame["persons"], y=labels, orientation="h", marker={"color": colours},
-        customdata=[fmt_int(p) for p in frame["persons"]],
-        hovertemplate="%{y}<br>" + value_title + ": %{customdata}<extra></extra>",
+        customdata=[[fmt_int(p), r] for p, r in zip(frame["persons"], revised)],
+        hovertemplate="%{y}<br>" + value_title + ": %{customdata[0]}%{customdata[1]}<extra></extra>",
         text=[fmt_int(p) for p in frame["persons"]], textposition="auto", cliponaxis=False))
     fig.update_layout(margin={"t": 10, "b": 40, "l": 10, "r": 10},
                       xaxis={"title": value_title, "tickformat": "~s"}, yaxis={"automargin": True},
@@ -359,11 +369,21 @@ SEX_STYLE = {"total": ("#1B2631", "solid", 3.0), "female": ("#CC79A7", "dot", 2.
 
 
 def corridor_series_chart(series: pd.DataFrame, sex_names: dict[str, str], value_title: str,
-                          is_flow: bool) -> go.Figure:
+                          is_flow: bool, previous: pd.DataFrame | None = None, previous_name: str = "") -> go.Figure:
     """One corridor over time: both sexes, women and men, as lines (flows: per 5-year period, at its end).
 
-    The year axis is a true one: 2020 to 2024 is four years, drawn shorter than 2015 to 2020."""
+    The year axis is a true one: 2020 to 2024 is four years, drawn shorter than 2015 to 2020. `previous`: the
+    same corridor in the previous edition of the UN's estimates, drawn apart (grey, dotted) so a reader sees
+    what the UN revised; never added to the latest edition's figures."""
     fig = go.Figure()
+    if previous is not None and not previous.empty:
+        rows = previous[previous["sex"] == "total"]
+        label = f"{sex_names.get('total', 'total')} — {previous_name}"
+        fig.add_trace(go.Scatter(
+            x=rows["time_end"], y=rows["persons"], mode="lines+markers", name=label,
+            line={"color": "#8C8C8C", "dash": "dot", "width": 2}, marker={"symbol": "circle-open", "size": 7},
+            customdata=[fmt_int(p) for p in rows["persons"]],
+            hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>"))
     for sex, (colour, dash, width) in SEX_STYLE.items():
         rows = series[series["sex"] == sex]
         if rows.empty:

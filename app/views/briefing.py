@@ -24,7 +24,8 @@ from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_per
 from app.measures_store import status_label
 from app.queries import briefing as queries
 from app.queries import measures as measure_queries
-from app.queries.common import STOCK, WDI
+from app.queries import refugees as refugee_queries
+from app.queries.common import STOCK, UNHCR, WDI
 
 REMITTANCE_STATES = ("KGZ", "UZB")
 WORLD_INDICATOR = "migrants_stranded"
@@ -135,7 +136,72 @@ def _diaspora(sources: pd.DataFrame, edition: str) -> Topic:
                      slug="briefing-diaspora")
     lead = Headline(_("Migrants from member states in other member states"), headlines[0].value,
                     headlines[0].delta, headlines[0].delta_note, headlines[0].arrow, headlines[0].note)
-    return Topic("diaspora", title, headlines, figure, data, meta, short=_("Member states' migrants"), lead=lead)
+    return Topic("diaspora", title, headlines, figure, data, meta, short=_("Member states' migrants"), lead=lead,
+                 remarks=_revision_remarks(series, edition))
+
+
+def _revision_remarks(series: pd.DataFrame, edition: str) -> list[str]:
+    """What the UN revised in the headline series: the previous edition's figure for the latest year both
+    cover, beside this edition's (delegates remember the old figure)."""
+    before = editions.row(edition)["previous_edition"]
+    if not isinstance(before, str):
+        return []
+    members = countries.MEMBERS
+    previous = load(queries.stock_between, members, members, "total", before).set_index("year")["persons"]
+    now = series.set_index("year")["persons"]
+    common = sorted(set(previous.index) & set(now.index))
+    if not common or previous[common[-1]] == now[common[-1]]:
+        return []
+    year = common[-1]
+    return [_("The UN revised this figure: {edition} gives {after} for {year}, where {previous} gave {before}. "
+              "Figures of the two editions are never added or compared as a trend.").format(
+        edition=editions.row(edition)["title"], after=fmt_int(now[year]), year=year,
+        previous=editions.row(before)["title"], before=fmt_int(previous[year]))]
+
+
+REFUGEE_HOST = "TUR"
+
+
+def _refugees() -> Topic:
+    """Refugees hosted by Türkiye (UNHCR), the largest refugee population of the member states: never added to the
+    migrant stocks, which already count many of them."""
+    series = load(refugee_queries.refugees_over_time, REFUGEE_HOST)
+    series = series.dropna(subset=["hosted"])
+    edition = series["edition"].iloc[-1] if not series.empty else editions.of(UNHCR)
+    title = _("Refugees hosted by {country}").format(country=countries.name(REFUGEE_HOST))
+    source = editions.short_name(edition)
+    headlines = []
+    if not series.empty:
+        last, before = series.iloc[-1], (series.iloc[-2] if len(series) > 1 else None)
+        year = int(last["year"])
+        when = _("{year}, provisional").format(year=year) if bool(last["provisional"]) else str(year)
+        headlines.append(Headline(
+            _("Refugees in {country}").format(country=countries.name(REFUGEE_HOST)), fmt_int(last["hosted"]),
+            _signed(last["hosted"] - before["hosted"]) if before is not None else None,
+            _("since {year}").format(year=int(before["year"])) if before is not None else None,
+            _arrow(last["hosted"] - before["hosted"]) if before is not None else "off", f"{when} · {source}"))
+        origins = load(refugee_queries.refugees_by_partner, REFUGEE_HOST, "hosted", year, 1)
+        if not origins.empty:
+            top = origins.iloc[0]
+            headlines.append(Headline(
+                _("Largest group: from {country}").format(country=countries.name(top["partner_iso3"])),
+                fmt_int(top["persons"]), fmt_percent(top["share_pct"], 0), _("of all"), "off", f"{when} · {source}"))
+        if not pd.isna(last["asylum_seekers_hosted"]):
+            headlines.append(Headline(_("Asylum-seekers in {country}").format(country=countries.name(REFUGEE_HOST)),
+                                      fmt_int(last["asylum_seekers_hosted"]), note=f"{when} · {source}"))
+    figure = charts.refugees_hosted(series, _("Refugees")) if not series.empty else None
+    data = pd.DataFrame({_("Country code"): REFUGEE_HOST, _("Country"): countries.name(REFUGEE_HOST),
+                         _("Year"): series["year"], _("Refugees hosted"): series["hosted"].astype("Int64"),
+                         _("Asylum-seekers hosted"): series["asylum_seekers_hosted"].astype("Int64"),
+                         _("Provisional"): [_("yes") if p else _("no") for p in series["provisional"]]})
+    full, licence = _edition_source(edition)
+    meta = ChartMeta(title=title, source=full, licence=licence,
+                     data_date=f"{int(series['year'].min())}–{int(series['year'].max())}" if not series.empty else "",
+                     caveat=_("UNHCR's refugees at year end; the last year is provisional (most likely mid-year). "
+                              "Many refugees are also counted in the UN's migrant stocks: the two are never added."),
+                     slug="briefing-refugees")
+    lead = headlines[0] if headlines else None
+    return Topic("refugees", title, headlines, figure, data, meta, short=_("Refugees"), lead=lead)
 
 
 def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
@@ -328,8 +394,8 @@ def _cached_topics(build: str, store_version: int, language: str, presenting_now
                    which: str = editions.LATEST) -> list[Topic]:
     sources = load(queries.sources, ("migrant_stock", "country_indicators", "reported_figures", "measure_status"))
     stock, wdi = editions.of(STOCK, which), editions.of(WDI, which)
-    built = [_diaspora(sources, stock), _corridors(sources, stock), _remittances(sources, wdi), _stranded(),
-             _measures(sources)]
+    built = [_diaspora(sources, stock), _corridors(sources, stock), _remittances(sources, wdi), _refugees(),
+             _stranded(), _measures(sources)]
     for topic in built:
         if topic.figure is not None:
             topic.figure.update_layout(height=PRESENT_CHART_HEIGHT if presenting_now else

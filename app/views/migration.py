@@ -24,6 +24,17 @@ SCOPES = (MEMBERS_ONLY, WITH_OBSERVERS, ALL, GROUPED)
 # Russia, the main destination of their emigrants.
 KEPT_APART = countries.OTS_STATES + ("RUS",)
 
+# What the page shows: the corridors, or what the UN revised between its editions (?view=revisions).
+CORRIDORS = "corridors"
+REVISIONS = "revisions"
+VIEWS = (CORRIDORS, REVISIONS)
+_VIEWS = {CORRIDORS: N_("Corridors"), REVISIONS: N_("What the UN revised")}
+
+
+def view_label(shown: str) -> str:
+    return _(_VIEWS[shown])
+
+
 # What the column beside the map shows (one at a time: each chart costs the browser as much as the map).
 RANKED = "ranked"
 AMONG_OTS = "ots"
@@ -222,8 +233,19 @@ def _deck(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_tex
 
 
 @st.cache_resource(**_FIGURES)
-def ranked_figure(shown: pd.DataFrame, focus_side: str, value_title: str, language: str):
-    return charts.ranked_corridors(shown, focus_side, value_title)
+def ranked_figure(shown: pd.DataFrame, focus_side: str, value_title: str, language: str, previous_name: str = ""):
+    return charts.ranked_corridors(shown, focus_side, value_title, previous_name)
+
+
+def with_previous(shown: pd.DataFrame, earlier: pd.DataFrame | None) -> pd.DataFrame:
+    """The shown corridors with the previous edition's figure for the same year and selection beside them
+    (`previous_persons`, empty where the previous edition has none). Only for a focus of OTS states, whose every
+    corridor the previous edition's copy holds."""
+    if earlier is None:
+        return shown
+    before = earlier.set_index(["origin_code", "destination_code"])["persons"]
+    keys = list(zip(shown["origin_code"], shown["destination_code"]))
+    return shown.assign(previous_persons=pd.array(before.reindex(keys).to_numpy(), dtype="Int64"))
 
 
 @st.cache_resource(**_FIGURES)
@@ -232,8 +254,9 @@ def sankey_figure(links: pd.DataFrame, value_title: str, language: str):
 
 
 @st.cache_resource(**_FIGURES)
-def series_figure(series: pd.DataFrame, value_title: str, is_flow: bool, language: str):
-    return charts.corridor_series_chart(series, sex_names(), value_title, is_flow)
+def series_figure(series: pd.DataFrame, value_title: str, is_flow: bool, language: str,
+                  previous: pd.DataFrame | None = None, previous_name: str = ""):
+    return charts.corridor_series_chart(series, sex_names(), value_title, is_flow, previous, previous_name)
 
 
 def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sources: pd.DataFrame) -> None:
@@ -269,7 +292,16 @@ def corridor_table(shown: pd.DataFrame, selection: Selection) -> pd.DataFrame:
         _("Period") if selection.is_flow else _("Year"): selection.period_text(),
         _("Sex"): sex_label(selection.sex), _("Edition"): editions.short_name(selection.edition),
         **stock_types.table_columns(shown.reset_index(drop=True)),
+        **({f"{value_title(selection)} — {editions.row(previous_of(selection))['title']}":
+            shown["previous_persons"].reset_index(drop=True)} if "previous_persons" in shown else {}),
     })
+
+
+def previous_of(selection: Selection) -> str | None:
+    """The stock edition before the one shown, when the year is one it covers too (None otherwise)."""
+    if selection.is_flow or not editions.is_latest(selection.edition):
+        return None
+    return editions.of("un_desa_ims", editions.PREVIOUS)
 
 
 def links_table(links: pd.DataFrame, selection: Selection) -> pd.DataFrame:
@@ -284,11 +316,12 @@ def links_table(links: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     })
 
 
-def series_table(series: pd.DataFrame, origin: str, destination: str, is_flow: bool, edition: str) -> pd.DataFrame:
+def series_table(series: pd.DataFrame, origin: str, destination: str, is_flow: bool, edition: str,
+                 previous: pd.DataFrame | None = None, previous_name: str = "") -> pd.DataFrame:
     wide = series.pivot_table(index=["time", "time_end"], columns="sex", values="persons", aggfunc="sum")
     wide = wide.reindex(columns=list(_SEXES)).reset_index()
     types = series[series["sex"] == "total"].drop_duplicates("time").set_index("time").reindex(wide["time"])
-    return pd.DataFrame({
+    table = pd.DataFrame({
         _("Origin"): countries.name(origin), _("Destination"): countries.name(destination),
         _("Period") if is_flow else _("Year"): [charts.period_label(a, b, is_flow)
                                                for a, b in zip(wide["time"], wide["time_end"])],
@@ -296,6 +329,11 @@ def series_table(series: pd.DataFrame, origin: str, destination: str, is_flow: b
         _("Edition"): editions.short_name(edition),
         **stock_types.table_columns(types.reset_index(drop=True)),
     })
+    if previous is not None and not previous.empty:
+        before = previous[previous["sex"] == "total"].set_index("time")["persons"]
+        table[f"{sex_label('total')} — {previous_name}"] = pd.array(before.reindex(wide["time"]).to_numpy(),
+                                                                  dtype="Int64")
+    return table
 
 
 def corridor_choices(shown: pd.DataFrame) -> list[str]:
