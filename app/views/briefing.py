@@ -232,7 +232,9 @@ def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
     meta = ChartMeta(title=title, source=full, licence=licence, data_date=str(latest_year),
                      filters=((_("Corridors"), _("an OTS member or observer state at either end")),),
                      caveat=_("Bars: migrants living in the destination in the latest year; marks: the year "
-                              "before it in the data (|) and the first year (○). Stocks, not flows."),
+                              "before it in the data (|) and the first year (○). Stocks, not flows. Migrants of "
+                              "“other or unknown” origin are not a corridor: they are counted in each country's "
+                              "total (Country profiles), not ranked here."),
                      slug="briefing-corridors")
     lead = None
     if headlines:
