@@ -186,6 +186,13 @@ def cases() -> dict[str, list[Case]]:
         "refugees.refugees_by_partner": [case("TUR hosted", "TUR", "hosted", refugee_year, 10),
                                          case("AFG from", "AFG", "from", refugee_year, 10)],
         "refugees.refugee_years": [case("")],
+        # What the UN revised (Migration page, ?view=revisions)
+        "revisions.revised_years": [case("")],
+        "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows", OTS_STATES, 2020, 20),
+                                         case("OTS states, every year, every row", OTS_STATES, None, None)],
+        "revisions.total_revisions": [case("immigrants, OTS states and Russia, 2020", "immigrants",
+                                           OTS_STATES + ("RUS",), 2020, 20),
+                                      case("emigrants, every country and year", "emigrants", None, None, None)],
         # A world map's figures: every country, one indicator and year
         "world.indicator_by_country": [case(indicator, indicator, lambda c, i=indicator: c.world_years[i])
                                        for indicator in WORLD_INDICATORS],

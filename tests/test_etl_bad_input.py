@@ -179,7 +179,7 @@ CASES = [
          STOCK_2024, 1, None, "the file is empty: line 1 should hold the column names"),
     Case("2024-flag-not-0-or-1", lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 0,
                                                                               refugees_added=2)),
-         STOCK_2024, 2, "refugees_added", "must be at most 1 (value 2)"),
+         STOCK_2024, 2, "refugees_added", "must be one of: 0, 1 (value '2')"),
     Case("2024-flags-differ-within-a-destination",
          lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 5, basis_citizenship=1)),
          STOCK_2024, 7, "basis_birthplace",
