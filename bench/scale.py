@@ -188,8 +188,8 @@ def cases() -> dict[str, list[Case]]:
         "refugees.refugee_years": [case("")],
         # What the UN revised (Migration page, ?view=revisions)
         "revisions.revised_years": [case("")],
-        "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows", OTS_STATES, 2020, 20),
-                                         case("OTS states, every year, every row", OTS_STATES, None, None)],
+        "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),
+                                         case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50)],
         "revisions.total_revisions": [case("immigrants, OTS states and Russia, 2020", "immigrants",
                                            OTS_STATES + ("RUS",), 2020, 20),
                                       case("emigrants, every country and year", "emigrants", None, None, None)],

@@ -166,16 +166,19 @@ def coverage(cur) -> pd.DataFrame:
     """).df()
     held["years"] = [list(map(int, years)) for years in held["years"]]
 
-    files = file_updates(cur).set_index("file")["updated_at"]
+    updates = file_updates(cur)
+    files = dict(zip(updates["file"], updates["updated_at"]))
+    sources = {key: names for key, _label, names in DATASETS}
 
     def loaded(dataset: str, edition) -> pd.Timestamp:
         """When the build first loaded the present content of the files behind the data set (its edition's)."""
-        names = (_FILES_OF_EDITION.get((dataset, edition)) if isinstance(edition, str)
-                 else dict((k, f) for k, _label, f in DATASETS).get(dataset, []))
-        return max((files[f] for f in names or [] if f in files.index), default=pd.NaT)
+        names = _FILES_OF_EDITION.get((dataset, edition)) if isinstance(edition, str) else sources.get(dataset)
+        return max((files[f] for f in names or [] if f in files), default=pd.NaT)
 
-    held["loaded_at"] = pd.to_datetime(pd.Series([loaded(d, e) for d, e in zip(held["dataset"], held["edition"])],
-                                                 index=held.index, dtype="object"))
+    # Once per data set and edition (a dozen), not once per state and data set.
+    pairs = [(d, e if isinstance(e, str) else None) for d, e in zip(held["dataset"], held["edition"])]
+    when = {pair: loaded(*pair) for pair in set(pairs)}
+    held["loaded_at"] = pd.to_datetime(pd.Series([when[pair] for pair in pairs], index=held.index, dtype="object"))
     held["recorded_at"] = pd.to_datetime(held["recorded_at"])
     steps = {dataset: _usual_step(group) for dataset, group in held.groupby("dataset")["years"]}
     held["periods"] = [year_ranges(years, steps[dataset]) for years, dataset in zip(held["years"], held["dataset"])]
