@@ -74,5 +74,5 @@ def test_the_dictionary_lists_every_edition_with_its_release_and_the_latest(caps
     assert "ims2020     previous  International Migrant Stock 2020" in text
     assert "released not shown; as published by 2025-02-07" in text  # the WDI copy without a release date
     markdown = describe(capsys, "--format", "markdown")
-    assert "| un_desa_ims | `ims2024` | International Migrant Stock 2024 | 2025-01 | migrant_stock, " \
-           "migrant_stock_totals | latest |" in markdown
+    assert "| un_desa_ims | `ims2024` | International Migrant Stock 2024 | 2025-01 | migrant_stock_totals, " \
+           "migrant_stock | latest |" in markdown
