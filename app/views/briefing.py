@@ -400,8 +400,9 @@ def _cached_topics(build: str, store_version: int, language: str, presenting_now
              _stranded(), _measures(sources)]
     for topic in built:
         if topic.figure is not None:
-            topic.figure.update_layout(height=PRESENT_CHART_HEIGHT if presenting_now else
-                                       topic.figure.layout.height)
+            # On a slide, a remark under the figures (what the UN revised) takes room from the chart.
+            topic.figure.update_layout(height=PRESENT_CHART_HEIGHT - REMARK_HEIGHT * len(topic.remarks)
+                                       if presenting_now else topic.figure.layout.height)
             if presenting_now:
                 charts.larger_type(topic.figure)
     return built
@@ -644,3 +645,4 @@ def show_topic(topic: Topic, presenting_now: bool = False) -> None:
 
 
 PRESENT_CHART_HEIGHT = 330
+REMARK_HEIGHT = 80  # pixels a remark of two lines takes on a 1280×720 slide
