@@ -31,7 +31,7 @@ with coverage_tab:
     # Per data set: the edition its years come from, with the publisher's release, then when the build loaded it.
     shown_edition = held.dropna(subset=["edition"]).groupby("dataset")["edition"].first().to_dict()
     loaded = held.groupby("dataset")["loaded_at"].max().to_dict()
-    headings = {key: [f"{editions.short_name(shown_edition[key])} · {editions.released_text(shown_edition[key])}"
+    headings = {key: [f"{editions.row(shown_edition[key])['title']} · {editions.released_text(shown_edition[key])}"
                       if key in shown_edition else "",
                       _("loaded into the database {date}").format(date=fmt_date(loaded[key]))
                       if key in loaded and not pd.isna(loaded[key]) else ""] for key in labels}

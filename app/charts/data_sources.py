@@ -24,7 +24,7 @@ table.ots-coverage thead th:first-child {width: 8.5rem;}
 table.ots-coverage tbody th {background: #F7FAFB; text-align: left; font-weight: 600;}
 table.ots-coverage td.held {background: #E3F1F5;}
 table.ots-coverage td.held span, table.ots-coverage thead th span {display: block; color: #52606B;
-    font-size: 0.72rem; font-weight: 400;}
+    font-size: 0.72rem; font-weight: 400; overflow-wrap: anywhere; margin-top: 2px;}
 table.ots-coverage td.gap {background: #FFFFFF; color: #9AA5AE; text-align: center;}
 </style>
 """
