@@ -59,11 +59,21 @@ def is_group(code: str) -> bool:
 
 
 def choices(include_groups: bool = True, all_countries: bool = True) -> list[str]:
-    """Codes for a country picker: groups, then the OTS states, then every other country by name."""
+    """Codes for a country picker: groups, then the OTS states, then every other country by name.
+
+    Only places: the codes the sources use for people without one (origin "other or unknown", stateless) are
+    named in tables and totals but are not a country to choose."""
     codes = ([GROUP_MEMBERS, GROUP_WITH_OBSERVERS] if include_groups else []) + list(OTS_STATES)
     if all_countries:
         language = current_language()
         frame = table()
-        others = frame[~frame["iso3"].isin(OTS_STATES)]
+        others = frame[~frame["iso3"].isin(OTS_STATES) & (frame["kind"] == "place")]
         codes += list(others.sort_values(f"name_{language}")["iso3"])
     return codes
+
+
+def is_place(code: str) -> bool:
+    """False for codes that stand for people rather than a place (OOO, STL, TIB): never drawn on a map."""
+    frame = table()
+    kinds = dict(zip(frame["iso3"], frame["kind"]))
+    return kinds.get(code, "place") == "place"

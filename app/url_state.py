@@ -76,6 +76,10 @@ def _sync_single(label: str, options: list, key: str, default) -> str:
         st.session_state[widget_key] = _parse(raw, options, label, default)
     elif st.session_state[widget_key] not in options:
         st.session_state[widget_key] = default
+    else:
+        # Bound again to this run's widget: a control of the same key on the page the reader came from (the
+        # edition chooser is on several pages) would otherwise leave its value behind and the new one start over.
+        st.session_state[widget_key] = st.session_state[widget_key]
     return widget_key
 
 

@@ -64,6 +64,8 @@ class Context:
     submission_id: str
     sha256: str
     record_ids: list[str]
+    refugee_year: int
+    world_years: dict
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,22 @@ def case(label: str, *args, **kwargs) -> Case:
 def cases() -> dict[str, list[Case]]:
     """module.function -> the cases measured, with the arguments the pages pass by default and at their worst."""
     from app.countries import MEMBERS, OTS_STATES
+    from app.queries.world import INDICATORS as WORLD_INDICATORS
     from app.views.migration import KEPT_APART
 
     stock_year = lambda c: c.stock_year  # noqa: E731
     flow_period = lambda c: c.flow_period  # noqa: E731
+    refugee_year = lambda c: c.refugee_year  # noqa: E731
     stranded = (None, None, lambda c: c.stranded_groups, lambda c: c.stranded_dates[0],
                 lambda c: c.stranded_dates[1])
     return {
         # Briefing
-        "briefing.stock_between": [case("members x members", MEMBERS, MEMBERS)],
+        "briefing.stock_between": [case("members x members", MEMBERS, MEMBERS),
+                                   case("members x members, previous edition", MEMBERS, MEMBERS, "total",
+                                        "ims2020")],
         "briefing.stock_between_by_origin": [case("members x members", MEMBERS, MEMBERS)],
-        "briefing.largest_corridors": [case("OTS states, 6", OTS_STATES, 6)],
+        "briefing.largest_corridors": [case("OTS states, 6", OTS_STATES, 6),
+                                       case("OTS states, 6, previous edition", OTS_STATES, 6, "ims2020")],
         "briefing.remittance_share": [case("KGZ, UZB since 2000", ("KGZ", "UZB"), 2000)],
         "briefing.latest_stranded": [case("members", MEMBERS)],
         "briefing.latest_figure": [case("migrants_stranded", "migrants_stranded")],
@@ -116,7 +123,9 @@ def cases() -> dict[str, list[Case]]:
         "country.stock_years": [case("")],
         "country.top_partners": [case("KAZ origins", "KAZ", stock_year, "origins", 10),
                                  case("UZB destinations", "UZB", stock_year, "destinations", 10)],
-        "country.corridors_with_states": [case("KAZ", "KAZ", OTS_STATES, stock_year)],
+        "country.corridors_with_states": [case("KAZ", "KAZ", OTS_STATES, stock_year),
+                                          case("KAZ, previous editions", "KAZ", OTS_STATES, 2020, "ims2020",
+                                               "knomad2017")],
         "country.reported_figures_for": [case("KGZ", "KGZ")],
         # Migration
         "migration.periods": [case("stock", "stock"), case("flow", "flow")],
@@ -127,11 +136,13 @@ def cases() -> dict[str, list[Case]]:
             case("flow, OTS+, to, OTS partners", "flow", flow_period, "male", OTS_STATES, "to", OTS_STATES),
         ],
         "migration.corridors_among": [case("stock, OTS states", "stock", stock_year, "total", OTS_STATES),
+                                      case("stock, OTS states, previous edition", "stock", 2020, "total",
+                                           OTS_STATES, "ims2020"),
                                       case("flow, OTS states", "flow", flow_period, "total", OTS_STATES)],
         "migration.corridor_series": [case("stock KAZ->RUS", "stock", "KAZ", "RUS"),
                                       case("flow UZB->KAZ", "flow", "UZB", "KAZ")],
         "migration.times_with_corridors": [case("stock, members, from", "stock", "total", MEMBERS, "from")],
-        "migration.source": [case("stock", "stock")],
+        "migration.source": [case("stock", "stock"), case("flow", "flow")],
         # Stranded citizens
         "stranded.global_stranded_figures": [case("")],
         "stranded.stranded_filter_values": [case("")],
@@ -148,6 +159,7 @@ def cases() -> dict[str, list[Case]]:
         "figures.all_figures": [case("all"), case("labour", "labour")],
         # Data and sources
         "catalog.tables": [case("")],
+        "catalog.table_editions": [case("")],
         "catalog.columns": [case("")],
         "catalog.coverage": [case("")],
         "catalog.etl_runs": [case("")],
@@ -168,6 +180,23 @@ def cases() -> dict[str, list[Case]]:
         # Every page
         "common.countries": [case("")],
         "common.source_of": [case("migrant_stock", "migrant_stock")],
+        "common.editions": [case("")],
+        # Refugees (UNHCR)
+        "refugees.refugees_over_time": [case("TUR", "TUR")],
+        "refugees.refugees_by_partner": [case("TUR hosted", "TUR", "hosted", refugee_year, 10),
+                                         case("AFG from", "AFG", "from", refugee_year, 10)],
+        "refugees.refugee_years": [case("")],
+        # What the UN revised (Migration page, ?view=revisions)
+        "revisions.revised_years": [case("")],
+        "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),
+                                         case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50)],
+        "revisions.total_revisions": [case("immigrants, OTS states and Russia, 2020", "immigrants",
+                                           OTS_STATES + ("RUS",), 2020, 20),
+                                      case("emigrants, every country and year", "emigrants", None, None, None)],
+        # A world map's figures: every country, one indicator and year
+        "world.indicator_by_country": [case(indicator, indicator, lambda c, i=indicator: c.world_years[i])
+                                       for indicator in WORLD_INDICATORS],
+        "world.indicator_years": [case(indicator, indicator) for indicator in WORLD_INDICATORS],
         # The app's own store (submissions): read on the store, not on the build
         "submissions.active_figures": [case("")],
         "submissions.active_record": [case("3 records", lambda c: c.record_ids)],
@@ -244,7 +273,7 @@ def build_database(size: str, work: Path, reuse: bool) -> tuple[Path, BuildFigur
         raw = PROJECT_ROOT / "data" / "raw"
     else:
         raw = work / "raw-100x"
-        if not (reuse and (raw / "un_desa_ims2020_bilateral_stock_ots.csv").exists()):
+        if not (reuse and (raw / "un_desa_ims2024_bilateral_stock.csv").exists()):
             print(f"  generating the synthetic raw folder ({size}) ...", flush=True)
             figures.generate_s = run_measured([sys.executable, str(PROJECT_ROOT / "bench" / "synthetic.py"),
                                                str(raw)])[0]
@@ -374,12 +403,17 @@ def context(work: Path) -> Context:
                                       "WHERE remittances_pct_gdp IS NOT NULL").fetchone()[0]
         labour_group = cur.execute("SELECT min(indicator_group) FROM reported_figures "
                                    "WHERE topic = 'labour'").fetchone()[0]
+        refugee_year = cur.execute("SELECT max(year) FROM forcibly_displaced").fetchone()[0]
+    from app.queries import world
+    world_years = {indicator: int(cached.run_uncached(world.indicator_years, indicator)["year"].max())
+                   for indicator in world.INDICATORS}
     values = cached.run_uncached(stranded.stranded_filter_values)
     dates = values["as_of"].dropna()
     submission_id, sha256, record_ids = seed_store()
     return Context(stock_year, flow_period, remittance_year, labour_group, run_id, meeting_id, indicator,
                    tuple(sorted(values["indicator_group"].dropna().unique())),
-                   (dates.min().date(), dates.max().date()), submission_id, sha256, record_ids)
+                   (dates.min().date(), dates.max().date()), submission_id, sha256, record_ids, refugee_year,
+                   world_years)
 
 
 def seed_store() -> tuple[str, str, list[str]]:

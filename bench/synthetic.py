@@ -1,11 +1,13 @@
 """A synthetic raw folder, far larger than data/raw, in exactly its format: the ETL benchmark's input.
 
-It holds the full world matrix of every current ISO country in
-`country_reference.csv` (each origin x each destination), yearly 1990-2024 and
-by sex, for migrant stocks and flows (yearly periods start..start+1), with the
-country totals that match the matrix, bilateral remittances yearly with their
-totals, and the WDI indicators. Every other raw file is copied unchanged, so
-the folder builds with `python -m etl build --raw DIR`.
+It holds, in the layouts of the latest editions, the full world matrix of every
+current ISO country in `country_reference.csv` (each origin x each destination,
+plus origin "other or unknown"), yearly 1990-2024 and by sex, for migrant stocks
+(UN DESA 2024 layout, with the data-type flags) and flows (yearly periods
+start..start+1), bilateral remittances yearly (KNOMAD 2021 layout), the WDI and
+WPP indicators, and UNHCR's displaced people by asylum and origin. The previous
+editions' files and every other raw file are copied unchanged, so the folder
+builds with `python -m etl build --raw DIR`.
 
 The values are invented but plausible: non-negative whole numbers, sparse
 corridors, male + female = total for stocks. The same seed gives the same
@@ -30,13 +32,14 @@ import pyarrow as pa
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REAL_RAW = PROJECT_ROOT / "data" / "raw"
 
-STOCK_FILE = "un_desa_ims2020_bilateral_stock_ots.csv"
-STOCK_TOTALS_FILE = "un_desa_ims2020_country_totals.csv"
+STOCK_FILE = "un_desa_ims2024_bilateral_stock.csv"
 FLOWS_FILE = "abel_cohen_flows_da_pb_closed_ots.csv"
-REMITTANCES_FILE = "wb_bilateral_remittances_2017_ots.csv"
-REMITTANCE_TOTALS_FILE = "wb_remittances_2017_country_totals.csv"
-WDI_FILE = "wdi_remittances_gdp_refugees_1990_2022.csv"
-GENERATED = (STOCK_FILE, STOCK_TOTALS_FILE, FLOWS_FILE, REMITTANCES_FILE, REMITTANCE_TOTALS_FILE, WDI_FILE)
+REMITTANCES_FILE = "knomad_bilateral_remittances_2021.csv"
+WDI_FILE = "wdi_wpp_indicators_1990_2023.csv"
+DISPLACED_FILE = "unhcr_forcibly_displaced_1990_2024.csv"
+GENERATED = (STOCK_FILE, FLOWS_FILE, REMITTANCES_FILE, WDI_FILE, DISPLACED_FILE)
+UNKNOWN_ORIGIN = "OOO"
+DISPLACED_TYPES = ("refugee", "asylum", "refugee return", "stateless", "other")
 
 # ISO 3166-3 codes of countries that no longer exist; the reference file keeps them for old data.
 WITHDRAWN_CODES = {"ANT", "SCG"}
@@ -100,38 +103,36 @@ def _long_pairs(world: World, years: np.ndarray):
 
 
 def write_stocks(rng: np.random.Generator, world: World, out: Path) -> dict[str, int]:
-    matrix = _pair_matrix(rng, world, zero_share=0.55, median=400, spread=2.2)
-    total = matrix.reshape(-1)
-    size = world.size * world.size
-    share = np.tile(np.clip(rng.normal(0.52, 0.08, size), 0.05, 0.95), len(world.years))
-    male = rng.binomial(total, share)
-    female = total - male
-    year, origin, destination = _long_pairs(world, world.years)
-    rows = _write(out / STOCK_FILE, {
-        "year": year, "origin_iso3": _text(world.iso3, origin), "origin_name": _text(world.names, origin),
-        "destination_iso3": _text(world.iso3, destination), "destination_name": _text(world.names, destination),
-        "migrant_stock_total": total, "migrant_stock_male": male, "migrant_stock_female": female,
-    })
-
-    # Totals agree with the matrix: immigrants add migrants of unknown origin to the column sums.
-    male_m = male.reshape(matrix.shape)
-    female_m = female.reshape(matrix.shape)
-    immigrants_known = matrix.sum(axis=1)  # (years, destination)
-    unknown = rng.binomial(immigrants_known, 0.04)
-    unknown_male = rng.binomial(unknown, 0.5)
+    """Destination x origin (every country, then "other or unknown") x year x sex, in the UN's order, with one
+    data type per destination and year."""
+    matrix = _pair_matrix(rng, world, zero_share=0.55, median=400, spread=2.2)  # (year, origin, destination)
     n, years = world.size, len(world.years)
-    country = np.tile(np.arange(n), years)
-    totals_rows = _write(out / STOCK_TOTALS_FILE, {
-        "year": np.repeat(world.years, n), "iso3": _text(world.iso3, country), "name": _text(world.names, country),
-        "immigrant_stock_total": (immigrants_known + unknown).reshape(-1),
-        "immigrant_stock_male": (male_m.sum(axis=1) + unknown_male).reshape(-1),
-        "immigrant_stock_female": (female_m.sum(axis=1) + unknown - unknown_male).reshape(-1),
-        "immigrant_stock_known_origin": immigrants_known.reshape(-1),
-        "emigrant_stock_total": matrix.sum(axis=2).reshape(-1),
-        "emigrant_stock_male": male_m.sum(axis=2).reshape(-1),
-        "emigrant_stock_female": female_m.sum(axis=2).reshape(-1),
+    unknown = rng.binomial(matrix.sum(axis=1), 0.04)  # (year, destination): origin not reported
+    # (year, destination, origin) with the unknown origin as the last column
+    counts = np.concatenate([matrix.transpose(0, 2, 1), unknown[:, :, None]], axis=2)
+    share = np.clip(rng.normal(0.52, 0.08, counts.shape[1:]), 0.05, 0.95)
+    male = rng.binomial(counts, np.broadcast_to(share, counts.shape))
+    female = counts - male
+    origins = np.append(world.iso3, UNKNOWN_ORIGIN)
+    # One data type per destination and year: by birthplace mostly, by citizenship sometimes, a few imputed.
+    basis = rng.choice(3, size=(years, n), p=[0.8, 0.17, 0.03])  # 0 birthplace, 1 citizenship, 2 imputed
+    refugees = (rng.random((years, n)) < 0.5).astype(np.int64)
+    pairs = n * (n + 1)
+    year = np.repeat(world.years, pairs * 2)
+    destination = np.tile(np.repeat(np.arange(n), (n + 1) * 2), years)
+    origin = np.tile(np.repeat(np.arange(n + 1), 2), n * years)
+    sex = np.tile(np.array([0, 1]), pairs * years)  # female, male: the UN's order
+    persons = np.stack([female, male], axis=-1).reshape(-1)
+    by_destination = np.repeat(basis.reshape(-1), (n + 1) * 2)
+    rows = _write(out / STOCK_FILE, {
+        "year": year, "destination_iso3": _text(world.iso3, destination), "origin_iso3": _text(origins, origin),
+        "sex": _text(np.array(["female", "male"], dtype=object), sex), "persons": persons,
+        "basis_birthplace": (by_destination == 0).astype(np.int64),
+        "basis_citizenship": (by_destination == 1).astype(np.int64),
+        "refugees_added": np.repeat(refugees.reshape(-1), (n + 1) * 2),
+        "imputed": (by_destination == 2).astype(np.int64),
     })
-    return {STOCK_FILE: rows, STOCK_TOTALS_FILE: totals_rows}
+    return {STOCK_FILE: rows}
 
 
 def write_flows(rng: np.random.Generator, world: World, out: Path) -> dict[str, int]:
@@ -153,6 +154,7 @@ def write_flows(rng: np.random.Generator, world: World, out: Path) -> dict[str, 
 
 
 def write_remittances(rng: np.random.Generator, world: World, out: Path) -> dict[str, int]:
+    """Sender -> receiver, yearly, only the pairs with a positive estimate (as KNOMAD's matrix lists them)."""
     n, years = world.size, len(world.years)
     base = rng.lognormal(np.log(0.5), 2.5, (n, n))
     base[rng.random((n, n)) < 0.5] = 0
@@ -161,40 +163,59 @@ def write_remittances(rng: np.random.Generator, world: World, out: Path) -> dict
     steps = np.arange(years, dtype=float)[:, None, None]
     matrix = np.round(base[None] * np.exp(growth[None] * steps), 4)  # (year, sender, receiver)
     year, sender, receiver = _long_pairs(world, world.years)
+    positive = matrix.reshape(-1) > 0
     rows = _write(out / REMITTANCES_FILE, {
-        "year": year, "sending_iso3": _text(world.iso3, sender), "sending_name": _text(world.names, sender),
-        "receiving_iso3": _text(world.iso3, receiver), "receiving_name": _text(world.names, receiver),
-        "remittances_usd_million": matrix.reshape(-1),
+        "year": year[positive], "sending_iso3": _text(world.iso3, sender[positive]),
+        "sending_name": _text(world.names, sender[positive]),
+        "receiving_iso3": _text(world.iso3, receiver[positive]),
+        "receiving_name": _text(world.names, receiver[positive]),
+        "usd_million": matrix.reshape(-1)[positive],
     })
-    country = np.tile(np.arange(n), years)
-    totals_rows = _write(out / REMITTANCE_TOTALS_FILE, {
-        "year": np.repeat(world.years, n), "iso3": _text(world.iso3, country), "wb_name": _text(world.names, country),
-        "remittance_inflows_usd_million": np.round(matrix.sum(axis=1), 3).reshape(-1),
-        "remittance_outflows_usd_million": np.round(matrix.sum(axis=2), 3).reshape(-1),
-    })
-    return {REMITTANCES_FILE: rows, REMITTANCE_TOTALS_FILE: totals_rows}
+    return {REMITTANCES_FILE: rows}
 
 
 def write_indicators(rng: np.random.Generator, world: World, out: Path) -> dict[str, int]:
     n, years = world.size, len(world.years)
     steps = np.arange(years, dtype=float)
-    gdp = np.rint(rng.lognormal(np.log(2e10), 1.8, n)[:, None] * np.exp(rng.normal(0.04, 0.02, n)[:, None] * steps))
+    gdp = np.round(rng.lognormal(np.log(2e10), 1.8, n)[:, None] * np.exp(rng.normal(0.04, 0.02, n)[:, None] * steps), 2)
     share = np.clip(rng.lognormal(np.log(1.5), 1.2, n), 0, 40)[:, None] * rng.normal(1, 0.1, (n, years)).clip(0.5)
-    remittances = np.rint(gdp * share / 100)
-    refugees = np.rint(rng.lognormal(np.log(900), 2.5, (n, years)))
+    received = np.round(gdp * share / 100, 2)
+    paid = np.round(gdp * np.clip(rng.lognormal(np.log(0.8), 1.0, n), 0, 20)[:, None] / 100, 2)
+    population = np.rint(rng.lognormal(np.log(8e6), 1.8, n)[:, None] * np.exp(0.01 * steps))
+    net_migration = np.rint(population * rng.normal(0, 0.003, (n, years)))
     # Like WDI, some values are not reported: those cells are empty in the file.
-    remittances[rng.random((n, years)) < 0.15] = np.nan
-    refugees[rng.random((n, years)) < 0.2] = np.nan
+    received[rng.random((n, years)) < 0.15] = np.nan
+    paid[rng.random((n, years)) < 0.3] = np.nan
     country = np.repeat(np.arange(n), years)
     rows = _write(out / WDI_FILE, {
-        "iso3": _text(world.iso3, country), "wb_name": _text(world.names, country),
-        "year": np.tile(world.years, n),
-        "remittances_received_usd": pa.array(remittances.reshape(-1), from_pandas=True).cast(pa.int64()),
-        "gdp_current_usd": pa.array(gdp.reshape(-1).astype(np.int64)),
-        "remittances_pct_gdp_computed": pa.array(np.round(100 * remittances / gdp, 3).reshape(-1), from_pandas=True),
-        "refugee_population_by_origin": pa.array(refugees.reshape(-1), from_pandas=True).cast(pa.int64()),
+        "iso3": _text(world.iso3, country), "year": np.tile(world.years, n),
+        "remittances_received_usd": pa.array(received.reshape(-1), from_pandas=True),
+        "remittances_paid_usd": pa.array(paid.reshape(-1), from_pandas=True),
+        "gdp_usd": gdp.reshape(-1),
+        "population": population.reshape(-1).astype(np.int64),
+        "net_migration": net_migration.reshape(-1).astype(np.int64),
     })
     return {WDI_FILE: rows}
+
+
+def write_displaced(rng: np.random.Generator, world: World, out: Path) -> dict[str, int]:
+    """Asylum x origin x type x year for a sparse set of pairs (one in ten), as UNHCR lists them (no zeros)."""
+    n, years = world.size, len(world.years)
+    asylum, origin = np.nonzero(rng.random((n, n)) < 0.1)
+    keep = asylum != origin
+    asylum, origin = asylum[keep], origin[keep]
+    kinds = rng.integers(1, 3, len(asylum))  # one or two types per pair
+    pair = np.repeat(np.arange(len(asylum)), kinds)
+    kind = np.concatenate([rng.choice(len(DISPLACED_TYPES), k, replace=False) for k in kinds])
+    persons = np.rint(rng.lognormal(np.log(300), 2.0, (years, len(pair)))).astype(np.int64) + 5
+    rows = _write(out / DISPLACED_FILE, {
+        "year": np.repeat(world.years, len(pair)),
+        "asylum_iso3": _text(world.iso3, np.tile(asylum[pair], years)),
+        "origin_iso3": _text(world.iso3, np.tile(origin[pair], years)),
+        "population_type": _text(np.array(DISPLACED_TYPES, dtype=object), np.tile(kind, years)),
+        "persons": persons.reshape(-1),
+    })
+    return {DISPLACED_FILE: rows}
 
 
 def generate(out_dir: Path, seed: int = 2020, first_year: int = 1990, last_year: int = 2024,
@@ -210,7 +231,7 @@ def generate(out_dir: Path, seed: int = 2020, first_year: int = 1990, last_year:
                   np.arange(first_year, last_year + 1))
     rng = np.random.default_rng(seed)
     rows: dict[str, int] = {}
-    for writer in (write_stocks, write_flows, write_remittances, write_indicators):
+    for writer in (write_stocks, write_flows, write_remittances, write_indicators, write_displaced):
         rows.update(writer(rng, world, out_dir))
     return rows
 

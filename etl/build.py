@@ -22,11 +22,12 @@ import pandas as pd
 import pyarrow as pa
 
 from etl.bulk_read import read_raw_file
-from etl.catalog import CATALOG_TABLES, catalog_frames
+from etl.catalog import CATALOG_TABLES, EDITIONS, TABLE_EDITIONS, catalog_frames, editions_frame
 from etl.derived import derived_tables
 from etl.schema import Step, Table, split_reference
 from etl.sources import all_steps
-from etl.validate import MAX_PROBLEMS_REPORTED, Problem, ValidationFailed, line_number, read_raw_csv, validate_raw
+from etl.validate import (MAX_PROBLEMS_REPORTED, Problem, ValidationFailed, duplicate_keys, line_number,
+                          read_raw_csv, validate_raw)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
@@ -58,19 +59,26 @@ def sha256(path: Path) -> str:
 
 
 def _load_step(step: Step, raw_dir: Path, known_countries: set[str], known_values: dict[str, set],
-               check_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+               check_key: bool, typed: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(typed raw frame, table frame) of one step, or ValidationFailed naming every problem.
 
     With `check_key=False` a clean file's key is left to the check after loading (_check_keys_after_load).
+    `typed` is the file as the previous step read it, when two steps read the same file (a matrix and the
+    totals summed from it): it is read and checked once.
     """
     path = raw_dir / step.raw.filename
-    if not path.is_file():
-        raise ValidationFailed([Problem(step.raw.filename, None, None, f"the file is missing from {raw_dir.name}/")])
-    typed = read_raw_file(path, step.raw, known_countries, known_values, check_key=check_key)
+    if typed is None:
+        if not path.is_file():
+            raise ValidationFailed([Problem(step.raw.filename, None, None,
+                                            f"the file is missing from {raw_dir.name}/")])
+        typed = read_raw_file(path, step.raw, known_countries, known_values, check_key=check_key)
     problems = [Problem(step.raw.filename, line_number(index), column, reason)
                 for check in step.extra_checks for index, column, reason in check(typed)]
+    if problems and not check_key and step.raw.key:
+        # The key would have been checked after loading, which a failed file never reaches: say it now too.
+        problems += duplicate_keys(typed, step.raw, step.raw.filename)
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     try:
         return typed, step.transform(typed)
     except Exception as error:  # noqa: BLE001 - a transform failing on valid input is reported, not a traceback
@@ -110,6 +118,28 @@ def _insert(con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame, f
                                         f"breaks a rule of table {table.name}: {error}")]) from None
     finally:
         con.unregister("incoming")
+
+
+def _table_editions(con: duckdb.DuckDBPyConnection, tables: dict[str, Table], steps: list[Step],
+                    loaded: set[str]) -> pd.DataFrame:
+    """Rows and years per table and edition: counted in tables with an edition column, and for a table without
+    one (a data set with a single edition), all its rows under the edition its step declares."""
+    parts = []
+    for name in sorted(loaded):
+        table = tables[name]
+        columns = table.column_names
+        first, last = (("year", "year") if "year" in columns else ("period_start", "period_end")
+                       if "period_start" in columns else (None, None))
+        years = f"min({first}), max({last})" if first else "NULL, NULL"
+        if "edition" in columns:
+            parts.append(con.execute(f"SELECT '{name}', edition, count(*), {years} FROM {name} "
+                                     "GROUP BY edition ORDER BY edition").fetchall())
+            continue
+        editions = {step.edition.edition for step in steps if step.table.name == name and step.edition}
+        if len(editions) == 1:
+            [(rows, low, high)] = con.execute(f"SELECT count(*), {years} FROM {name}").fetchall()
+            parts.append([(name, editions.pop(), rows, low, high)])
+    return pd.DataFrame([row for part in parts for row in part], columns=TABLE_EDITIONS.column_names)
 
 
 def _check_keys_after_load(con: duckdb.DuckDBPyConnection, table: Table, filenames: list[str],
@@ -234,16 +264,25 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
     files: dict[str, dict] = {}
     problems: list[Problem] = []
     tables = {step.table.name: step.table for step in steps}
+    editions = list({step.edition.edition: step.edition for step in steps if step.edition}.values())
     filenames: dict[str, list[str]] = {}
+    # Files that feed one table with the same edition must not repeat each other's keys; files of different
+    # editions hold the same keys by design (the same year and pair, as each edition estimates it).
+    same_edition: dict[tuple[str, str | None], int] = {}
     for step in steps:
         filenames.setdefault(step.table.name, []).append(step.raw.filename)
+        group = (step.table.name, step.edition.edition if step.edition else None)
+        same_edition[group] = same_edition.get(group, 0) + 1
     referenced = {spec.references for step in steps for spec in step.raw.columns if spec.references}
     # One thread while loading keeps the rows in file order and lets DuckDB write whole compressed row
     # groups as it goes; two threads, keeping that order, left them all to the final CHECKPOINT (measured
     # on 6.5 million rows: 2.5x slower, and a file twice the size). The checks after loading use both.
     con = duckdb.connect(str(partial), config={"threads": 1})
     try:
-        # Every table first, in build order, so a reference always finds its table even when a file fails.
+        # The editions first (every edition column refers to them), then every table in build order, so a
+        # reference always finds its table even when a file fails.
+        con.execute(EDITIONS.ddl())
+        _insert(con, EDITIONS, editions_frame(editions), "(editions)")
         for table in tables.values():
             con.execute(table.ddl())
         known_countries: set[str] = set()
@@ -251,29 +290,52 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
         failed_tables: set[str] = set()
         loaded: set[str] = set()  # tables with rows in the new file
         keys_seen: dict[str, dict] = {}
-        for step in steps:
-            typed = frame = None  # let the previous file's frames go before reading the next
+        previous: tuple[Step | None, pd.DataFrame | None, bool] = (None, None, False)  # step, typed, failed
+        for position, step in enumerate(steps):
+            shared_next = position + 1 < len(steps) and steps[position + 1].raw is step.raw
+            frame = None  # let the previous file's frames go before reading the next
+            last_step, last_typed, last_failed = previous
+            same_file = last_step is not None and last_step.raw is step.raw
+            typed = last_typed if same_file else None
+            previous = (None, None, False)
             path = raw_dir / step.raw.filename
             visible = {ref: values for ref, values in known_values.items()
                        if split_reference(ref)[0] not in failed_tables}
             try:
+                if same_file and last_failed:
+                    failed_tables.add(step.table.name)
+                    continue  # its problems are reported once, with the step that read it
                 # A table without key constraints has its key checked once, after loading; a file that will
                 # not be loaded (the build has failed already) has it checked as it is read.
+                # A file read for several tables has its key checked after loading if any of them does so.
+                readers = [other for other in steps if other.raw is step.raw]
                 typed, frame = _load_step(step, raw_dir, known_countries, visible,
-                                          check_key=step.table.keys_as_constraints or bool(problems))
-                if len(filenames[step.table.name]) > 1 and step.raw.key:
-                    clashes = _keys_seen_elsewhere(step, typed, keys_seen.setdefault(step.table.name, {}))
+                                          check_key=all(r.table.keys_as_constraints for r in readers)
+                                          or bool(problems), typed=typed)
+                edition = step.edition.edition if step.edition else None
+                if same_edition[(step.table.name, edition)] > 1 and step.raw.key:
+                    clashes = _keys_seen_elsewhere(step, typed,
+                                                   keys_seen.setdefault((step.table.name, edition), {}))
                     if clashes:
                         raise ValidationFailed(clashes)
             except ValidationFailed as failure:
                 problems.extend(failure.problems)
                 failed_tables.add(step.table.name)
+                previous = (step, None, True)
                 if step.table.name == "countries":
                     break  # without countries every code elsewhere would be reported as unknown
                 continue
-            files[step.raw.filename] = {"sha256": sha256(path), "rows": len(frame), "table": step.table.name}
+            # Keep the file's rows only for a next step that reads the same file: at world scale they are
+            # hundreds of MB, better let go before this step's table is written.
+            previous = (step, typed if shared_next else None, False)
+            typed = None
+            if step.raw.filename in files:  # a second table from the same file
+                files[step.raw.filename]["rows"] += len(frame)
+                files[step.raw.filename]["table"] += f", {step.table.name}"
+            else:
+                files[step.raw.filename] = {"sha256": sha256(path), "rows": len(frame), "table": step.table.name}
             if step.table.name == "countries":
-                known_countries = set(frame["iso3"])
+                known_countries |= set(frame["iso3"])
             for reference in referenced:
                 table_name, column = split_reference(reference)
                 if table_name == step.table.name:
@@ -286,7 +348,7 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
             except ValidationFailed as failure:
                 problems.extend(failure.problems)
                 failed_tables.add(step.table.name)
-        typed = frame = None
+        typed = frame = previous = None
         con.execute("RESET threads")
         for table in tables.values():
             if not table.keys_as_constraints and table.name in loaded:
@@ -295,12 +357,14 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
                                                        raw_dir, known_countries, known_values))
         if problems:
             raise ValidationFailed(problems)
-        for table, select in derived_tables(loaded):  # summaries that keep pages fast at world scale
+        table_editions = _table_editions(con, tables, steps, loaded)
+        for table, select in derived_tables(loaded, table_editions):  # summaries that keep pages fast at world scale
             con.execute(table.ddl())
             con.execute(f"INSERT INTO {table.name} {select}")
             tables[table.name] = table
 
         row_counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in sorted(tables)}
+        row_counts[EDITIONS.name] = len(editions)
         empty = [name for name, count in row_counts.items() if count == 0]
         if empty:
             raise ValidationFailed([Problem(name, None, None, "the table is empty after loading") for name in empty])
@@ -309,7 +373,7 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
         this_run = {"run_id": run_id, "started_at": started.isoformat(), "finished_at": finished.isoformat(),
                     "status": "succeeded", "message": "", "files": files}
         for catalog_table, frame in catalog_frames(list(tables.values()), _previous_runs(db_path) + [this_run],
-                                                   row_counts):
+                                                   row_counts, table_editions):
             con.execute(catalog_table.ddl())
             _insert(con, catalog_table, frame, "(catalog)")
         con.execute("CHECKPOINT")

@@ -62,10 +62,12 @@ def _free_text(spec: RawColumn) -> bool:
             and spec.references is None)
 
 
-def _violations(value: str, spec: RawColumn, numbers_as_text: bool, lookups: dict[str, str]) -> list[str]:
+def _violations(value: str, spec: RawColumn, numbers_as_text: bool) -> list[str]:
     """SQL conditions, each true for a row that breaks a rule of `spec` (NULL is an empty cell).
 
     `value` is the column as read: VARCHAR, or DOUBLE for a number column when `numbers_as_text` is False.
+    Whether a code is among those known (countries, a referenced table) is checked apart, in Arrow
+    (`_unknown_values`): in SQL it is a join, and a join lets DuckDB return the rows out of the file's order.
     """
     rules = []
     if _free_text(spec):
@@ -94,9 +96,6 @@ def _violations(value: str, spec: RawColumn, numbers_as_text: bool, lookups: dic
         rules.append(f"length({value}) > {spec.max_length}")
     if spec.pattern is not None:
         rules.append(f"NOT regexp_full_match({value}, {_literal(spec.pattern)})")
-    for kind, lookup in lookups.items():
-        if kind == spec.kind or kind == spec.references:
-            rules.append(f"{value} NOT IN (SELECT value FROM {lookup})")
     # Rules on a value hold for the cells that have one; an empty cell breaks only "required".
     conditions = [f"({value} IS NOT NULL AND ({rule}))" for rule in rules]
     if spec.required:
@@ -135,6 +134,23 @@ def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
     return con.execute(query).fetchall()[0][0]
 
 
+def _unknown_values(table: pa.Table, raw: RawFile, known_countries: set[str],
+                   known_values: Mapping[str, set] | None) -> bool:
+    """Whether any cell of a code column is not among the codes known (countries, or a referenced table's)."""
+    for spec in raw.columns:
+        allowed_sets = []
+        if spec.kind == "iso3":
+            allowed_sets.append(set(known_countries) | set(spec.also_accepts))
+        if spec.references and known_values is not None and spec.references in known_values:
+            allowed_sets.append(set(map(str, known_values[spec.references])))
+        column = table.column(spec.name)
+        for allowed in allowed_sets:
+            known = pc.is_in(column, value_set=pa.array(sorted(allowed), pa.string()))
+            if pc.any(pc.and_(pc.is_valid(column), pc.invert(known))).as_py():
+                return True
+    return False
+
+
 def read_clean(path: Path, raw: RawFile, known_countries: set[str],
                known_values: Mapping[str, set] | None = None, check_key: bool = True) -> pd.DataFrame | None:
     """The typed frame of a file that breaks no rule of `raw`; None for anything else, however small.
@@ -158,16 +174,8 @@ def read_clean(path: Path, raw: RawFile, known_countries: set[str],
     position = {name: f"c{i}" for i, name in enumerate(header)}
     columns = "{" + ", ".join(f"'{column}': '{kind}'" for column, kind in types.items()) + "}"
     with _reader().cursor() as con:
-        lookups = {"iso3": "known_iso3"}
-        con.register("known_iso3", pa.table({"value": pa.array(sorted(known_countries), pa.string())}))
-        for reference in {spec.references for spec in raw.columns if spec.references}:
-            if known_values is not None and reference in known_values:
-                lookup = f"known_{len(lookups)}"
-                values = pa.array(sorted(map(str, known_values[reference])), pa.string())
-                con.register(lookup, pa.table({"value": values}))
-                lookups[reference] = lookup
         conditions = [rule for name in raw.column_names
-                      for rule in _violations(position[name], specs[name], numbers_as_text, lookups)]
+                      for rule in _violations(position[name], specs[name], numbers_as_text)]
         typed_columns = []
         for name in raw.column_names:
             cast = {"int": "BIGINT", "float": "DOUBLE"}.get(specs[name].kind)
@@ -183,6 +191,8 @@ def read_clean(path: Path, raw: RawFile, known_countries: set[str],
         except duckdb.Error:
             return None  # not UTF-8, text in a number column, a row with too many fields, ...
         if table.num_rows == 0 or pc.any(pc.fill_null(table.column("broken__"), True)).as_py():
+            return None
+        if _unknown_values(table, raw, known_countries, known_values):
             return None
         table = table.drop_columns(["broken__"])
         if raw.key and check_key:

@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from etl.schema import Column, Provenance, Table
+from etl.schema import Column, Edition, Provenance, Table
 
 SELF = Provenance(
     dataset="OTS migration database catalogue",
@@ -83,7 +83,70 @@ ETL_RUN_FILES = Table(
     primary_key=("run_id", "file"),
 )
 
-CATALOG_TABLES = (SOURCES, TABLE_COLUMNS, ETL_RUNS, ETL_RUN_FILES)
+EDITIONS = Table(
+    "editions",
+    "Every edition of every data set the database holds: publisher, title, the publisher's release date, and "
+    "whether it is the latest. Rows of tables with an edition column name one of these.",
+    columns=(
+        Column("edition", "VARCHAR", "Identifier of the edition (used in rows and in links).", nullable=False),
+        Column("dataset", "VARCHAR", "The data set the edition belongs to.", nullable=False),
+        Column("title", "VARCHAR", "The edition's title, as the publisher gives it.", nullable=False),
+        Column("publisher", "VARCHAR", "Publisher.", nullable=False),
+        Column("short_source", "VARCHAR", "How a source line names the edition.", nullable=False),
+        Column("position", "SMALLINT", "Order among the editions of the data set, oldest first.", nullable=False),
+        Column("released", "VARCHAR", "The publisher's release date, ISO 8601 to the precision known (YYYY, "
+                                      "YYYY-MM or YYYY-MM-DD); empty when the copy does not show it."),
+        Column("released_note", "VARCHAR", "What the release date rests on, or why there is none."),
+        Column("published_by", "DATE", "Without a release date: the latest day the edition can be from (when the "
+                                       "copy was taken from the publisher)."),
+        Column("is_latest", "BOOLEAN", "The latest edition of its data set in this database: what pages show by "
+                                       "default.", nullable=False),
+        Column("previous_edition", "VARCHAR", "The edition before it, if the database holds one."),
+        Column("based_on", "VARCHAR", "The edition of another data set it was computed from."),
+        Column("url", "VARCHAR", "Where the data set is published."),
+        Column("licence", "VARCHAR", "Licence or terms."),
+        Column("citation", "VARCHAR", "How to cite the edition."),
+        Column("accessed", "VARCHAR", "When the copy in the project was taken (not a release date)."),
+        Column("caveats", "VARCHAR", "What holds for this edition only."),
+    ),
+    provenance=SELF,
+    primary_key=("edition",),
+)
+
+TABLE_EDITIONS = Table(
+    "table_editions",
+    "Which editions each table holds: rows and years per edition.",
+    columns=(
+        Column("table_name", "VARCHAR", "Table.", nullable=False),
+        Column("edition", "VARCHAR", "Edition.", nullable=False, references="editions(edition)"),
+        Column("rows", "BIGINT", "Rows of the table from that edition.", nullable=False),
+        Column("first_year", "SMALLINT", "First year (or first year of a period) of those rows."),
+        Column("last_year", "SMALLINT", "Last year (or last year of a period) of those rows."),
+    ),
+    provenance=SELF,
+    primary_key=("table_name", "edition"),
+)
+
+CATALOG_TABLES = (SOURCES, TABLE_COLUMNS, ETL_RUNS, ETL_RUN_FILES, EDITIONS, TABLE_EDITIONS)
+
+
+def editions_frame(editions: list[Edition]) -> pd.DataFrame:
+    """The `editions` table: each edition with whether it is the latest of its data set and the one before it."""
+    rows = []
+    for edition in editions:
+        siblings = sorted((e for e in editions if e.dataset == edition.dataset), key=lambda e: e.position)
+        index = siblings.index(edition)
+        rows.append({
+            "edition": edition.edition, "dataset": edition.dataset, "title": edition.title,
+            "publisher": edition.publisher, "short_source": edition.short_source, "position": edition.position,
+            "released": edition.released or None, "released_note": edition.released_note or None,
+            "published_by": pd.Timestamp(edition.published_by).date() if edition.published_by else None,
+            "is_latest": edition is siblings[-1], "previous_edition": siblings[index - 1].edition if index else None,
+            "based_on": edition.based_on or None, "url": edition.url or None, "licence": edition.licence or None,
+            "citation": edition.citation or None, "accessed": edition.accessed or None,
+            "caveats": edition.caveats or None,
+        })
+    return pd.DataFrame(rows, columns=EDITIONS.column_names)
 
 
 def _rule(column: Column) -> str | None:
@@ -91,10 +154,15 @@ def _rule(column: Column) -> str | None:
     return "; ".join(rules) or None
 
 
-def catalog_frames(tables: list[Table], runs: list[dict], row_counts: dict[str, int]):
-    """Yield (catalog table, frame) pairs describing `tables` and the run history."""
+def catalog_frames(tables: list[Table], runs: list[dict], row_counts: dict[str, int],
+                   table_editions: pd.DataFrame | None = None):
+    """Yield (catalog table, frame) pairs describing `tables`, the run history and which editions each table
+    holds (`editions` itself is written first by the build, as the tables' rows refer to it)."""
     described = list(tables) + list(CATALOG_TABLES)
+    table_editions = (table_editions if table_editions is not None
+                      else pd.DataFrame(columns=TABLE_EDITIONS.column_names))
     row_counts = dict(row_counts)
+    row_counts[TABLE_EDITIONS.name] = len(table_editions)
     row_counts.update({SOURCES.name: len(described), TABLE_COLUMNS.name: sum(len(t.columns) for t in described)})
     unique_runs = {run["run_id"]: run for run in runs}  # a re-recorded run keeps its last state
     row_counts.update({ETL_RUNS.name: len(unique_runs),
@@ -117,3 +185,4 @@ def catalog_frames(tables: list[Table], runs: list[dict], row_counts: dict[str, 
     file_rows = [{"run_id": r["run_id"], "file": name, "table_name": info.get("table"), "sha256": info["sha256"],
                   "rows": info["rows"]} for r in unique_runs.values() for name, info in (r.get("files") or {}).items()]
     yield ETL_RUN_FILES, pd.DataFrame(file_rows, columns=ETL_RUN_FILES.column_names)
+    yield TABLE_EDITIONS, table_editions[TABLE_EDITIONS.column_names]

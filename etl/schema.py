@@ -6,6 +6,7 @@ Nothing here touches files or the database.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -38,6 +39,45 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """One edition (release, revision, vintage) of a data set, as its publisher released it.
+
+    A data set that is published again keeps every edition in the database: the rows of each carry its
+    `edition` identifier, and the catalogue table `editions` describes each one. Pages read the latest
+    edition of a data set unless asked for another, and never add figures of two editions together.
+    """
+
+    dataset: str    # the data set every edition of it shares: "un_desa_ims"
+    edition: str    # this edition's identifier, short and stable (it appears in links): "ims2024"
+    title: str      # as the publisher titles it: "International Migrant Stock 2024"
+    publisher: str
+    short_source: str  # how a source line names it: "UN DESA, International Migrant Stock 2024"
+    position: int   # order among the editions of the data set, oldest first
+    # The publisher's release date, ISO 8601 to the precision known ("2025-01", "2023-10-26"); empty when the
+    # copy does not show it. `released_note` says what the date rests on, or, without one, how old it can be.
+    released: str = ""
+    released_note: str = ""
+    # Without a release date: the latest day the edition can be from (when the copy was taken from the
+    # publisher), so a reader still learns how old the figures are. YYYY-MM-DD.
+    published_by: str = ""
+    url: str = ""
+    licence: str = ""
+    citation: str = ""
+    accessed: str = ""  # when the copy in data/raw was taken
+    based_on: str = ""  # the edition of another data set this one was computed from, if any
+    caveats: str = ""   # what holds for this edition only (a provisional year, a narrower scope)
+
+    def __post_init__(self) -> None:
+        if self.released and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", self.released):
+            raise ValueError(f"released of {self.edition} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        if not self.released and not (self.released_note and self.published_by):
+            raise ValueError(f"without a release date, say in released_note why and in published_by how old "
+                             f"{self.edition} can be")
+        if self.published_by and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.published_by):
+            raise ValueError(f"published_by of {self.edition} must be YYYY-MM-DD")
+
+
+@dataclass(frozen=True)
 class RawColumn:
     """One column of a raw file as the publisher (or a member state) sends it."""
 
@@ -53,12 +93,17 @@ class RawColumn:
     pattern_meaning: str = ""
     # "table(column)" of a table loaded earlier in the build that the value must appear in.
     references: str | None = None
+    # For an "iso3" column: the source's own codes accepted besides those in `countries`, because the
+    # module's transform turns them into codes that are there (UN DESA's XCX for the Channel Islands).
+    also_accepts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in RAW_KINDS:
             raise ValueError(f"unknown raw column kind {self.kind!r} for {self.name}")
         if self.pattern and not self.pattern_meaning:
             raise ValueError(f"say in words what the pattern of {self.name} means")
+        if self.also_accepts and self.kind != "iso3":
+            raise ValueError(f"also_accepts is for country code columns, not {self.name}")
 
 
 @dataclass(frozen=True)
@@ -140,6 +185,8 @@ class Step:
     transform: Callable[[pd.DataFrame], pd.DataFrame]
     # Extra row-level checks after the schema checks: frame -> list of (row index, column, reason).
     extra_checks: tuple[Callable[[pd.DataFrame], list[tuple[int, str, str]]], ...] = field(default=())
+    # The edition of its data set the file holds (None for data without editions: the project's own records).
+    edition: Edition | None = None
 
 
 SEX_VALUES = ("total", "female", "male")
@@ -166,6 +213,22 @@ def year_column(name: str, **kwargs) -> RawColumn:
 
 def country_column(name: str, description: str, nullable: bool = False) -> Column:
     return Column(name, "VARCHAR", description, nullable=nullable, references="countries(iso3)")
+
+
+def edition_column() -> Column:
+    return Column("edition", "VARCHAR", "Edition of the data set the row comes from (see table editions).",
+                  nullable=False, references="editions(edition)")
+
+
+def flag_columns(of_what: str) -> tuple[Column, ...]:
+    """The UN's data-type codes for a destination and year (empty where the edition does not give them)."""
+    return (
+        Column("basis_birthplace", "BOOLEAN", f"UN type B: {of_what} counts the foreign-born."),
+        Column("basis_citizenship", "BOOLEAN", f"UN type C: {of_what} counts foreign citizens, not the "
+                                                "foreign-born."),
+        Column("refugees_added", "BOOLEAN", f"UN type R: refugees (UNHCR, UNRWA) were added to {of_what}."),
+        Column("imputed", "BOOLEAN", f"UN type I: no data; {of_what} is imputed."),
+    )
 
 
 def count_column(name: str, description: str, nullable: bool = False, type_: str = "BIGINT") -> Column:

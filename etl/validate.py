@@ -232,7 +232,7 @@ def _rules(raw: RawFile, known_countries: set[str], known_values: Mapping[str, s
                   lambda name, v=list(spec.allowed): pa.Check.isin(v, error=name))
         if spec.kind == "iso3":
             check("country", spec, (UNKNOWN_COUNTRY, {}),
-                  lambda name: pa.Check.isin(sorted(known_countries), error=name))
+                  lambda name, v=sorted(set(known_countries) | set(spec.also_accepts)): pa.Check.isin(v, error=name))
         if spec.references and known_values is not None and spec.references in known_values:
             check("reference", spec, reference_rule(spec),
                   lambda name, v=sorted(known_values[spec.references]): pa.Check.isin(v, error=name))

@@ -2,11 +2,11 @@
 trend, a presentation mode (one topic per screen), and where each state stands on a meeting's measures."""
 import streamlit as st
 
-from app import ui, url_state
+from app import editions, ui, url_state
 from app.i18n import _
+from app.queries import common
 from app.views import briefing as view
 
-topics = view.topics(view.presenting())
 meetings = view.meetings()
 meeting_label = view.meeting_label(meetings)
 
@@ -41,6 +41,7 @@ def show_meeting(presenting_now: bool) -> None:
 
 
 if view.presenting():
+    topics = view.topics(True, view.chosen_editions())  # the editions the link names; no control on a slide
     count = len(topics) + 1  # the topics, then the meeting
     index = view.topic_index(count)
     title = topics[index].title if index < len(topics) else view.MEETING_TITLE()
@@ -62,6 +63,8 @@ else:
     pack_slot = action.container()
     st.caption(_("The figures to share in a meeting, each with its year, source and trend. Choose a topic for "
                  "its chart and details; “Present” shows one topic per screen for a call."))
+    # The latest editions unless the reader (or the link) asks for the previous ones.
+    topics = view.topics(False, editions.choose((common.STOCK, common.WDI), container=st.columns([2, 1])[0]))
     view.show_strip(topics)
     keys = [t.key for t in topics] + [view.MEETING]
     titles = {t.key: t.title for t in topics} | {view.MEETING: view.MEETING_TITLE()}

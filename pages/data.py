@@ -1,7 +1,9 @@
 """Page: where every number comes from — coverage, tables and their sources, browsing, ETL runs, submissions."""
 import streamlit as st
 
-from app import countries, submissions, submissions_store, ui, url_state
+import pandas as pd
+
+from app import countries, editions, submissions, submissions_store, ui, url_state
 from app.cached import load, run_uncached
 from app.charts import data_sources as coverage
 from app.countries import OBSERVERS, OTS_STATES
@@ -26,13 +28,24 @@ with coverage_tab:
         return countries.name(code) + (" " + _("(observer)") if code in OBSERVERS else "")
 
     held = load(catalog.coverage)
-    st.html(coverage.coverage_html(held, list(OTS_STATES), labels, state_label, fmt_date, _("updated"),
-                                   _("Nothing held")))
-    ui.caveat(_("Each cell: the years held, then when they were last updated (the build that first loaded "
-                "the current version of the source file, or the latest submission). “{gap}” is a gap: "
-                "nothing held.").format(gap=coverage.GAP))
-    tidy = coverage.coverage_export(held, list(OTS_STATES), labels, state_label,
-                                    (_("State"), _("Data set"), _("Years held"), _("Last updated")))
+    # Per data set: the edition its years come from, with the publisher's release, then when the build loaded it.
+    shown_edition = held.dropna(subset=["edition"]).groupby("dataset")["edition"].first().to_dict()
+    loaded = held.groupby("dataset")["loaded_at"].max().to_dict()
+    headings = {key: [f"{editions.row(shown_edition[key])['title']} · {editions.released_text(shown_edition[key])}"
+                      if key in shown_edition else "",
+                      _("loaded into the database {date}").format(date=fmt_date(loaded[key]))
+                      if key in loaded and not pd.isna(loaded[key]) else ""] for key in labels}
+    st.html(coverage.coverage_html(held, list(OTS_STATES), labels, headings, state_label,
+                                   lambda when: _("recorded {date}").format(date=fmt_date(when)), _("Nothing held")))
+    ui.caveat(_("Each cell: the years held. Under each data set: the edition they come from and when its publisher "
+                "released it, then when this database loaded it — a later load is not newer data. Submitted "
+                "figures and statuses say when they were recorded in the dashboard. Where a data set has an earlier "
+                "edition, the pages can show it too. “{gap}” is a gap: nothing held.").format(gap=coverage.GAP))
+    tidy = coverage.coverage_export(
+        held, list(OTS_STATES), labels, state_label,
+        {key: (editions.short_name(e), editions.released_text(e)) for key, e in shown_edition.items()},
+        (_("State"), _("Data set"), _("Years held"), _("Edition"), _("Released by the publisher"),
+         _("Loaded into the database"), _("Last recorded in the dashboard")))
     meta = ChartMeta(_("Coverage of the OTS migration database"), _("OTS Migration Dashboard database"),
                      slug="coverage")
     st.download_button(_("Download CSV"), csv_bytes(tidy, meta, ui.export_labels()), "coverage.csv", "text/csv",
@@ -40,16 +53,27 @@ with coverage_tab:
 
 with tables_tab:
     dictionary = load(catalog.columns)
+    held_editions = load(catalog.table_editions)
     for table in tables.itertuples():
         with st.expander(_("**{name}** — {description} ({rows} rows)").format(
                 name=table.table_name, description=table.description, rows=fmt_int(table.row_count))):
             st.markdown(f"**{_('Source')}:** {table.dataset} — {table.publisher}"
                         + (f" · {table.url}" if table.url else ""))
+            mine = held_editions[held_editions["table_name"] == table.table_name]
+            if len(mine):
+                editions_word = _("Editions")
+                st.markdown(f"**{editions_word}:**\n" + "\n".join(
+                    "- " + _("{edition}, {released}: {rows} rows, {years}{latest}").format(
+                        edition=e.short_source, released=editions.released_text(e.edition), rows=fmt_int(e.rows),
+                        years=f"{int(e.first_year)}–{int(e.last_year)}" if pd.notna(e.first_year) else "",
+                        latest=" (" + _("latest, shown by default") + ")" if e.is_latest and len(mine) > 1 else "")
+                    for e in mine.itertuples()))
             st.markdown(f"**{_('Licence')}:** {table.licence or coverage.GAP}")
             if table.citation:
                 st.markdown(f"**{_('Citation')}:** {table.citation}")
             if table.accessed:
-                st.markdown(f"**{_('Copy taken')}:** {table.accessed}")
+                copy_taken = _("Copy taken for the project (not a release date)")
+                st.markdown(f"**{copy_taken}:** {table.accessed}")
             if table.caveats:
                 ui.caveat(table.caveats)
             st.dataframe(dictionary[dictionary["table_name"] == table.table_name].drop(columns="table_name"),

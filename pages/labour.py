@@ -1,7 +1,7 @@
 """Page: labour migration and remittances — money sent home, who sends it, and the reported labour figures."""
 import streamlit as st
 
-from app import countries, ui, url_state
+from app import countries, editions, ui, url_state
 from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import labour as charts
@@ -16,13 +16,18 @@ st.caption(_("What labour migrants send home, as a share of the economy and in d
              "comes from; and the figures governments report on migrant workers. Dotted lines mark the "
              "group's meetings, so figures and decisions share one time axis."))
 meetings = load(measures.meetings)
-wdi = load(common.source_of, "country_indicators")
+# One choice for both data sets: the latest WDI vintage and remittance matrix, or the previous ones.
+which = editions.choose((common.WDI, common.REMITTANCE_MATRIX), container=st.columns([2, 1])[0])
+WDI_EDITION = editions.of(common.WDI, which)
+MATRIX_EDITION = editions.of(common.REMITTANCE_MATRIX, which)
+MATRIX_YEAR = editions.years_text(MATRIX_EDITION).split("–")[-1]
 
 # --- where each state stands now (a figure more than two years older than the series is not "now")
-years = load(queries.remittance_years)
+years = load(queries.remittance_years, WDI_EDITION)
 years = [int(y) for y in years.loc[years["economies_with_share"] > 0, "year"]]
-latest = load(queries.latest_remittances, STATES).set_index("iso3")
-st.caption(_("Personal remittances received, as a share of GDP (World Bank, World Development Indicators)"))
+latest = load(queries.latest_remittances, STATES, WDI_EDITION).set_index("iso3")
+st.caption(_("Personal remittances received, as a share of GDP ({source})").format(
+    source=editions.source_line(WDI_EDITION)))
 for codes in (countries.MEMBERS, countries.OBSERVERS):
     for column, code in zip(st.columns(len(countries.MEMBERS)), codes):
         current, share, amount, when = charts.remittances_now(latest.loc[code], years[-1])
@@ -34,26 +39,28 @@ for codes in (countries.MEMBERS, countries.OBSERVERS):
 # section is kept in the URL (?section=) so a link opens the same view.
 def remittances_section() -> None:
     """Remittances received over time by the chosen countries."""
-    st.subheader(_("Remittances received, 1990–2022"))
+    st.subheader(_("Remittances received, {years}").format(years=editions.years_text(WDI_EDITION)))
     left, right = st.columns([1, 2])
     measure = url_state.radio(_("Show"), charts.MEASURES, key="measure", horizontal=True, container=left,
                               format_func=lambda m: _("Share of GDP") if m == "share" else _("US$"))
     chosen = url_state.multiselect(_("Countries"), countries.choices(include_groups=False), key="countries",
                                    default=STATES, format_func=name, container=right)
-    series = load(queries.remittances_over_time, tuple(chosen))
+    series = load(queries.remittances_over_time, tuple(chosen), WDI_EDITION)
     if not chosen:
         ui.empty(_("Choose at least one country to see its remittances."))
     else:
         missing = [name(c) for c, rows in series.groupby("iso3") if rows["remittances_received_usd"].isna().all()]
         ui.chart(figure(charts.remittance_lines, series, measure, meetings, name),
                  charts.remittance_table(series, name),
-                 texts.chart_meta(wdi, _("Remittances received, share of GDP") if measure == "share" else
-                                  _("Remittances received, US$ million"), "remittances-over-time",
-                                  ((_("Countries"), ", ".join(name(c) for c in chosen)),), data_date="1990–2022",
-                                  caveat=_("Gaps are years with no figure, never zero. Turkmenistan publishes no "
-                                           "balance-of-payments data: its remittances are not reported. The share of "
-                                           "GDP is computed here and can differ from the World Bank's own series by a "
-                                           "few tenths of a point.")), key="remittance_lines")
+                 editions.meta(WDI_EDITION, _("Remittances received, share of GDP") if measure == "share" else
+                               _("Remittances received, US$ million"), "remittances-over-time",
+                               ((_("Countries"), ", ".join(name(c) for c in chosen)),),
+                               data_date=editions.years_text(WDI_EDITION),
+                               caveat=_("Gaps are years with no figure, never zero. Turkmenistan publishes no "
+                                        "balance-of-payments data: its remittances are not reported. The share of "
+                                        "GDP is computed here, on the same vintage's GDP, and can differ from the "
+                                        "World Bank's own series by a few tenths of a point; a later vintage can "
+                                        "revise a year's share.")), key="remittance_lines")
         if missing:
             st.caption(_("Not reported at all: {countries}.").format(countries=", ".join(missing)))
 
@@ -62,41 +69,44 @@ def dependence_section() -> None:
     """The economies most dependent on remittances in one year, and the OTS states."""
     st.subheader(_("The most remittance-dependent economies"))
     year = url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
-    ranked = load(queries.most_dependent_economies, year, 10, STATES)
+    ranked = load(queries.most_dependent_economies, year, 10, STATES, WDI_EDITION)
     ui.chart(figure(charts.dependence_bars, ranked, STATES, name), charts.dependence_table(ranked, name),
-             texts.chart_meta(wdi, _("Remittances as a share of GDP: the ten highest, and the OTS states, {year}")
-                              .format(year=year), "remittance-dependence", ((_("Year"), str(year)),),
-                              data_date=str(year),
-                              caveat=_("Rank among the {count} economies with a figure for {year}; economies without "
-                                       "one (Turkmenistan among them) are not ranked.").format(
-                                  count=int(ranked["ranked_economies"].max()), year=year)), key="dependence")
+             editions.meta(WDI_EDITION, _("Remittances as a share of GDP: the ten highest, and the OTS states, {year}")
+                           .format(year=year), "remittance-dependence", ((_("Year"), str(year)),),
+                           data_date=str(year),
+                           caveat=_("Rank among the {count} economies with a figure for {year}; economies without "
+                                    "one (Turkmenistan among them) are not ranked.").format(
+                               count=int(ranked["ranked_economies"].max()), year=year)), key="dependence")
 
 
 def corridors_section() -> None:
-    """The World Bank's 2017 estimates of who sends the money."""
-    st.subheader(_("Where the money comes from: estimated corridors, 2017"))
-    bilateral = load(common.source_of, "remittances_bilateral")
+    """The World Bank/KNOMAD estimates of who sends the money, in the chosen matrix."""
+    year = MATRIX_YEAR
+    st.subheader(_("Where the money comes from: estimated corridors, {year}").format(year=year))
     corridor_caveat = _("Estimates by the World Bank (Ratha–Shaw method) from migrant stocks and incomes, not "
-                        "reported transfers; informal channels are missed. For Uzbekistan and Turkmenistan the method "
-                        "gives the whole inflow to Russia: an artefact, not a measurement.")
-    flows = load(queries.corridors_into, STATES, 5)
-    ui.chart(figure(charts.corridor_sankey, flows, name), charts.corridor_flow_table(flows, name),
-             texts.chart_meta(bilateral, _("Estimated remittances into the OTS states by sending country, 2017"),
-                              "remittance-corridors-2017", data_date="2017", caveat=corridor_caveat), key="sankey")
+                        "reported transfers; informal channels are missed. For Uzbekistan (and in 2017 Turkmenistan) "
+                        "the method gives the whole inflow to Russia: an artefact, not a measurement.")
+    flows = load(queries.corridors_into, STATES, 5, MATRIX_EDITION)
+    ui.chart(figure(charts.corridor_sankey, flows, name, year), charts.corridor_flow_table(flows, name, year),
+             editions.meta(MATRIX_EDITION, _("Estimated remittances into the OTS states by sending country, {year}")
+                           .format(year=year), f"remittance-corridors-{year}", data_date=year,
+                           caveat=corridor_caveat), key="sankey")
     left, right = st.columns([1, 1])
     state = url_state.select(_("Country"), STATES, key="corridor", format_func=name, container=left)
     direction = url_state.radio(_("Direction"), ("received", "sent"), key="direction", horizontal=True, container=right,
                                 format_func=lambda d: _("Received from") if d == "received" else _("Sent to"))
-    corridors = load(queries.remittance_corridors, state, direction)
+    corridors = load(queries.remittance_corridors, state, direction, MATRIX_EDITION)
     if corridors.empty:
-        ui.empty(_("The 2017 estimates hold no corridor for {country} in this direction.").format(country=name(state)))
+        ui.empty(_("The {year} estimates hold no corridor for {country} in this direction.").format(
+            year=year, country=name(state)))
     else:
-        title = (_("Remittances received by {country} by sending country, 2017") if direction == "received" else
-                 _("Remittances sent from {country} by receiving country, 2017")).format(country=name(state))
+        title = (_("Remittances received by {country} by sending country, {year}") if direction == "received" else
+                 _("Remittances sent from {country} by receiving country, {year}")).format(country=name(state),
+                                                                                           year=year)
         ui.chart(figure(charts.corridor_bars, corridors, state, direction, name),
                  charts.corridor_table(corridors, state, direction, name),
-                 texts.chart_meta(bilateral, title, f"remittances-{state.lower()}-{direction}-2017",
-                                  ((_("Country"), name(state)),), data_date="2017", caveat=corridor_caveat),
+                 editions.meta(MATRIX_EDITION, title, f"remittances-{state.lower()}-{direction}-{year}",
+                               ((_("Country"), name(state)),), data_date=year, caveat=corridor_caveat),
                  key="corridor_bars")
 
 
@@ -128,7 +138,7 @@ def labour_section() -> None:
 SECTIONS = {
     "remittances": (N_("Remittances over time"), remittances_section),
     "dependence": (N_("Most dependent economies"), dependence_section),
-    "corridors": (N_("Remittance corridors, 2017"), corridors_section),
+    "corridors": (N_("Remittance corridors"), corridors_section),
     "labour": (N_("Labour migration as reported"), labour_section),
 }
 ui.one_section_at_a_time(SECTIONS)

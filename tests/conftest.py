@@ -28,8 +28,9 @@ def built_db(tmp_path_factory) -> Path:
 
 
 NO_DATA_SQL = """
-    SELECT iso3 FROM countries WHERE iso3 NOT IN (
+    SELECT iso3 FROM countries WHERE kind = 'place' AND iso3 NOT IN (
         SELECT origin_iso3 FROM migrant_stock UNION SELECT destination_iso3 FROM migrant_stock
+        UNION SELECT asylum_iso3 FROM forcibly_displaced UNION SELECT origin_iso3 FROM forcibly_displaced
         UNION SELECT iso3 FROM migrant_stock_totals
         UNION SELECT origin_iso3 FROM migration_flows UNION SELECT destination_iso3 FROM migration_flows
         UNION SELECT sending_iso3 FROM remittances_bilateral UNION SELECT receiving_iso3 FROM remittances_bilateral
@@ -116,7 +117,7 @@ def navigation_pages_only():
 PAGE_SECTIONS = {
     "stranded": ("map", "ranking", "timeline", "table"),
     "labour": ("remittances", "dependence", "corridors", "labour"),
-    "country": ("migrants", "partners", "corridors", "remittances", "remittance_corridors", "reported"),
+    "country": ("migrants", "partners", "corridors", "remittances", "remittance_corridors", "refugees", "reported"),
 }
 
 

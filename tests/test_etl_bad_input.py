@@ -35,6 +35,11 @@ LABOUR = "labour_migration_figures.csv"
 MEETINGS = "meetings.csv"
 MEASURES = "measures.csv"
 STATUS = "measure_status.csv"
+STOCK_2024 = "un_desa_ims2024_bilateral_stock.csv"
+KNOMAD_2021 = "knomad_bilateral_remittances_2021.csv"
+WDI_2023 = "wdi_wpp_indicators_1990_2023.csv"
+DISPLACED = "unhcr_forcibly_displaced_1990_2024.csv"
+UNITS = "statistical_units.csv"
 
 NOT_CHANGED = "Build failed; the published database was not changed."
 
@@ -152,6 +157,86 @@ CASES = [
                                                           "UZB,Uzbekistan,RUS,Russia,1,200,700,500"),
         encoding="utf-8"),
          STOCK, 3, None, "the line has 9 fields but the header has 8 (a comma inside a value that is not in quotes?)"),
+    # --- the current editions: the same refusals, file by file
+    Case("2024-missing-column", lambda raw: without_column(raw, STOCK_2024, tiny_raw.STOCK_2024, "imputed"),
+         STOCK_2024, 1, "imputed", "required column is missing from the header"),
+    Case("2024-text-in-number",
+         lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 2, persons="about 650")),
+         STOCK_2024, 4, "persons", "expected a whole number, found 'about 650'"),
+    Case("2024-negative-count", lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 3, persons=-671)),
+         STOCK_2024, 5, "persons", "must not be negative (minimum 0) (value -671)"),
+    Case("2024-unknown-code", lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 4, origin_iso3="XXX")),
+         STOCK_2024, 6, "origin_iso3", "unknown ISO3 country code (value 'XXX')"),
+    Case("2024-duplicate-key", lambda raw: rewrite(raw, STOCK_2024, tiny_raw.STOCK_2024 + tiny_raw.STOCK_2024[2:3]),
+         STOCK_2024, 12, "year, destination_iso3, origin_iso3, sex",
+         "duplicate key (year=2024, destination_iso3=RUS, origin_iso3=KAZ, sex=female): this row repeats line 4"),
+    Case("2024-not-utf8", lambda raw: encoded(raw, STOCK_2024, "latin-1", changed(tiny_raw.STOCK_2024, 1,
+                                                                                  sex="männlich")),
+         STOCK_2024, 3, "sex",
+         lambda raw: "the file is not UTF-8 (byte 0x{1:02x} at offset {0}); save it as 'CSV UTF-8'".format(
+             *first_non_ascii(raw / STOCK_2024))),
+    Case("2024-empty-file", lambda raw: (raw / STOCK_2024).write_bytes(b""),
+         STOCK_2024, 1, None, "the file is empty: line 1 should hold the column names"),
+    Case("2024-flag-not-0-or-1", lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 0,
+                                                                              refugees_added=2)),
+         STOCK_2024, 2, "refugees_added", "must be one of: 0, 1 (value '2')"),
+    Case("2024-flags-differ-within-a-destination",
+         lambda raw: rewrite(raw, STOCK_2024, changed(tiny_raw.STOCK_2024, 5, basis_citizenship=1)),
+         STOCK_2024, 7, "basis_birthplace",
+         "the data-type flags differ from line 4, the same destination and year"),
+    Case("2024-pair-without-one-sex", lambda raw: rewrite(raw, STOCK_2024, tiny_raw.STOCK_2024[:-1]),
+         STOCK_2024, 10, "sex", "the pair has no 'male' row for this year, so its total cannot be made"),
+    Case("2024-unknown-origin-as-destination",
+         lambda raw: rewrite(raw, STOCK_2024, changed(changed(tiny_raw.STOCK_2024, 6, destination_iso3="OOO"), 7,
+                                                      destination_iso3="OOO")),
+         STOCK_2024, 8, "destination_iso3", "OOO ('other or unknown') is an origin, not a destination"),
+    Case("displaced-missing-column", lambda raw: without_column(raw, DISPLACED, tiny_raw.DISPLACED, "persons"),
+         DISPLACED, 1, "persons", "required column is missing from the header"),
+    Case("displaced-text-in-number", lambda raw: rewrite(raw, DISPLACED, changed(tiny_raw.DISPLACED, 1,
+                                                                                 persons="110 (est.)")),
+         DISPLACED, 3, "persons", "expected a whole number, found '110 (est.)'"),
+    Case("displaced-negative-count", lambda raw: rewrite(raw, DISPLACED, changed(tiny_raw.DISPLACED, 2, persons=-40)),
+         DISPLACED, 4, "persons", "must not be negative (minimum 0) (value -40)"),
+    Case("displaced-unknown-code", lambda raw: rewrite(raw, DISPLACED, changed(tiny_raw.DISPLACED, 0,
+                                                                               asylum_iso3="TRK")),
+         DISPLACED, 2, "asylum_iso3", "unknown ISO3 country code (value 'TRK')"),
+    Case("displaced-unknown-type", lambda raw: rewrite(raw, DISPLACED, changed(tiny_raw.DISPLACED, 0,
+                                                                               population_type="migrant")),
+         DISPLACED, 2, "population_type", "must be one of: refugee, asylum, idp, idp return, refugee return, "
+                                          "stateless, other (value 'migrant')"),
+    Case("displaced-duplicate-key", lambda raw: rewrite(raw, DISPLACED, changed(tiny_raw.DISPLACED, 1, year=2023)),
+         DISPLACED, 3, "year, asylum_iso3, origin_iso3, population_type",
+         "duplicate key (year=2023, asylum_iso3=TUR, origin_iso3=UZB, population_type=refugee): "
+         "this row repeats line 2"),
+    Case("displaced-empty-file", lambda raw: (raw / DISPLACED).write_bytes(b""),
+         DISPLACED, 1, None, "the file is empty: line 1 should hold the column names"),
+    Case("knomad-negative", lambda raw: rewrite(raw, KNOMAD_2021, changed(tiny_raw.REMITTANCES_2021, 2,
+                                                                          usd_million=-30.5)),
+         KNOMAD_2021, 4, "usd_million", "must not be negative (minimum 0) (value -30.5)"),
+    Case("knomad-unknown-code", lambda raw: rewrite(raw, KNOMAD_2021, changed(tiny_raw.REMITTANCES_2021, 0,
+                                                                              receiving_iso3="KYR")),
+         KNOMAD_2021, 2, "receiving_iso3", "unknown ISO3 country code (value 'KYR')"),
+    Case("knomad-duplicate-key", lambda raw: rewrite(raw, KNOMAD_2021, changed(tiny_raw.REMITTANCES_2021, 1,
+                                                                               receiving_iso3="KGZ")),
+         KNOMAD_2021, 3, "year, sending_iso3, receiving_iso3",
+         "duplicate key (year=2021, sending_iso3=RUS, receiving_iso3=KGZ): this row repeats line 2"),
+    Case("wdi-2023-text-in-number", lambda raw: rewrite(raw, WDI_2023, changed(tiny_raw.INDICATORS_2023, 0,
+                                                                               gdp_usd="n/a")),
+         WDI_2023, 2, "gdp_usd", "expected a number, found 'n/a'"),
+    Case("wdi-2023-negative-population", lambda raw: rewrite(raw, WDI_2023, changed(tiny_raw.INDICATORS_2023, 1,
+                                                                                    population=-5)),
+         WDI_2023, 3, "population", "must not be negative (minimum 0) (value -5)"),
+    Case("wdi-2023-missing-column", lambda raw: without_column(raw, WDI_2023, tiny_raw.INDICATORS_2023,
+                                                               "net_migration"),
+         WDI_2023, 1, "net_migration", "required column is missing from the header"),
+    Case("units-not-utf8", lambda raw: encoded(raw, UNITS, "cp1251", tiny_raw.UNITS),
+         UNITS, 2, "name_ru",
+         lambda raw: "the file is not UTF-8 (byte 0x{1:02x} at offset {0}); save it as 'CSV UTF-8'".format(
+             *first_non_ascii(raw / UNITS))),
+    Case("units-kind-not-allowed", lambda raw: rewrite(raw, UNITS, changed(tiny_raw.UNITS, 0, kind="country")),
+         UNITS, 2, "kind", "must be one of: unknown, stateless, group (value 'country')"),
+    Case("units-code-also-a-country", lambda raw: rewrite(raw, UNITS, changed(tiny_raw.UNITS, 0, iso3="KAZ")),
+         UNITS, 2, "iso3", f"duplicate key (iso3=KAZ): {COUNTRIES}, line 2 has it already"),
 ]
 
 

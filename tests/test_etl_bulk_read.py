@@ -21,7 +21,7 @@ from tests.fixtures.etl import tiny_raw
 from tests.fixtures.etl.tiny_raw import KNOWN_COUNTRIES, real_header, rewrite, write_tiny_raw
 
 STOCK = migrant_stock.RAW
-STEPS = {step.raw.filename: step for step in all_steps()}
+STEPS = {step.raw.filename: step for step in all_steps()}  # a file read for two tables: once
 
 
 def detailed(path: Path, raw, known=KNOWN_COUNTRIES, known_values=None) -> pd.DataFrame:
@@ -31,7 +31,8 @@ def detailed(path: Path, raw, known=KNOWN_COUNTRIES, known_values=None) -> pd.Da
 @pytest.fixture(scope="module")
 def real_known():
     reference = read_raw_csv(DEFAULT_RAW_DIR / countries.RAW.filename)
-    return set(reference["iso3"]), {
+    units = read_raw_csv(DEFAULT_RAW_DIR / countries.UNITS_RAW.filename)
+    return set(reference["iso3"]) | set(units["iso3"]), {
         "meetings(meeting_id)": set(read_raw_csv(DEFAULT_RAW_DIR / "meetings.csv")["meeting_id"]),
         "measures(measure_id)": set(read_raw_csv(DEFAULT_RAW_DIR / "measures.csv")["measure_id"]),
     }

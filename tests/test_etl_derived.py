@@ -18,15 +18,26 @@ def con(built_db):
 @pytest.mark.parametrize("table", list(BILATERAL))
 def test_country_years_counts_rows_with_the_country_at_either_end(con, table):
     one_end, other_end, first, last = BILATERAL[table]
+    has_edition = "edition" in {c for (c,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $table", {"table": table}).fetchall()}
+    edition = "t.edition" if has_edition else \
+        f"(SELECT edition FROM table_editions WHERE table_name = '{table}')"
     expected = con.execute(f"""
-        SELECT c.iso3, t.{first}, t.{last}, count(*) FROM {table} t
+        SELECT {edition}, c.iso3, t.{first}, t.{last}, count(*) FROM {table} t
         JOIN countries c ON c.iso3 IN (t.{one_end}, t.{other_end})
         GROUP BY ALL ORDER BY ALL""").fetchall()
     derived = con.execute("""
-        SELECT iso3, first_year, last_year, rows FROM country_years WHERE dataset = $table ORDER BY ALL""",
-                          {"table": table}).fetchall()
+        SELECT edition, iso3, first_year, last_year, rows FROM country_years WHERE dataset = $table
+        ORDER BY ALL""", {"table": table}).fetchall()
     assert derived == expected
     assert len(derived) > 0
+
+
+def test_country_years_tells_the_editions_apart(con):
+    editions = dict(con.execute("""SELECT edition, count(DISTINCT iso3) FROM country_years
+                                   WHERE dataset = 'migrant_stock' GROUP BY 1""").fetchall())
+    # the 2020 copy holds pairs with an OTS state; the 2024 edition the whole world
+    assert set(editions) == {"ims2020", "ims2024"} and editions["ims2024"] > editions["ims2020"]
 
 
 def test_country_years_is_in_the_data_dictionary(con):

@@ -56,7 +56,7 @@ def test_markdown_lists_every_table_and_every_column_with_source_and_type(capsys
 
 def test_the_world_matrix_keys_are_described_as_checked_by_the_build(capsys):
     text = describe(capsys, "--format", "markdown")
-    assert ("Primary key: year, origin_iso3, destination_iso3, sex (checked by the build after loading, "
+    assert ("Primary key: edition, year, origin_iso3, destination_iso3, sex (checked by the build after loading, "
             "not a DuckDB constraint)") in text
     assert "Primary key: iso3\n" in text
 
@@ -66,3 +66,13 @@ def test_describe_needs_no_database(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("countries: ")
+
+
+def test_the_dictionary_lists_every_edition_with_its_release_and_the_latest(capsys):
+    text = describe(capsys)
+    assert "ims2024     latest    International Migrant Stock 2024" in text
+    assert "ims2020     previous  International Migrant Stock 2020" in text
+    assert "released not shown; as published by 2025-02-07" in text  # the WDI copy without a release date
+    markdown = describe(capsys, "--format", "markdown")
+    assert "| un_desa_ims | `ims2024` | International Migrant Stock 2024 | 2025-01 | migrant_stock_totals, " \
+           "migrant_stock | latest |" in markdown

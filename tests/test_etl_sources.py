@@ -12,11 +12,13 @@ import pandas as pd
 import pytest
 
 from etl.bulk_read import read_raw_file
-from etl.sources import (countries, country_indicators, measures, migrant_stock, migrant_stock_totals,
-                         migration_flows, remittance_totals, remittances_bilateral, reported_figures)
+from etl.sources import (countries, country_indicators, country_indicators_2023, forcibly_displaced, measures,
+                         migrant_stock, migrant_stock_2024, migrant_stock_totals, migration_flows, remittance_totals,
+                         remittances_bilateral, remittances_bilateral_2021, reported_figures)
 from tests.fixtures.etl.site import make_site
 from tests.fixtures.etl.tiny_raw import KNOWN_COUNTRIES, write_tiny_raw
 
+TOTALS_2024, MATRIX_2024 = migrant_stock_2024.STEPS  # the totals first: the file's rows can go before the matrix
 KNOWN_VALUES = {"meetings(meeting_id)": {"M2020-05-07", "M2020-08-07"},
                 "measures(measure_id)": {"M1-STAY", "M2-DATA"}}
 
@@ -67,30 +69,76 @@ def test_countries_keep_members_and_observers(raw):
     assert sorted(result.loc[result["ots_status"] == "member", "iso3"]) == ["KAZ", "KGZ", "TUR", "UZB"]
     assert list(result.loc[result["ots_status"] == "observer", "iso3"]) == ["HUN"]
     assert len(result) == 8
+    assert set(result["kind"]) == {"place"}
+
+
+def test_codes_for_people_without_a_place_are_named_but_not_placed(raw):
+    [unknown] = rows(table(raw, countries.STEPS[1]), iso3="OOO")
+    assert (unknown["kind"], unknown["name_en"], unknown["name_ru"], unknown["name_tr"]) == (
+        "unknown", "Other or unknown", "Другие или неизвестные", "Diğer veya bilinmeyen")
+    assert unknown["label_lat"] is None and unknown["region"] is None and unknown["ots_status"] is None
 
 
 # --- migrant stock -----------------------------------------------------------------------------------------
+
+NO_FLAGS = {"basis_birthplace": None, "basis_citizenship": None, "refugees_added": None, "imputed": None}
+
 
 def test_migrant_stock_melts_each_corridor_year_into_three_sexes(raw):
     result = table(raw, migrant_stock.STEPS[0])
     assert len(result) == 6 * 3
     assert rows(result, year=2020, origin_iso3="UZB", destination_iso3="RUS") == [
-        {"year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": "total", "persons": 1200},
-        {"year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": "female", "persons": 500},
-        {"year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": "male", "persons": 700},
-    ]
+        {"edition": "ims2020", "year": 2020, "origin_iso3": "UZB", "destination_iso3": "RUS", "sex": sex,
+         "persons": persons, **NO_FLAGS} for sex, persons in (("total", 1200), ("female", 500), ("male", 700))]
+
+
+RUSSIA = {"basis_birthplace": True, "basis_citizenship": False, "refugees_added": True, "imputed": False}
+
+
+def test_the_2024_edition_adds_the_sexes_and_keeps_the_data_types(raw):
+    result = table(raw, MATRIX_2024)
+    assert len(result) == 5 * 3
+    assert rows(result, year=2024, origin_iso3="KAZ") == [
+        {"edition": "ims2024", "year": 2024, "origin_iso3": "KAZ", "destination_iso3": "RUS", "sex": sex,
+         "persons": persons, **RUSSIA} for sex, persons in (("total", 1321), ("female", 650), ("male", 671))]
+    # the sum of both sexes first, then women, then men
+    assert list(result["sex"]) == ["total"] * 5 + ["female"] * 5 + ["male"] * 5
+
+
+def test_the_2024_edition_keeps_unknown_origins_and_calls_the_channel_islands_chi(raw):
+    result = table(raw, MATRIX_2024)
+    [unknown] = rows(result, origin_iso3="OOO", sex="total")
+    assert unknown["persons"] == 220
+    [channel] = rows(result, destination_iso3="DEU", sex="total")
+    assert (channel["origin_iso3"], channel["persons"], channel["basis_citizenship"]) == ("CHI", 9, True)
+    assert "XCX" not in set(result["origin_iso3"]) | set(result["destination_iso3"])
+
+
+def test_the_2024_totals_are_summed_from_the_matrix(raw):
+    result = table(raw, TOTALS_2024)
+    [russia] = rows(result, year=2024, iso3="RUS", sex="total")
+    # immigrants: every origin, "other or unknown" included; known origin: without it
+    assert (russia["immigrants"], russia["immigrants_known_origin"], russia["emigrants"]) == (1321 + 220, 1321, 580)
+    assert {k: russia[k] for k in RUSSIA} == RUSSIA
+    [women] = rows(result, year=2024, iso3="RUS", sex="female")
+    assert (women["immigrants"], women["emigrants"]) == (750, 300)
+    # Kazakhstan is only an origin in 2020 here: its immigrants are not counted, which is not zero
+    [kazakhstan] = rows(result, year=2020, iso3="KAZ", sex="total")
+    assert (kazakhstan["immigrants"], kazakhstan["emigrants"]) == (None, 1635)
+    # OOO is never a country with totals
+    assert "OOO" not in set(result["iso3"])
 
 
 def test_migrant_stock_totals_have_three_sexes_and_known_origin_only_for_both(raw):
     result = table(raw, migrant_stock_totals.STEPS[0])
     assert len(result) == 2 * 3
     assert rows(result, iso3="RUS") == [
-        {"year": 2020, "iso3": "RUS", "sex": "total", "immigrants": 11636911, "emigrants": 10756697,
-         "immigrants_known_origin": 11636911},
-        {"year": 2020, "iso3": "RUS", "sex": "female", "immigrants": 5803443, "emigrants": 5466697,
-         "immigrants_known_origin": None},
-        {"year": 2020, "iso3": "RUS", "sex": "male", "immigrants": 5833468, "emigrants": 5290000,
-         "immigrants_known_origin": None},
+        {"edition": "ims2020", "year": 2020, "iso3": "RUS", "sex": "total", "immigrants": 11636911,
+         "emigrants": 10756697, "immigrants_known_origin": 11636911, **NO_FLAGS},
+        {"edition": "ims2020", "year": 2020, "iso3": "RUS", "sex": "female", "immigrants": 5803443,
+         "emigrants": 5466697, "immigrants_known_origin": None, **NO_FLAGS},
+        {"edition": "ims2020", "year": 2020, "iso3": "RUS", "sex": "male", "immigrants": 5833468,
+         "emigrants": 5290000, "immigrants_known_origin": None, **NO_FLAGS},
     ]
 
 
@@ -110,25 +158,63 @@ def test_flows_keep_the_period_and_the_sexes_as_estimated(raw):
 def test_bilateral_remittances(raw):
     result = table(raw, remittances_bilateral.STEPS[0])
     assert rows(result) == [
-        {"year": 2017, "sending_iso3": "RUS", "receiving_iso3": "UZB", "usd_million": 2838.6877},
-        {"year": 2017, "sending_iso3": "RUS", "receiving_iso3": "KGZ", "usd_million": 1953.5},
+        {"edition": "knomad2017", "year": 2017, "sending_iso3": "RUS", "receiving_iso3": "UZB",
+         "usd_million": 2838.6877},
+        {"edition": "knomad2017", "year": 2017, "sending_iso3": "RUS", "receiving_iso3": "KGZ",
+         "usd_million": 1953.5},
     ]
 
 
 def test_remittance_totals(raw):
     result = table(raw, remittance_totals.STEPS[0])
     assert rows(result, iso3="KGZ") == [
-        {"year": 2017, "iso3": "KGZ", "inflows_usd_million": 2486.1, "outflows_usd_million": 300.25}]
+        {"edition": "knomad2017", "year": 2017, "iso3": "KGZ", "inflows_usd_million": 2486.1,
+         "outflows_usd_million": 300.25}]
+
+
+def test_the_2021_matrix_and_its_totals(raw):
+    matrix = table(raw, remittances_bilateral_2021.STEPS[0])
+    assert rows(matrix, receiving_iso3="KGZ", sending_iso3="RUS") == [
+        {"edition": "knomad2021", "year": 2021, "sending_iso3": "RUS", "receiving_iso3": "KGZ",
+         "usd_million": 2017.523691}]
+    totals = table(raw, remittances_bilateral_2021.STEPS[1])
+    [kyrgyzstan] = rows(totals, iso3="KGZ")
+    assert kyrgyzstan["inflows_usd_million"] == pytest.approx(2017.523691 + 30.5)
+    # In the matrix, but sending to no one: an estimate of zero, as the matrix's sums have it.
+    assert kyrgyzstan["outflows_usd_million"] == 0.0
+    [russia] = rows(totals, iso3="RUS")
+    assert russia["outflows_usd_million"] == pytest.approx(2017.523691 + 9197.526465)
 
 
 def test_indicators_round_refugees_and_keep_unreported_remittances_empty(raw):
     result = table(raw, country_indicators.STEPS[0])
     assert rows(result, iso3="KGZ") == [
-        {"iso3": "KGZ", "year": 2020, "remittances_received_usd": 2397000000.0, "gdp_usd": 7736000000.0,
-         "remittances_pct_gdp": 31.1, "refugees_by_origin": 2438}]
+        {"edition": "wdi2023", "iso3": "KGZ", "year": 2020, "remittances_received_usd": 2397000000.0,
+         "remittances_paid_usd": None, "gdp_usd": 7736000000.0, "remittances_pct_gdp": 31.1, "population": None,
+         "net_migration": None, "refugees_by_origin": 2438}]
     [turkey] = rows(result, iso3="TUR")
     assert turkey["remittances_received_usd"] is None and turkey["remittances_pct_gdp"] is None
     assert result["refugees_by_origin"].dtype == "Int64"
+
+
+def test_the_2023_indicators_compute_the_share_on_their_own_vintage(raw):
+    result = table(raw, country_indicators_2023.STEPS[0])
+    [kyrgyzstan] = rows(result, iso3="KGZ")
+    assert kyrgyzstan["remittances_pct_gdp"] == pytest.approx(100 * 2.85e9 / 13987627908.84)
+    assert round(kyrgyzstan["remittances_pct_gdp"], 1) == 20.4
+    assert (kyrgyzstan["edition"], kyrgyzstan["population"], kyrgyzstan["refugees_by_origin"]) == (
+        "wdi2025", 7073523, None)
+    [turkey] = rows(result, iso3="TUR")
+    assert turkey["remittances_received_usd"] is None and turkey["remittances_pct_gdp"] is None
+    assert turkey["net_migration"] == -100
+
+
+def test_displaced_people_keep_their_type_and_mark_2024_provisional(raw):
+    result = table(raw, forcibly_displaced.STEPS[0])
+    assert [(r["year"], r["persons"], r["provisional"]) for r in rows(result, asylum_iso3="TUR")] == [
+        (2023, 120, False), (2024, 110, True)]
+    [unknown] = rows(result, origin_iso3="OOO")
+    assert (unknown["asylum_iso3"], unknown["population_type"], unknown["edition"]) == ("DEU", "asylum", "unhcr2025")
 
 
 # --- reported figures -------------------------------------------------------------------------------------
@@ -199,29 +285,54 @@ def test_the_build_writes_exactly_the_transformed_rows(tiny_db):
     assert {name: counts[name] for name in (
         "countries", "migrant_stock", "migrant_stock_totals", "migration_flows", "remittances_bilateral",
         "remittance_totals", "country_indicators", "reported_figures", "meetings", "measures", "measure_status",
-    )} == {"countries": 8, "migrant_stock": 18, "migrant_stock_totals": 6, "migration_flows": 6,
-           "remittances_bilateral": 2, "remittance_totals": 2, "country_indicators": 2, "reported_figures": 4,
-           "meetings": 2, "measures": 2, "measure_status": 3}
+        "forcibly_displaced", "editions",
+    )} == {"countries": 9, "migrant_stock": 18 + 15, "migrant_stock_totals": 6 + 18, "migration_flows": 6,
+           "remittances_bilateral": 2 + 3, "remittance_totals": 2 + 4, "country_indicators": 2 + 2,
+           "reported_figures": 4, "meetings": 2, "measures": 2, "measure_status": 3, "forcibly_displaced": 3,
+           "editions": 8}
     assert tiny_db.execute("SELECT persons FROM migrant_stock WHERE year = 2015 AND origin_iso3 = 'KAZ' "
                            "AND sex = 'female'").fetchall() == [(1400,)]
+    # The same pair and year in both editions, told apart by the edition column
+    assert tiny_db.execute("SELECT edition, persons FROM migrant_stock WHERE year = 2020 AND origin_iso3 = 'KAZ' "
+                           "AND destination_iso3 = 'RUS' AND sex = 'total' ORDER BY 1").fetchall() == [
+        ("ims2020", 2400), ("ims2024", 1635)]
+
+
+def test_the_editions_say_which_is_latest_and_what_came_before(tiny_db):
+    editions = {row[0]: row[1:] for row in tiny_db.execute(
+        "SELECT edition, dataset, is_latest, previous_edition, released FROM editions").fetchall()}
+    assert editions["ims2024"] == ("un_desa_ims", True, "ims2020", "2025-01")
+    assert editions["ims2020"] == ("un_desa_ims", False, None, "2021-01")
+    assert editions["knomad2021"][1:3] == (True, "knomad2017")
+    assert editions["wdi2025"][1:] == (True, "wdi2023", None)  # the copy does not show a release date
+    assert editions["abel2022"][1:3] == (True, None)
+    assert tiny_db.execute("SELECT based_on FROM editions WHERE edition = 'abel2022'").fetchone() == ("ims2020",)
+    held = set(tiny_db.execute("SELECT table_name, edition, rows FROM table_editions").fetchall())
+    assert {("migrant_stock", "ims2020", 18), ("migrant_stock", "ims2024", 15),
+            ("migration_flows", "abel2022", 6), ("forcibly_displaced", "unhcr2025", 3)} <= held
     assert tiny_db.execute("SELECT name_en FROM countries WHERE iso3 = 'TUR'").fetchall() == [("Türkiye",)]
 
 
 def test_the_tables_keep_the_declared_types(tiny_db):
     types = dict(tiny_db.execute("SELECT column_name, data_type FROM information_schema.columns "
                                  "WHERE table_name = 'migrant_stock'").fetchall())
-    assert types == {"year": "SMALLINT", "origin_iso3": "VARCHAR", "destination_iso3": "VARCHAR",
-                     "sex": "VARCHAR", "persons": "BIGINT"}
+    assert types == {"edition": "VARCHAR", "year": "SMALLINT", "origin_iso3": "VARCHAR",
+                     "destination_iso3": "VARCHAR", "sex": "VARCHAR", "persons": "BIGINT",
+                     "basis_birthplace": "BOOLEAN", "basis_citizenship": "BOOLEAN", "refugees_added": "BOOLEAN",
+                     "imputed": "BOOLEAN"}
 
 
-@pytest.mark.parametrize("row", [(2020, "UZB", "RUS", "total", -1), (2020, "UZB", "RUS", "other", 5),
-                                 (2020, "UZB", None, "total", 5)], ids=["negative", "unknown-sex", "no-destination"])
+@pytest.mark.parametrize("row", [("ims2024", 2020, "UZB", "RUS", "total", -1),
+                                 ("ims2024", 2020, "UZB", "RUS", "other", 5),
+                                 ("ims2024", 2020, "UZB", None, "total", 5),
+                                 (None, 2020, "UZB", "RUS", "total", 5)],
+                         ids=["negative", "unknown-sex", "no-destination", "no-edition"])
 def test_the_table_rules_refuse_what_the_schema_forbids(row):
     with duckdb.connect() as con:
         con.execute(countries.TABLE.ddl())
         con.execute(migrant_stock.TABLE.ddl())
         with pytest.raises(duckdb.ConstraintException):
-            con.execute("INSERT INTO migrant_stock VALUES (?, ?, ?, ?, ?)", row)
+            con.execute("INSERT INTO migrant_stock VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)", row)
 
 
 def test_small_tables_declare_their_keys_as_constraints(tiny_db):

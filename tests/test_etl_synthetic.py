@@ -48,38 +48,42 @@ def test_every_file_keeps_the_real_layout_and_the_others_are_copied(synthetic):
             assert (folder / name).read_bytes() == (DEFAULT_RAW_DIR / name).read_bytes(), name
 
 
+STOCK = "un_desa_ims2024_bilateral_stock.csv"
+
+
 def test_the_matrix_covers_every_current_iso_country_both_ways(synthetic):
     folder, rows = synthetic
     reference = pd.read_csv(DEFAULT_RAW_DIR / "country_reference.csv", dtype=str, keep_default_na=False)
     iso = set(reference.loc[(reference["iso2"] != "") & (reference["iso_numeric"] != ""), "iso3"]) - WITHDRAWN_CODES
-    stock = read(folder, "un_desa_ims2020_bilateral_stock_ots.csv")
-    assert set(stock["origin_iso3"]) == set(stock["destination_iso3"]) == iso
+    stock = read(folder, STOCK)
+    assert set(stock["destination_iso3"]) == iso
+    assert set(stock["origin_iso3"]) == iso | {"OOO"}  # and the origins not reported
     assert {"CHI", "SUD", "XKX", "ANT", "SCG"}.isdisjoint(iso)
-    assert len(stock) == rows["un_desa_ims2020_bilateral_stock_ots.csv"] == len(iso) ** 2 * (LAST - FIRST + 1)
-    assert not stock.duplicated(["year", "origin_iso3", "destination_iso3"]).any()
+    assert len(stock) == rows[STOCK] == len(iso) * (len(iso) + 1) * 2 * (LAST - FIRST + 1)
+    assert not stock.duplicated(["year", "destination_iso3", "origin_iso3", "sex"]).any()
 
 
 def test_values_are_plausible(synthetic):
     folder, _ = synthetic
-    stock = read(folder, "un_desa_ims2020_bilateral_stock_ots.csv")
-    counts = stock[["migrant_stock_total", "migrant_stock_male", "migrant_stock_female"]]
-    assert (counts.dtypes == "int64").all() and (counts >= 0).all().all()
-    assert (stock["migrant_stock_male"] + stock["migrant_stock_female"] == stock["migrant_stock_total"]).all()
-    assert (stock.loc[stock["origin_iso3"] == stock["destination_iso3"], "migrant_stock_total"] == 0).all()
-    assert 0.2 < (stock["migrant_stock_total"] > 0).mean() < 0.8  # sparse, like the real matrix
-
-    totals = read(folder, "un_desa_ims2020_country_totals.csv")
-    inflow = stock.groupby(["year", "destination_iso3"])["migrant_stock_total"].sum()
-    known = totals.set_index(["year", "iso3"])["immigrant_stock_known_origin"]
-    assert (inflow.rename_axis(["year", "iso3"]).sort_index() == known.sort_index()).all()
-    assert (totals["immigrant_stock_total"] >= totals["immigrant_stock_known_origin"]).all()
+    stock = read(folder, STOCK)
+    assert (stock["persons"] >= 0).all() and stock["persons"].dtype == "int64"
+    assert (stock.loc[stock["origin_iso3"] == stock["destination_iso3"], "persons"] == 0).all()
+    assert 0.2 < (stock["persons"] > 0).mean() < 0.8  # sparse, like the real matrix
+    flags = stock.groupby(["year", "destination_iso3"])[["basis_birthplace", "basis_citizenship", "refugees_added",
+                                                         "imputed"]].nunique()
+    assert (flags == 1).all().all()  # one data type per destination and year
+    assert (stock["basis_birthplace"] + stock["basis_citizenship"] + stock["imputed"] == 1).all()
 
     flows = read(folder, "abel_cohen_flows_da_pb_closed_ots.csv")
     assert (flows["period_end"] == flows["period_start"] + 1).all()
     assert (flows[["flow_total", "flow_male", "flow_female"]] >= 0).all().all()
-    assert (read(folder, "wb_bilateral_remittances_2017_ots.csv")["remittances_usd_million"] >= 0).all()
-    wdi = read(folder, "wdi_remittances_gdp_refugees_1990_2022.csv")
-    assert (wdi["gdp_current_usd"] > 0).all() and wdi["remittances_received_usd"].isna().any()
+    assert (read(folder, "knomad_bilateral_remittances_2021.csv")["usd_million"] > 0).all()
+    wdi = read(folder, "wdi_wpp_indicators_1990_2023.csv")
+    assert (wdi["gdp_usd"] > 0).all() and wdi["remittances_received_usd"].isna().any()
+    assert (wdi["net_migration"] < 0).any() and (wdi["population"] > 0).all()
+    displaced = read(folder, "unhcr_forcibly_displaced_1990_2024.csv")
+    assert (displaced["persons"] > 0).all()
+    assert not displaced.duplicated(["year", "asylum_iso3", "origin_iso3", "population_type"]).any()
 
 
 def test_the_same_seed_writes_the_same_bytes(tmp_path):
@@ -88,14 +92,18 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path):
     generate(again, first_year=LAST, last_year=LAST)
     generate(other, seed=7, first_year=LAST, last_year=LAST)
     assert digests(again) == digests(first)
-    assert digests(other)["un_desa_ims2020_bilateral_stock_ots.csv"] != digests(first)[
-        "un_desa_ims2020_bilateral_stock_ots.csv"]
+    assert digests(other)[STOCK] != digests(first)[STOCK]
 
 
 def test_the_etl_builds_it(synthetic, tmp_path):
     folder, rows = synthetic
     result = build(folder, tmp_path / "current.duckdb")
-    assert result.row_counts["migrant_stock"] == 3 * rows["un_desa_ims2020_bilateral_stock_ots.csv"]
-    assert result.row_counts["remittances_bilateral"] == rows["wb_bilateral_remittances_2017_ots.csv"]
     with duckdb.connect(str(result.database), read_only=True) as con:
+        held = dict(con.execute("SELECT table_name || ' ' || edition, rows FROM table_editions").fetchall())
         assert con.execute("SELECT min(persons) >= 0 FROM migrant_stock").fetchall() == [(True,)]
+    assert held["migrant_stock ims2024"] == 3 * rows[STOCK] // 2
+    assert held["remittances_bilateral knomad2021"] == rows["knomad_bilateral_remittances_2021.csv"]
+    assert held["forcibly_displaced unhcr2025"] == rows["unhcr_forcibly_displaced_1990_2024.csv"]
+    # the previous editions are the real files, copied
+    assert held["migrant_stock ims2020"] == 3 * 5264
+

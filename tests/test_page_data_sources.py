@@ -16,7 +16,7 @@ from tests.conftest import PROJECT_ROOT
 GOOD = (PROJECT_ROOT / "tests" / "fixtures" / "submissions" / "good_bom_crlf.csv").read_bytes()
 
 
-TABLES_IN_BUILD = 16  # 11 loaded from data/raw, 1 derived by the build (country_years), 4 catalogue tables
+TABLES_IN_BUILD = 19  # 12 loaded from data/raw, 1 derived by the build (country_years), 6 catalogue tables
 
 
 def open_page(params: dict | None = None, language: str = "en") -> AppTest:
@@ -54,13 +54,21 @@ def test_coverage_matrix_has_every_state_and_data_set_with_gaps(app_env):
                  "Turkmenistan (observer)"):
         assert f"<th>{name}</th>" in body
     for label in ("Migrant stock", "Stock totals", "Flows", "Remittances bilateral", "Remittance totals",
-                  "WDI indicators", "Stranded figures", "Labour figures", "Submitted figures", "Measure statuses"):
+                  "WDI indicators", "Refugees (UNHCR)", "Stranded figures", "Labour figures", "Submitted figures",
+                  "Measure statuses"):
         assert f"<th>{label}" in body
     assert body.count("<tr>") == 1 + 7
-    assert body.count('class="held">1990–2020<') == 3 * 7  # stocks, totals, flows for every state
+    # the latest edition of the stocks, 1990-2024 (five-year steps, then four), and the flows of 1990-2020
+    assert body.count('class="held">1990–2024<') == 2 * 7 + 2  # and UNHCR's years for Hungary and Türkiye
+    assert body.count('class="held">1990–2020<') == 7
     # Nothing submitted yet: the whole column is gaps; Turkmenistan has no stranded figures in the build.
     assert body.count('class="gap"') == 7 + 1 + 1  # + Hungary's labour figures
-    assert "updated" in body
+    # The edition and its publisher's release, and, as a separate fact, when the database loaded it.
+    assert "International Migrant Stock 2024 · released January 2025" in body
+    assert "Bilateral Remittance Matrix 2021 · released December 2022" in body
+    assert "Refugee Data Finder, copy of March 2025 · as published by 9 March 2025" in body
+    assert "loaded into the database" in body
+    assert "updated" not in body
 
 
 def test_coverage_shows_a_submission_at_once(app_env):
@@ -102,7 +110,7 @@ def test_browse_filters_by_country_and_year_and_pages(app_env, built_db):
 
 def test_groups_expand_to_their_members(app_env):
     at = open_page({"table": "remittance_totals", "countries": "OTS"})
-    assert "Rows 1–5 of 5" in [c.value for c in at.caption]
+    assert "Rows 1–10 of 10" in [c.value for c in at.caption]  # five members, two editions each
 
 
 def test_filters_that_match_nothing_say_so(app_env):

@@ -31,24 +31,31 @@ def numbers(array) -> list:
     return list(array)
 
 
-def test_defaults(app_env):
+def test_defaults(app_env, built_db):
     at = open_page()
     specs = charts(at)
     assert set(specs) == {"remittance_lines", "dependence", "sankey", "corridor_bars", "labour_bars"}
     boxes = " ".join(m.value for m in at.markdown)
-    assert f"**{md_escape('29.5%')}**" in boxes and "**not reported**" in boxes
+    # Kyrgyzstan 2023 in the latest vintage: US$ 2.85 billion, 20.4 % of GDP
+    assert f"**{md_escape('20.4%')}**" in boxes and "**not reported**" in boxes
+    assert "US$ 2.85 billion in 2023" in " ".join(c.value for c in at.caption)
     lines = {trace["name"]: trace for trace in specs["remittance_lines"]["data"]}
     turkmen = lines["Turkmenistan (no figure after 1996)"]
     years, shares = numbers(turkmen["x"]), numbers(turkmen["y"])
-    assert shares[years.index(1996)] == pytest.approx(0.186)
+    assert shares[years.index(1996)] == pytest.approx(0.18581, abs=1e-5)  # US$ 4.42 million of GDP, 1996
     assert all(value is None or value != value for year, value in zip(years, shares) if year >= 2005)  # gaps
     kyrgyz = lines["Kyrgyzstan"]
-    assert round(numbers(kyrgyz["y"])[numbers(kyrgyz["x"]).index(2020)], 1) == 31.1
+    assert round(numbers(kyrgyz["y"])[numbers(kyrgyz["x"]).index(2023)], 1) == 20.4
     layout = specs["remittance_lines"]["layout"]
     assert len(layout["shapes"]) == 2  # the two meetings of 2020
     assert any("7 May 2020" in a["text"] for a in layout["annotations"])
     dependence = specs["dependence"]["data"][0]
-    assert "3. Kyrgyzstan" in dependence["y"] and "1. Tajikistan" in dependence["y"]
+    import duckdb
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        rank = con.execute("""SELECT count(*) + 1 FROM country_indicators WHERE edition = 'wdi2025' AND year = 2023
+            AND remittances_pct_gdp > (SELECT remittances_pct_gdp FROM country_indicators
+                                       WHERE edition = 'wdi2025' AND year = 2023 AND iso3 = 'KGZ')""").fetchone()[0]
+    assert f"{rank}. Kyrgyzstan" in dependence["y"] and "1. Tajikistan" in dependence["y"]
     sankey = specs["sankey"]["data"][0]
     assert {"Uzbekistan", "Russia", "Other countries"} <= set(sankey["node"]["label"])
     labour = json.dumps(specs["labour_bars"]["data"], ensure_ascii=False)
@@ -72,8 +79,19 @@ def test_every_member_and_observer_state(app_env, code):
 def test_usd_in_millions_from_a_link(app_env):
     at = open_page({"measure": "usd", "countries": "KGZ"})
     trace = charts(at)["remittance_lines"]["data"][0]
-    assert numbers(trace["y"])[numbers(trace["x"]).index(2020)] == pytest.approx(2422.825, rel=1e-5)
+    assert numbers(trace["y"])[numbers(trace["x"]).index(2023)] == pytest.approx(2850.0, rel=1e-5)
     assert charts(at)["remittance_lines"]["layout"]["yaxis"]["title"]["text"] == "US$ million"
+
+
+def test_the_previous_editions_from_a_link(app_env):
+    at = open_page({"measure": "usd", "countries": "KGZ", "edition": "previous", "corridor": "KGZ"},
+                   sections=["remittances", "corridors"])
+    assert at.selectbox(key="url_edition").value == "previous"
+    trace = charts(at)["remittance_lines"]["data"][0]
+    years = numbers(trace["x"])
+    assert max(years) == 2022 and numbers(trace["y"])[years.index(2020)] == pytest.approx(2422.825, rel=1e-5)
+    # the 2017 matrix, named as such
+    assert any("2017" in h.value for h in at.subheader)
 
 
 def test_a_country_with_no_data_at_all(app_env, no_data_country):
@@ -109,7 +127,7 @@ def test_one_section_at_a_time_and_a_link_opens_its_section(app_env):
     at = run_page("labour")
     assert not at.exception, [e.value for e in at.exception]
     assert list(at.radio(key="url_section").options) == [
-        "Remittances over time", "Most dependent economies", "Remittance corridors, 2017",
+        "Remittances over time", "Most dependent economies", "Remittance corridors",
         "Labour migration as reported"]
     assert at.radio(key="url_section").value == PAGE_SECTIONS["labour"][0]
     assert set(charts(at)) == {"remittance_lines"}

@@ -44,7 +44,9 @@ def stock_by_origin(by_origin: pd.DataFrame, name_of: Callable[[str], str], valu
                              textfont={"size": FONT_SIZE - 2, "color": "#1B2631"}))
     _layout(fig, height, barmode="stack", bargap=0.3)
     fig.update_yaxes(title=value_title, tickformat="~s", range=[0, float(totals.max()) * 1.15 if len(totals) else 1])
-    fig.update_xaxes(dtick=5)
+    # A true year axis: 2020 to 2024 is four years.
+    years = sorted(int(y) for y in totals.index)
+    fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     return fig
 
 
@@ -98,6 +100,29 @@ def remittance_share(share: pd.DataFrame, name_of: Callable[[str], str], value_t
     fig.update_yaxes(title=value_title, rangemode="tozero", ticksuffix="%")
     if not share.empty:
         fig.update_xaxes(range=[share["year"].min() - 0.5, share["year"].max() + 5.5])
+    return fig
+
+
+def refugees_hosted(series: pd.DataFrame, value_title: str, height: int = 340) -> go.Figure:
+    """Refugees a country hosts, year by year (UNHCR); a provisional year is drawn as a hollow mark on a dotted
+    end of the line."""
+    fig = go.Figure()
+    final = series[~series["provisional"].astype(bool)]
+    provisional = series[series["provisional"].astype(bool)]
+    fig.add_trace(go.Scatter(x=final["year"], y=final["hosted"].astype(float), mode="lines+markers",
+                             line={"color": "#1B2631", "width": 3}, marker={"size": 6}, showlegend=False,
+                             customdata=[fmt_int(v) for v in final["hosted"]],
+                             hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    if not provisional.empty:
+        joined = pd.concat([final.tail(1), provisional])
+        fig.add_trace(go.Scatter(x=joined["year"], y=joined["hosted"].astype(float), mode="lines+markers",
+                                 line={"color": "#1B2631", "width": 3, "dash": "dot"},
+                                 marker={"size": 10, "symbol": ["circle"] * (len(joined) - len(provisional))
+                                         + ["circle-open"] * len(provisional)}, showlegend=False,
+                                 customdata=[fmt_int(v) for v in joined["hosted"]],
+                                 hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    _layout(fig, height, showlegend=False)
+    fig.update_yaxes(title=value_title, tickformat="~s", rangemode="tozero")
     return fig
 
 

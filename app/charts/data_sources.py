@@ -2,7 +2,9 @@
 
 Pure: frames in, text or frames out; every word arrives already translated.
 A gap (nothing held) is drawn as a grey cell with a dash, never left blank, so
-the single database's holes are as visible as what it holds.
+the single database's holes are as visible as what it holds. Under each data
+set it says which edition the years come from and when its publisher released
+it, and, as a separate fact, when this database loaded it.
 """
 from __future__ import annotations
 
@@ -22,44 +24,39 @@ table.ots-coverage thead th:first-child {width: 8.5rem;}
 table.ots-coverage tbody th {background: #F7FAFB; text-align: left; font-weight: 600;}
 table.ots-coverage td.held {background: #E3F1F5;}
 table.ots-coverage td.held span, table.ots-coverage thead th span {display: block; color: #52606B;
-    font-size: 0.72rem; font-weight: 400;}
+    font-size: 0.72rem; font-weight: 400; overflow-wrap: anywhere; margin-top: 2px;}
 table.ots-coverage td.gap {background: #FFFFFF; color: #9AA5AE; text-align: center;}
 </style>
 """
 
 
 def coverage_cells(held: pd.DataFrame, states: list[str], datasets: list[str]) -> dict[tuple[str, str], tuple]:
-    """(state, data set) -> (periods, updated_at) for every pair that holds something."""
-    return {(row.iso3, row.dataset): (row.periods, row.updated_at) for row in held.itertuples(index=False)
+    """(state, data set) -> (periods, recorded_at) for every pair that holds something."""
+    return {(row.iso3, row.dataset): (row.periods, row.recorded_at) for row in held.itertuples(index=False)
             if row.iso3 in states and row.dataset in datasets}
 
 
-def coverage_html(held: pd.DataFrame, states: list[str], datasets: dict[str, str],
-                  state_label: Callable[[str], str], date_label: Callable, updated_word: str,
-                  gap_title: str) -> str:
-    """Rows = states, columns = data sets; each cell the years held and when they were last updated.
+def coverage_html(held: pd.DataFrame, states: list[str], datasets: dict[str, str], headings: dict[str, list[str]],
+                  state_label: Callable[[str], str], recorded_label: Callable, gap_title: str) -> str:
+    """Rows = states, columns = data sets; each cell the years held.
 
-    Where every state's cell of a data set was updated on the same day (a file loaded by the build), the
-    date is said once, under the data set's name; otherwise each cell carries its own.
+    `headings` gives, per data set, the lines under its name: the edition and the publisher's release date, and
+    when the database loaded it (two different dates, each said as what it is). A cell holding something recorded
+    in the dashboard (a submission, an edited status) says when, with `recorded_label`.
     """
     cells = coverage_cells(held, states, list(datasets))
-    days = {key: {date_label(updated) for (state, k), (_p, updated) in cells.items() if k == key
-                  and not pd.isna(updated)} for key in datasets}
-    shared = {key: next(iter(found)) for key, found in days.items()
-              if len(found) == 1 and all(not pd.isna(cells[c][1]) for c in cells if c[1] == key)}
 
-    def when(text: str) -> str:
-        return f"<span>{html.escape(updated_word)} {html.escape(text)}</span>"
+    def lines(texts: list[str]) -> str:
+        return "".join(f"<span>{html.escape(text)}</span>" for text in texts if text)
 
-    head = "".join(f"<th>{html.escape(label)}{when(shared[key]) if key in shared else ''}</th>"
-                   for key, label in datasets.items())
+    head = "".join(f"<th>{html.escape(label)}{lines(headings.get(key, []))}</th>" for key, label in datasets.items())
     body = []
     for state in states:
         row = [f"<th>{html.escape(state_label(state))}</th>"]
         for key in datasets:
             if (state, key) in cells:
-                periods, updated = cells[(state, key)]
-                own = "" if key in shared or pd.isna(updated) else when(date_label(updated))
+                periods, recorded = cells[(state, key)]
+                own = "" if recorded is None or pd.isna(recorded) else lines([recorded_label(recorded)])
                 row.append(f'<td class="held">{html.escape(periods)}{own}</td>')
             else:
                 row.append(f'<td class="gap" title="{html.escape(gap_title)}">{GAP}</td>')
@@ -68,15 +65,25 @@ def coverage_html(held: pd.DataFrame, states: list[str], datasets: dict[str, str
             + "".join(body) + "</tbody></table>")
 
 
+def _utc(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def coverage_export(held: pd.DataFrame, states: list[str], datasets: dict[str, str],
-                    state_label: Callable[[str], str], headings: tuple[str, str, str, str]) -> pd.DataFrame:
-    """One row per state and data set (gaps included, with empty years) for the CSV download."""
-    cells = coverage_cells(held, states, list(datasets))
+                    state_label: Callable[[str], str], editions: dict[str, tuple[str, str]],
+                    headings: tuple[str, ...]) -> pd.DataFrame:
+    """One row per state and data set (gaps included, with empty years) for the CSV download: years held, the
+    edition and its release, when the database loaded it, when the dashboard last recorded something."""
+    by_pair = {(row.iso3, row.dataset): row for row in held.itertuples(index=False)}
+    loaded = held.groupby("dataset")["loaded_at"].max() if not held.empty else pd.Series(dtype="object")
     rows = []
     for state in states:
         for key, label in datasets.items():
-            periods, updated = cells.get((state, key), ("", None))
-            rows.append({headings[0]: state_label(state), headings[1]: label, headings[2]: periods,
-                         headings[3]: "" if updated is None or pd.isna(updated) else
-                         pd.Timestamp(updated).strftime("%Y-%m-%d %H:%M UTC")})
+            row = by_pair.get((state, key))
+            edition, released = editions.get(key, ("", ""))
+            rows.append({headings[0]: state_label(state), headings[1]: label,
+                         headings[2]: row.periods if row is not None else "",
+                         headings[3]: edition, headings[4]: released,
+                         headings[5]: _utc(loaded.get(key)) if key in loaded.index else "",
+                         headings[6]: _utc(row.recorded_at) if row is not None else ""})
     return pd.DataFrame(rows)

@@ -30,11 +30,12 @@ def _has(value) -> bool:
 
 
 def usd_text(value) -> str:
-    """US$ amounts in words a delegate reads at a glance: "US$ 3.2 billion", "US$ 480.8 million"."""
+    """US$ amounts in words a delegate reads at a glance: "US$ 2.85 billion", "US$ 14.2 billion", "US$ 480.8
+    million" (three significant figures, so a published "2.85 billion" is not read back as 2.8 or 2.9)."""
     if not _has(value):
         return _("not reported")
     if value >= 1e9:
-        return _("US$ {amount} billion").format(amount=fmt_number(value / 1e9, 1))
+        return _("US$ {amount} billion").format(amount=fmt_number(value / 1e9, 2 if value < 1e10 else 1))
     return _("US$ {amount} million").format(amount=fmt_number(value / 1e6, 1))
 
 
@@ -134,8 +135,9 @@ def dependence_table(ranked: pd.DataFrame, name: Namer) -> pd.DataFrame:
     })
 
 
-def corridor_sankey(flows: pd.DataFrame, name: Namer) -> go.Figure:
-    """Estimated 2017 remittances from the largest senders (left) to each member and observer state (right)."""
+def corridor_sankey(flows: pd.DataFrame, name: Namer, year: str = "") -> go.Figure:
+    """Estimated remittances of one matrix year from the largest senders (left) to each member and observer state
+    (right)."""
     senders = [c for c in dict.fromkeys(flows["sending_iso3"].dropna())]
     receivers = list(dict.fromkeys(flows["receiving_iso3"]))
     other = len(senders)
@@ -145,9 +147,9 @@ def corridor_sankey(flows: pd.DataFrame, name: Namer) -> go.Figure:
     sources = [index[s] if _has(s) else other for s in flows["sending_iso3"]]
     targets = [len(senders) + 1 + receivers.index(r) for r in flows["receiving_iso3"]]
     link_colours = ["rgba({},{},{},0.35)".format(*hex_to_rgb(country_colour(r))[:3]) for r in flows["receiving_iso3"]]
-    hover = [_("{sender} → {receiver}: US$ {amount} million (2017, estimate)").format(
+    hover = [_("{sender} → {receiver}: US$ {amount} million ({year}, estimate)").format(
         sender=name(s) if _has(s) else _("{count} other countries").format(count=int(n)),
-        receiver=name(r), amount=fmt_number(v, 1))
+        receiver=name(r), amount=fmt_number(v, 1), year=year)
         for s, r, v, n in zip(flows["sending_iso3"], flows["receiving_iso3"], flows["usd_million"], flows["corridors"])]
     fig = go.Figure(go.Sankey(
         arrangement="snap", valueformat=",.1f", valuesuffix=" " + _("US$ million"),
@@ -158,17 +160,17 @@ def corridor_sankey(flows: pd.DataFrame, name: Namer) -> go.Figure:
     return fig
 
 
-def corridor_flow_table(flows: pd.DataFrame, name: Namer) -> pd.DataFrame:
+def corridor_flow_table(flows: pd.DataFrame, name: Namer, year: str = "") -> pd.DataFrame:
     return pd.DataFrame({
         _("Sent from"): [name(s) if _has(s) else _("Other countries") for s in flows["sending_iso3"]],
         _("Received by"): [name(r) for r in flows["receiving_iso3"]],
         _("Corridors"): flows["corridors"].to_numpy(),
-        _("US$ million (2017, estimate)"): flows["usd_million"].round(4).to_numpy(),
+        _("US$ million ({year}, estimate)").format(year=year): flows["usd_million"].round(4).to_numpy(),
     })
 
 
 def corridor_bars(corridors: pd.DataFrame, iso3: str, direction: str, name: Namer, limit: int = 15) -> go.Figure:
-    """The largest 2017 corridors into or out of one country, with each partner's share of its total."""
+    """The largest corridors of the matrix into or out of one country, with each partner's share of its total."""
     frame = corridors.head(limit).iloc[::-1]
     colour = country_colour(iso3)
     fig = go.Figure(go.Bar(
@@ -180,7 +182,9 @@ def corridor_bars(corridors: pd.DataFrame, iso3: str, direction: str, name: Name
             partner=name(p), country=name(iso3)) + ": " + _("US$ {amount} million").format(amount=fmt_number(v, 1))
             for p, v in zip(frame["partner_iso3"], frame["usd_million"])]))
     base_layout(fig, height=120 + 28 * len(frame))
-    fig.update_xaxes(title_text=_("US$ million, 2017 (estimate)"), range=[0, frame["usd_million"].max() * 1.6])
+    year = int(frame["year"].iloc[0]) if len(frame) else ""
+    fig.update_xaxes(title_text=_("US$ million, {year} (estimate)").format(year=year),
+                     range=[0, frame["usd_million"].max() * 1.6])
     fig.update_layout(showlegend=False)
     return fig
 

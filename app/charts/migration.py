@@ -21,6 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
+from app.charts import stock_types
+from app.charts.common import plotly_escape
 from app.i18n import N_, _, fmt_int
 from app.countries import OTS_STATES
 from app.palette import GROUP_COLOUR, country_colour, hex_to_rgb
@@ -72,13 +74,16 @@ def code_name(code: str, name_of: Callable[[str], str], count: int | None = None
 
 def shown_corridors(corridors: pd.DataFrame, countries: pd.DataFrame, limit: int,
                     name_of: Callable[[str], str]) -> pd.DataFrame:
-    """The `limit` largest corridors with both ends placed and named, ready for map, chart and CSV.
+    """The `limit` largest corridors, named, with their ends placed where they have a place: ready for map,
+    chart and CSV.
 
-    `corridors` comes from `queries.migration.corridors`; `countries` has iso3, label_lat, label_lon.
-    Corridors with an end that has no map position are dropped (a few territories lack one).
+    `corridors` comes from `queries.migration.corridors`; `countries` has iso3, label_lat, label_lon. A corridor
+    with an end that has no map position (origin "other or unknown", a few territories) is kept with
+    `placed` False: it is listed and counted, never drawn on the map.
     """
     columns = ["origin_code", "destination_code", "origin_name", "destination_name", "persons",
-               "origin_lat", "origin_lon", "destination_lat", "destination_lon", "partner_count", "focus_iso3"]
+               "origin_lat", "origin_lon", "destination_lat", "destination_lon", "partner_count", "focus_iso3",
+               "placed", "basis_citizenship", "refugees_added", "imputed"]
     if corridors.empty:
         return pd.DataFrame(columns=columns)
     places = countries.set_index("iso3")[["label_lat", "label_lon"]]
@@ -91,7 +96,10 @@ def shown_corridors(corridors: pd.DataFrame, countries: pd.DataFrame, limit: int
     frame["origin_lon"] = focus_lon.where(focus_is_origin, frame["partner_lon"])
     frame["destination_lat"] = frame["partner_lat"].where(focus_is_origin, focus_lat)
     frame["destination_lon"] = frame["partner_lon"].where(focus_is_origin, focus_lon)
-    frame = frame.dropna(subset=["origin_lat", "origin_lon", "destination_lat", "destination_lon"])
+    frame["placed"] = frame[["origin_lat", "origin_lon", "destination_lat", "destination_lon"]].notna().all(axis=1)
+    for flag in ("basis_citizenship", "refugees_added", "imputed"):
+        if flag not in frame:
+            frame[flag] = pd.NA
     frame = frame.sort_values(["persons", "origin_code", "destination_code"], ascending=[False, True, True])
     frame = frame.head(limit).reset_index(drop=True)
     frame["origin_name"] = [code_name(c, name_of, n if is_region(c) else None)
@@ -112,7 +120,9 @@ def node_totals(corridors: pd.DataFrame) -> pd.DataFrame:
 
 
 def map_nodes(shown: pd.DataFrame, totals: pd.DataFrame, name_of: Callable[[str], str]) -> pd.DataFrame:
-    """One circle per place at either end of a shown corridor, sized by its total in the selection."""
+    """One circle per place at either end of a shown corridor that has a place, sized by its total in the
+    selection."""
+    shown = shown[shown["placed"]] if "placed" in shown else shown
     if shown.empty:
         return pd.DataFrame(columns=["code", "name", "lat", "lon", "out", "in", "total"])
     ends = pd.concat([
@@ -142,8 +152,9 @@ def _node_colour(code: str, alpha: int = 215) -> list[int]:
 
 def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_text: str,
                  height: int = MAP_HEIGHT) -> pdk.Deck:
-    """Arcs from origin (orange) to destination (blue) over the country shapes, circles by total, hover text."""
-    arcs = shown.copy()
+    """Arcs from origin (orange) to destination (blue) over the country shapes, circles by total, hover text.
+    Only corridors with both ends placed are drawn."""
+    arcs = shown[shown["placed"]].copy() if "placed" in shown else shown.copy()
     arcs["width"] = _scale(arcs["persons"], 1.5, 16.0)
     strength = _scale(arcs["persons"], 0.45, 1.0)
     arcs["source_colour"] = [list(ORIGIN_RGB) + [int(255 * s)] for s in strength]
@@ -240,6 +251,7 @@ def map_snapshot(shown: pd.DataFrame, nodes: pd.DataFrame, origin_label: str, de
     arrowhead, so direction reads on paper as it does on the map.
     """
     xs, ys = _outlines()
+    shown = shown[shown["placed"]] if "placed" in shown else shown
     fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="#EEEEEC",
                                line={"color": "#B4BABE", "width": 0.5}, hoverinfo="skip", showlegend=False))
     widths = _scale(shown["persons"], 1.0, 12.0)
@@ -296,16 +308,24 @@ def _extent(shown: pd.DataFrame) -> tuple[list[float], list[float]]:
 # template makes a figure several times slower to build.
 
 
-def ranked_corridors(shown: pd.DataFrame, focus_side: str, value_title: str) -> go.Figure:
-    """The corridors of the map as horizontal bars, largest on top, coloured by the focus-side country."""
+def ranked_corridors(shown: pd.DataFrame, focus_side: str, value_title: str, previous_name: str = "") -> go.Figure:
+    """The corridors of the map as horizontal bars, largest on top, coloured by the focus-side country. With a
+    `previous_persons` column (the previous edition's figure for the same year), the hover says what the UN
+    revised."""
     frame = shown.iloc[::-1]
-    labels = [f"{o} → {d}" for o, d in zip(frame["origin_name"], frame["destination_name"])]
+    revised = [""] * len(frame)
+    if "previous_persons" in frame:
+        revised = ["<br>" + plotly_escape(previous_name) + ": " + (fmt_int(b) if pd.notna(b) else "—")
+                   for b in frame["previous_persons"]]
+    # The destination's data types as marks (counted by citizenship, refugees added, imputed): see the footnote.
+    labels = [f"{o} → {d}{m}" for o, d, m in zip(frame["origin_name"], frame["destination_name"],
+                                                 stock_types.row_marks(frame))]
     side = frame["origin_code"] if focus_side == "origin" else frame["destination_code"]
     colours = [GROUP_COLOUR if is_region(c) else country_colour(c) for c in side]
     fig = go.Figure(go.Bar(
         x=frame["persons"], y=labels, orientation="h", marker={"color": colours},
-        customdata=[fmt_int(p) for p in frame["persons"]],
-        hovertemplate="%{y}<br>" + value_title + ": %{customdata}<extra></extra>",
+        customdata=[[fmt_int(p), r] for p, r in zip(frame["persons"], revised)],
+        hovertemplate="%{y}<br>" + value_title + ": %{customdata[0]}%{customdata[1]}<extra></extra>",
         text=[fmt_int(p) for p in frame["persons"]], textposition="auto", cliponaxis=False))
     fig.update_layout(margin={"t": 10, "b": 40, "l": 10, "r": 10},
                       xaxis={"title": value_title, "tickformat": "~s"}, yaxis={"automargin": True},
@@ -349,25 +369,46 @@ SEX_STYLE = {"total": ("#1B2631", "solid", 3.0), "female": ("#CC79A7", "dot", 2.
 
 
 def corridor_series_chart(series: pd.DataFrame, sex_names: dict[str, str], value_title: str,
-                          is_flow: bool) -> go.Figure:
-    """One corridor over time: both sexes, women and men, as lines (flows: per 5-year period)."""
+                          is_flow: bool, previous: pd.DataFrame | None = None, previous_name: str = "") -> go.Figure:
+    """One corridor over time: both sexes, women and men, as lines (flows: per 5-year period, at its end).
+
+    The year axis is a true one: 2020 to 2024 is four years, drawn shorter than 2015 to 2020. `previous`: the
+    same corridor in the previous edition of the UN's estimates, drawn apart (grey, dotted) so a reader sees
+    what the UN revised; never added to the latest edition's figures."""
     fig = go.Figure()
+    if previous is not None and not previous.empty:
+        rows = previous[previous["sex"] == "total"]
+        label = f"{sex_names.get('total', 'total')} — {previous_name}"
+        fig.add_trace(go.Scatter(
+            x=rows["time_end"], y=rows["persons"], mode="lines+markers", name=label,
+            line={"color": "#8C8C8C", "dash": "dot", "width": 2}, marker={"symbol": "circle-open", "size": 7},
+            customdata=[fmt_int(p) for p in rows["persons"]],
+            hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>"))
     for sex, (colour, dash, width) in SEX_STYLE.items():
         rows = series[series["sex"] == sex]
         if rows.empty:
             continue
-        x = [f"{a}–{b}" for a, b in zip(rows["time"], rows["time_end"])] if is_flow else rows["time"]
+        labels = [period_label(a, b, is_flow) for a, b in zip(rows["time"], rows["time_end"])]
         fig.add_trace(go.Scatter(
-            x=x, y=rows["persons"], mode="lines+markers", name=sex_names.get(sex, sex),
+            x=rows["time_end"], y=rows["persons"], mode="lines+markers", name=sex_names.get(sex, sex),
             line={"color": colour, "dash": dash, "width": width},
-            customdata=[fmt_int(p) for p in rows["persons"]],
-            hovertemplate="%{x}: %{customdata}<extra>" + sex_names.get(sex, sex) + "</extra>"))
+            customdata=[[label, fmt_int(p)] for label, p in zip(labels, rows["persons"])],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + sex_names.get(sex, sex) + "</extra>"))
+    ends = sorted(set(series["time_end"]))
+    starts = dict(zip(series["time_end"], series["time"]))
     fig.update_layout(margin={"t": 40, "b": 40, "l": 10, "r": 10}, height=340,
                       yaxis={"title": value_title, "tickformat": "~s", "rangemode": "tozero"},
-                      xaxis={"type": "category"} if is_flow else {"dtick": 5},
+                      xaxis=year_axis(ends, [period_label(starts[e], e, is_flow) for e in ends]),
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, font={"size": 13},
                       hovermode="x unified")
     return fig
+
+
+def year_axis(years, labels=None) -> dict:
+    """A numeric year axis ticked at the years the data hold (1990 … 2020, 2024), not evenly spaced categories."""
+    years = [int(y) for y in years]
+    return {"type": "linear", "tickmode": "array", "tickvals": years,
+            "ticktext": labels if labels is not None else [str(y) for y in years]}
 
 
 def period_label(time: int, time_end: int, is_flow: bool) -> str:

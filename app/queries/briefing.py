@@ -14,74 +14,90 @@ from typing import Sequence
 import pandas as pd
 
 from app.queries import uses_state
+from app.queries.common import STOCK, WDI, _edition
 from app.queries.figures import ALL_FIGURES_SQL, STATE_VIEW
 
 
-def stock_between(cur, origins: Sequence[str], destinations: Sequence[str], sex: str = "total") -> pd.DataFrame:
-    """Migrants born in `origins` living in `destinations` (other than their own), per year (Briefing)."""
+def stock_between(cur, origins: Sequence[str], destinations: Sequence[str], sex: str = "total",
+                  edition: str | None = None) -> pd.DataFrame:
+    """Migrants born in `origins` living in `destinations` (other than their own), per year of the edition
+    (Briefing)."""
     return cur.execute("""
         SELECT year, sum(persons)::BIGINT AS persons, count(*) FILTER (WHERE persons > 0) AS corridors
         FROM migrant_stock
-        WHERE sex = $sex AND origin_iso3 <> destination_iso3
+        WHERE edition = $edition AND sex = $sex AND origin_iso3 <> destination_iso3
           AND origin_iso3 IN (SELECT unnest($origins)) AND destination_iso3 IN (SELECT unnest($destinations))
         GROUP BY year ORDER BY year
-    """, {"origins": list(origins), "destinations": list(destinations), "sex": sex}).df()
+    """, {"origins": list(origins), "destinations": list(destinations), "sex": sex,
+          "edition": _edition(cur, STOCK, edition)}).df()
 
 
-def stock_between_by_origin(cur, origins: Sequence[str], destinations: Sequence[str]) -> pd.DataFrame:
-    """The same stock split by country of origin, per year (Briefing chart)."""
+def stock_between_by_origin(cur, origins: Sequence[str], destinations: Sequence[str],
+                            edition: str | None = None) -> pd.DataFrame:
+    """The same stock split by country of origin, per year of the edition (Briefing chart)."""
     return cur.execute("""
         SELECT year, origin_iso3, sum(persons)::BIGINT AS persons
         FROM migrant_stock
-        WHERE sex = 'total' AND origin_iso3 <> destination_iso3
+        WHERE edition = $edition AND sex = 'total' AND origin_iso3 <> destination_iso3
           AND origin_iso3 IN (SELECT unnest($origins)) AND destination_iso3 IN (SELECT unnest($destinations))
         GROUP BY year, origin_iso3 ORDER BY year, origin_iso3
-    """, {"origins": list(origins), "destinations": list(destinations)}).df()
+    """, {"origins": list(origins), "destinations": list(destinations),
+          "edition": _edition(cur, STOCK, edition)}).df()
 
 
-def largest_corridors(cur, states: Sequence[str], limit: int = 5) -> pd.DataFrame:
-    """The largest migrant stocks with a given state at either end in the latest year, with the year before
-    in the data and 1990 (Briefing). Columns: origin_iso3, destination_iso3, year, persons,
-    previous_year, previous_persons, first_year, first_persons."""
+def largest_corridors(cur, states: Sequence[str], limit: int = 5, edition: str | None = None) -> pd.DataFrame:
+    """The largest migrant stocks with a given state at either end in the edition's latest year, with the year
+    before in the same edition and its first year (Briefing). Columns: origin_iso3, destination_iso3, year,
+    persons, previous_year, previous_persons, first_year, first_persons. Origin "other or unknown" is not a
+    corridor and is left out."""
+    edition = _edition(cur, STOCK, edition)
+    # The edition's years from the build's summary (etl.derived), as constants: every scan below then skips the
+    # row groups of other years.
+    years = [y for (y,) in cur.execute("""
+        SELECT DISTINCT first_year FROM country_years WHERE dataset = 'migrant_stock' AND edition = $edition
+        ORDER BY 1""", {"edition": edition}).fetchall()]
+    if not years:
+        return pd.DataFrame(columns=["origin_iso3", "destination_iso3", "year", "persons", "previous_year",
+                                     "previous_persons", "first_year", "first_persons"])
+    latest, previous, first = years[-1], (years[-2] if len(years) > 1 else None), years[0]
     return cur.execute("""
-        WITH years AS (SELECT DISTINCT year FROM migrant_stock),
-        latest AS (SELECT max(year) AS year FROM years),
-        previous AS (SELECT max(year) AS year FROM years WHERE year < (SELECT year FROM latest)),
-        first AS (SELECT min(year) AS year FROM years),
-        top AS (
+        WITH top AS (
             SELECT origin_iso3, destination_iso3, year, persons
             FROM (
                 SELECT origin_iso3, destination_iso3, year, persons FROM migrant_stock
-                WHERE sex = 'total' AND year = (SELECT year FROM latest) AND persons > 0
+                WHERE edition = $edition AND sex = 'total' AND year = $latest AND persons > 0
                   AND origin_iso3 IN (SELECT unnest($states))
                 UNION
                 SELECT origin_iso3, destination_iso3, year, persons FROM migrant_stock
-                WHERE sex = 'total' AND year = (SELECT year FROM latest) AND persons > 0
-                  AND destination_iso3 IN (SELECT unnest($states))
+                WHERE edition = $edition AND sex = 'total' AND year = $latest AND persons > 0
+                  AND destination_iso3 IN (SELECT unnest($states)) AND origin_iso3 <> 'OOO'
             )
             ORDER BY persons DESC, origin_iso3, destination_iso3
             LIMIT $limit
         )
         SELECT t.origin_iso3, t.destination_iso3, t.year, t.persons,
-               p.year AS previous_year, p.persons AS previous_persons,
-               f.year AS first_year, f.persons AS first_persons
+               $previous::SMALLINT AS previous_year, p.persons AS previous_persons,
+               $first::SMALLINT AS first_year, f.persons AS first_persons
         FROM top t
-        LEFT JOIN migrant_stock p ON p.origin_iso3 = t.origin_iso3 AND p.destination_iso3 = t.destination_iso3
-             AND p.sex = 'total' AND p.year = (SELECT year FROM previous)
-        LEFT JOIN migrant_stock f ON f.origin_iso3 = t.origin_iso3 AND f.destination_iso3 = t.destination_iso3
-             AND f.sex = 'total' AND f.year = (SELECT year FROM first)
+        LEFT JOIN migrant_stock p ON p.edition = $edition AND p.origin_iso3 = t.origin_iso3
+             AND p.destination_iso3 = t.destination_iso3 AND p.sex = 'total' AND p.year = $previous
+        LEFT JOIN migrant_stock f ON f.edition = $edition AND f.origin_iso3 = t.origin_iso3
+             AND f.destination_iso3 = t.destination_iso3 AND f.sex = 'total' AND f.year = $first
         ORDER BY t.persons DESC, t.origin_iso3, t.destination_iso3
-    """, {"states": list(states), "limit": int(limit)}).df()
+    """, {"states": list(states), "limit": int(limit), "edition": edition, "latest": latest,
+          "previous": previous, "first": first}).df()
 
 
-def remittance_share(cur, states: Sequence[str], since: int = 1990) -> pd.DataFrame:
-    """Remittances received as % of GDP per state and year, reported years only (Briefing)."""
+def remittance_share(cur, states: Sequence[str], since: int = 1990, edition: str | None = None) -> pd.DataFrame:
+    """Remittances received as % of GDP per state and year, reported years only, from one vintage of the World
+    Development Indicators (Briefing)."""
     return cur.execute("""
         SELECT iso3, year, remittances_pct_gdp, remittances_received_usd, gdp_usd
         FROM country_indicators
-        WHERE list_contains($states, iso3) AND year >= $since AND remittances_pct_gdp IS NOT NULL
+        WHERE edition = $edition AND list_contains($states, iso3) AND year >= $since
+          AND remittances_pct_gdp IS NOT NULL
         ORDER BY iso3, year
-    """, {"states": list(states), "since": int(since)}).df()
+    """, {"states": list(states), "since": int(since), "edition": _edition(cur, WDI, edition)}).df()
 
 
 # Kinds of stranded-citizen figures the briefing shows; "context" figures (citizens abroad, travel
@@ -167,8 +183,14 @@ def latest_figure(cur, indicator: str) -> pd.DataFrame:
 
 
 def sources(cur, tables: Sequence[str]) -> pd.DataFrame:
-    """Provenance of the tables behind the briefing (every headline's source line and exports)."""
+    """Provenance of the tables behind the briefing, with the latest edition each holds (every headline's source
+    line and exports). A table without editions (the project's own records) has them empty."""
     return cur.execute("""
-        SELECT table_name, dataset, publisher, url, licence, accessed, caveats
-        FROM sources WHERE list_contains($tables, table_name) ORDER BY table_name
+        WITH latest AS (
+            SELECT t.table_name, e.edition, e.title, e.short_source, e.released, e.published_by, e.licence
+            FROM table_editions t JOIN editions e USING (edition) WHERE e.is_latest)
+        SELECT s.table_name, s.dataset, s.publisher, s.url, coalesce(l.licence, s.licence) AS licence,
+               s.accessed, s.caveats, l.edition, l.title, l.short_source, l.released, l.published_by
+        FROM sources s LEFT JOIN latest l USING (table_name)
+        WHERE list_contains($tables, s.table_name) ORDER BY s.table_name
     """, {"tables": list(tables)}).df()

@@ -9,6 +9,7 @@ browsing queries only ever use names read from the database itself, quoted.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,10 +22,14 @@ from app.queries.submissions import STATE_VIEW
 from etl.sources import all_steps
 from etl.sources.reported_figures import LABOUR_RAW, STRANDED_RAW
 
-# Data sets of the coverage matrix, in column order: key, label, the raw files that feed it.
-_FILES_OF_TABLE = {}
+# Data sets of the coverage matrix, in column order: key, label, the raw files that feed it. A table holding
+# several editions is shown with its latest, so only the latest edition's files say when it was loaded.
+_FILES_OF_TABLE: dict[str, list[str]] = {}
+_FILES_OF_EDITION: dict[tuple[str, str], list[str]] = {}
 for _step in all_steps():
     _FILES_OF_TABLE.setdefault(_step.table.name, []).append(_step.raw.filename)
+    if _step.edition is not None:
+        _FILES_OF_EDITION.setdefault((_step.table.name, _step.edition.edition), []).append(_step.raw.filename)
 
 DATASETS = (
     ("migrant_stock", N_("Migrant stock"), _FILES_OF_TABLE["migrant_stock"]),
@@ -33,11 +38,13 @@ DATASETS = (
     ("remittances_bilateral", N_("Remittances bilateral"), _FILES_OF_TABLE["remittances_bilateral"]),
     ("remittance_totals", N_("Remittance totals"), _FILES_OF_TABLE["remittance_totals"]),
     ("country_indicators", N_("WDI indicators"), _FILES_OF_TABLE["country_indicators"]),
+    ("forcibly_displaced", N_("Refugees (UNHCR)"), _FILES_OF_TABLE["forcibly_displaced"]),
     ("stranded", N_("Stranded figures"), [STRANDED_RAW.filename]),
     ("labour", N_("Labour figures"), [LABOUR_RAW.filename]),
     ("submitted", N_("Submitted figures"), []),
     ("measure_status", N_("Measure statuses"), _FILES_OF_TABLE["measure_status"]),
 )
+EDITION_TABLES = {key for key, _label, _files in DATASETS if any(t == key for t, _e in _FILES_OF_EDITION)}
 SUBMITTED_TABLE = STATE_VIEW  # browsable beside the build's tables
 _FIGURE_YEAR = "year(coalesce(period_end, period_start, source_date))"
 
@@ -48,6 +55,18 @@ def tables(cur) -> pd.DataFrame:
         SELECT table_name, description, dataset, publisher, url, licence, citation, accessed, caveats, row_count
         FROM sources ORDER BY table_name = 'countries' DESC, table_name IN
             ('sources', 'table_columns', 'etl_runs', 'etl_run_files'), table_name
+    """).df()
+
+
+def table_editions(cur) -> pd.DataFrame:
+    """Every edition each table holds: its title, publisher's release date, rows and years, latest first (Data and
+    sources: tables and coverage)."""
+    return cur.execute("""
+        SELECT t.table_name, t.edition, e.dataset, e.title, e.publisher, e.short_source, e.released,
+               e.released_note, e.published_by, e.is_latest, e.based_on, e.accessed, e.caveats, t.rows,
+               t.first_year, t.last_year
+        FROM table_editions t JOIN editions e USING (edition)
+        ORDER BY t.table_name, e.position DESC
     """).df()
 
 
@@ -98,25 +117,36 @@ def file_updates(cur) -> pd.DataFrame:
 
 @uses_state(STATE_VIEW, *measure_queries.STATE_VIEWS)
 def coverage(cur) -> pd.DataFrame:
-    """Per OTS member and observer state and data set: the years held and when they were last updated.
+    """Per OTS member and observer state and data set: the years held, the edition they come from (the latest),
+    when the build loaded that edition's file, and when the dashboard last recorded something for the pair.
 
-    One row per (iso3, dataset) that holds anything; a missing pair is a gap (Data and sources).
+    One row per (iso3, dataset) that holds anything; a missing pair is a gap (Data and sources). Three dates
+    that must not be confused: the publisher's release (in `editions`, by `edition`), the load into this
+    database (`loaded_at`), and an edit or submission made in the dashboard (`recorded_at`).
     """
-    # One statement: the years held per pair, and the last edit or submission made in the dashboard for it.
+    # One statement: the years held per pair (latest editions only), and the last edit or submission made in
+    # the dashboard for it.
     held = cur.execute(f"""
         WITH ots AS (SELECT iso3 FROM countries WHERE ots_status IS NOT NULL),
+        latest AS (SELECT edition FROM editions WHERE is_latest),
         {ALL_FIGURES_SQL},
         statuses AS ({measure_queries.RECORDED_STATUSES_SQL}),
         held AS (
-            -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world scale
-            SELECT dataset, iso3, unnest([first_year, last_year]) AS year FROM country_years
-            UNION SELECT 'migrant_stock_totals', iso3, year FROM migrant_stock_totals
-            UNION SELECT 'remittance_totals', iso3, year FROM remittance_totals
-            UNION SELECT 'country_indicators', iso3, year FROM country_indicators
-                WHERE coalesce(remittances_received_usd, gdp_usd, remittances_pct_gdp, refugees_by_origin) IS NOT NULL
-            UNION SELECT CASE origin WHEN 'submission' THEN 'submitted' ELSE topic END, unnest(
-                    [nationality_iso3, location_iso3]), {_FIGURE_YEAR} FROM all_figures
-            UNION SELECT 'measure_status', country_iso3, year(as_of) FROM statuses
+            -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world
+            -- scale; each part keeps the OTS states' rows at once (a filter after the union is not pushed into it)
+            SELECT dataset, iso3, unnest([first_year, last_year]) AS year, edition FROM country_years
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
+            UNION ALL SELECT 'migrant_stock_totals', iso3, year, edition FROM migrant_stock_totals
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots) AND sex = 'total'
+            UNION ALL SELECT 'remittance_totals', iso3, year, edition FROM remittance_totals
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
+            UNION ALL SELECT 'country_indicators', iso3, year, edition FROM country_indicators
+                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
+                  AND coalesce(remittances_received_usd, remittances_paid_usd, gdp_usd, remittances_pct_gdp,
+                               population, net_migration, refugees_by_origin) IS NOT NULL
+            UNION ALL SELECT CASE origin WHEN 'submission' THEN 'submitted' ELSE topic END, unnest(
+                    [nationality_iso3, location_iso3]), {_FIGURE_YEAR}, NULL FROM all_figures
+            UNION ALL SELECT 'measure_status', country_iso3, year(as_of), NULL FROM statuses
         ),
         by_app AS (
             SELECT 'submitted' AS dataset, unnest([nationality_iso3, location_iso3]) AS iso3, submitted_at AS changed_at
@@ -128,7 +158,7 @@ def coverage(cur) -> pd.DataFrame:
             SELECT dataset, iso3, max(changed_at) AS changed_at FROM by_app WHERE iso3 IS NOT NULL GROUP BY ALL
         )
         SELECT h.dataset, h.iso3, list(DISTINCT CAST(h.year AS INTEGER) ORDER BY CAST(h.year AS INTEGER)) AS years,
-               any_value(l.changed_at) AS by_app
+               any_value(h.edition) AS edition, any_value(l.changed_at) AS recorded_at
         FROM held h LEFT JOIN latest_by_app l USING (dataset, iso3)
         WHERE h.iso3 IN (SELECT iso3 FROM ots) AND h.year IS NOT NULL
         GROUP BY h.dataset, h.iso3
@@ -136,21 +166,31 @@ def coverage(cur) -> pd.DataFrame:
     """).df()
     held["years"] = [list(map(int, years)) for years in held["years"]]
 
-    files = file_updates(cur).set_index("file")["updated_at"]
-    loaded = {key: max((files[f] for f in sources if f in files.index), default=pd.NaT)
-              for key, _label, sources in DATASETS}
-    # The later of the file's load and the last edit or submission made in the dashboard for that pair.
-    held["updated_at"] = pd.concat([pd.to_datetime(held["dataset"].map(loaded)), pd.to_datetime(held["by_app"])],
-                                   axis=1).max(axis=1)
+    updates = file_updates(cur)
+    files = dict(zip(updates["file"], updates["updated_at"]))
+    sources = {key: names for key, _label, names in DATASETS}
+
+    def loaded(dataset: str, edition) -> pd.Timestamp:
+        """When the build first loaded the present content of the files behind the data set (its edition's)."""
+        names = _FILES_OF_EDITION.get((dataset, edition)) if isinstance(edition, str) else sources.get(dataset)
+        return max((files[f] for f in names or [] if f in files), default=pd.NaT)
+
+    # Once per data set and edition (a dozen), not once per state and data set.
+    pairs = [(d, e if isinstance(e, str) else None) for d, e in zip(held["dataset"], held["edition"])]
+    when = {pair: loaded(*pair) for pair in set(pairs)}
+    held["loaded_at"] = pd.to_datetime(pd.Series([when[pair] for pair in pairs], index=held.index, dtype="object"))
+    held["recorded_at"] = pd.to_datetime(held["recorded_at"])
     steps = {dataset: _usual_step(group) for dataset, group in held.groupby("dataset")["years"]}
     held["periods"] = [year_ranges(years, steps[dataset]) for years, dataset in zip(held["years"], held["dataset"])]
-    return held[["dataset", "iso3", "years", "periods", "updated_at"]]
+    return held[["dataset", "iso3", "years", "periods", "edition", "loaded_at", "recorded_at"]]
 
 
 def _usual_step(year_lists: pd.Series) -> int:
-    """The data set's spacing of years (5 for the UN estimates, 1 for yearly series)."""
-    gaps = [b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a]
-    return min(gaps) if gaps else 1
+    """The data set's usual spacing of years (5 for the UN estimates, whose last step 2020-2024 is four; 1 for
+    yearly series): the most common gap."""
+    gaps = Counter(b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a)
+    most = max(gaps.values(), default=0)
+    return min(gap for gap, count in gaps.items() if count == most) if gaps else 1
 
 
 def year_ranges(years: list[int], step: int = 1) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, state, url_state
+from app import countries, db, editions, state, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
@@ -24,6 +24,8 @@ from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_per
 from app.measures_store import status_label
 from app.queries import briefing as queries
 from app.queries import measures as measure_queries
+from app.queries import refugees as refugee_queries
+from app.queries.common import STOCK, UNHCR, WDI
 
 REMITTANCE_STATES = ("KGZ", "UZB")
 WORLD_INDICATOR = "migrants_stranded"
@@ -57,18 +59,25 @@ class Topic:
 
 
 def _source(sources: pd.DataFrame, table: str) -> tuple[str, str]:
+    """(source line, licence) of a table: its latest edition, with the publisher's release date, where it has
+    editions; else its publisher and data set."""
     rows = sources[sources["table_name"] == table]
     if rows.empty:
         return "", ""
     row = rows.iloc[0]
+    if isinstance(row.get("edition"), str):
+        return editions.source_line(row["edition"]), str(row["licence"] or "")
     return f"{row['publisher']}, {row['dataset']}", str(row["licence"] or "")
 
 
 def _short_source(sources: pd.DataFrame, table: str) -> str:
-    return {"migrant_stock": _("UN DESA, International Migrant Stock 2020"),
-            "country_indicators": _("World Bank, World Development Indicators"),
-            "measure_status": _("Migration Coordination Group documents and Secretariat records")}.get(
-        table, _source(sources, table)[0])
+    """How a headline names its source: the edition ("UN DESA, International Migrant Stock 2024")."""
+    rows = sources[sources["table_name"] == table]
+    if table == "measure_status":
+        return _("Migration Coordination Group documents and Secretariat records")
+    if not rows.empty and isinstance(rows.iloc[0].get("short_source"), str):
+        return rows.iloc[0]["short_source"]
+    return _source(sources, table)[0]
 
 
 def _arrow(change) -> str:
@@ -85,11 +94,16 @@ def _signed(value, digits: int | None = None) -> str:
 # ---------------------------------------------------------------- topics
 
 
-def _diaspora(sources: pd.DataFrame) -> Topic:
+def _edition_source(edition: str) -> tuple[str, str]:
+    """(source line, licence) of one edition: "UN DESA, International Migrant Stock 2020 (released January 2021)"."""
+    return editions.source_line(edition), editions.licence(edition)
+
+
+def _diaspora(sources: pd.DataFrame, edition: str) -> Topic:
     members = countries.MEMBERS
-    series = load(queries.stock_between, members, members)
-    by_origin = load(queries.stock_between_by_origin, members, members)
-    source = _short_source(sources, "migrant_stock")
+    series = load(queries.stock_between, members, members, "total", edition)
+    by_origin = load(queries.stock_between_by_origin, members, members, edition)
+    source = editions.short_name(edition)
     title = _("Migrants from member states living in other member states")
     latest, previous, first = series.iloc[-1], series.iloc[-2], series.iloc[0]
     growth = 100 * (latest["persons"] - first["persons"]) / first["persons"] if first["persons"] else None
@@ -113,20 +127,86 @@ def _diaspora(sources: pd.DataFrame) -> Topic:
     data = pd.DataFrame({_("Year"): by_origin["year"], _("Country of birth code"): by_origin["origin_iso3"],
                          _("Country of birth"): [countries.name(c) for c in by_origin["origin_iso3"]],
                          _("Persons living in another member state"): by_origin["persons"]})
-    full, licence = _source(sources, "migrant_stock")
-    meta = ChartMeta(title=title, source=full, licence=licence, data_date=_("1990–2020, mid-year"),
+    full, licence = _edition_source(edition)
+    meta = ChartMeta(title=title, source=full, licence=licence,
+                     data_date=_("{years}, mid-year").format(years=f"{int(first['year'])}–{int(latest['year'])}"),
                      filters=((_("Countries"), ", ".join(countries.name(c) for c in members)),),
                      caveat=_("Stocks, not flows: people counted by country of birth (or citizenship), not by "
                               "passport; origins reported only as “unknown” are missing."),
                      slug="briefing-diaspora")
     lead = Headline(_("Migrants from member states in other member states"), headlines[0].value,
                     headlines[0].delta, headlines[0].delta_note, headlines[0].arrow, headlines[0].note)
-    return Topic("diaspora", title, headlines, figure, data, meta, short=_("Member states' migrants"), lead=lead)
+    return Topic("diaspora", title, headlines, figure, data, meta, short=_("Member states' migrants"), lead=lead,
+                 remarks=_revision_remarks(series, edition))
 
 
-def _corridors(sources: pd.DataFrame) -> Topic:
-    largest = load(queries.largest_corridors, countries.OTS_STATES, 6)
-    source = _short_source(sources, "migrant_stock")
+def _revision_remarks(series: pd.DataFrame, edition: str) -> list[str]:
+    """What the UN revised in the headline series: the previous edition's figure for the latest year both
+    cover, beside this edition's (delegates remember the old figure)."""
+    before = editions.row(edition)["previous_edition"]
+    if not isinstance(before, str):
+        return []
+    members = countries.MEMBERS
+    previous = load(queries.stock_between, members, members, "total", before).set_index("year")["persons"]
+    now = series.set_index("year")["persons"]
+    common = sorted(set(previous.index) & set(now.index))
+    if not common or previous[common[-1]] == now[common[-1]]:
+        return []
+    year = common[-1]
+    return [_("The UN revised this figure: {edition} gives {after} for {year}, where {previous} gave {before}. "
+              "Figures of the two editions are never added or compared as a trend.").format(
+        edition=editions.row(edition)["title"], after=fmt_int(now[year]), year=year,
+        previous=editions.row(before)["title"], before=fmt_int(previous[year]))]
+
+
+REFUGEE_HOST = "TUR"
+
+
+def _refugees() -> Topic:
+    """Refugees hosted by Türkiye (UNHCR), the largest refugee population of the member states: never added to the
+    migrant stocks, which already count many of them."""
+    series = load(refugee_queries.refugees_over_time, REFUGEE_HOST)
+    series = series.dropna(subset=["hosted"])
+    edition = series["edition"].iloc[-1] if not series.empty else editions.of(UNHCR)
+    title = _("Refugees hosted by {country}").format(country=countries.name(REFUGEE_HOST))
+    source = editions.short_name(edition)
+    headlines = []
+    if not series.empty:
+        last, before = series.iloc[-1], (series.iloc[-2] if len(series) > 1 else None)
+        year = int(last["year"])
+        when = _("{year}, provisional").format(year=year) if bool(last["provisional"]) else str(year)
+        headlines.append(Headline(
+            _("Refugees in {country}").format(country=countries.name(REFUGEE_HOST)), fmt_int(last["hosted"]),
+            _signed(last["hosted"] - before["hosted"]) if before is not None else None,
+            _("since {year}").format(year=int(before["year"])) if before is not None else None,
+            _arrow(last["hosted"] - before["hosted"]) if before is not None else "off", f"{when} · {source}"))
+        origins = load(refugee_queries.refugees_by_partner, REFUGEE_HOST, "hosted", year, 1)
+        if not origins.empty:
+            top = origins.iloc[0]
+            headlines.append(Headline(
+                _("Largest group: from {country}").format(country=countries.name(top["partner_iso3"])),
+                fmt_int(top["persons"]), fmt_percent(top["share_pct"], 0), _("of all"), "off", f"{when} · {source}"))
+        if not pd.isna(last["asylum_seekers_hosted"]):
+            headlines.append(Headline(_("Asylum-seekers in {country}").format(country=countries.name(REFUGEE_HOST)),
+                                      fmt_int(last["asylum_seekers_hosted"]), note=f"{when} · {source}"))
+    figure = charts.refugees_hosted(series, _("Refugees")) if not series.empty else None
+    data = pd.DataFrame({_("Country code"): REFUGEE_HOST, _("Country"): countries.name(REFUGEE_HOST),
+                         _("Year"): series["year"], _("Refugees hosted"): series["hosted"].astype("Int64"),
+                         _("Asylum-seekers hosted"): series["asylum_seekers_hosted"].astype("Int64"),
+                         _("Provisional"): [_("yes") if p else _("no") for p in series["provisional"]]})
+    full, licence = _edition_source(edition)
+    meta = ChartMeta(title=title, source=full, licence=licence,
+                     data_date=f"{int(series['year'].min())}–{int(series['year'].max())}" if not series.empty else "",
+                     caveat=_("UNHCR's refugees at year end; the last year is provisional (most likely mid-year). "
+                              "Many refugees are also counted in the UN's migrant stocks: the two are never added."),
+                     slug="briefing-refugees")
+    lead = headlines[0] if headlines else None
+    return Topic("refugees", title, headlines, figure, data, meta, short=_("Refugees"), lead=lead)
+
+
+def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
+    largest = load(queries.largest_corridors, countries.OTS_STATES, 6, edition)
+    source = editions.short_name(edition)
     title = _("Largest migration corridors involving OTS states")
     name = countries.name
     headlines = [
@@ -144,14 +224,17 @@ def _corridors(sources: pd.DataFrame) -> Topic:
         _("Destination code"): largest["destination_iso3"],
         _("Destination"): [name(c) for c in largest["destination_iso3"]],
         _("Year"): largest["year"], _("Persons"): largest["persons"],
-        _("Five years before"): largest["previous_persons"].astype("Int64"),
+        _("In {year}").format(year=int(largest["previous_year"].iloc[0]) if not largest.empty else ""):
+            largest["previous_persons"].astype("Int64"),
         _("In {year}").format(year=int(largest["first_year"].iloc[0]) if not largest.empty else 1990):
             largest["first_persons"].astype("Int64")})
-    full, licence = _source(sources, "migrant_stock")
+    full, licence = _edition_source(edition)
     meta = ChartMeta(title=title, source=full, licence=licence, data_date=str(latest_year),
                      filters=((_("Corridors"), _("an OTS member or observer state at either end")),),
-                     caveat=_("Bars: migrants living in the destination in the latest year; marks: five years "
-                              "before (|) and in the first year (○). Stocks, not flows."),
+                     caveat=_("Bars: migrants living in the destination in the latest year; marks: the year "
+                              "before it in the data (|) and the first year (○). Stocks, not flows. Migrants of "
+                              "“other or unknown” origin are not a corridor: they are counted in each country's "
+                              "total (Country profiles), not ranked here."),
                      slug="briefing-corridors")
     lead = None
     if headlines:
@@ -161,9 +244,9 @@ def _corridors(sources: pd.DataFrame) -> Topic:
     return Topic("corridors", title, headlines, figure, data, meta, short=_("Largest corridors"), lead=lead)
 
 
-def _remittances(sources: pd.DataFrame) -> Topic:
-    share = load(queries.remittance_share, REMITTANCE_STATES, 2000)
-    source = _short_source(sources, "country_indicators")
+def _remittances(sources: pd.DataFrame, edition: str) -> Topic:
+    share = load(queries.remittance_share, REMITTANCE_STATES, 2000, edition)
+    source = editions.short_name(edition)
     title = _("Remittances as a share of GDP")
     headlines = []
     for code in REMITTANCE_STATES:
@@ -180,14 +263,16 @@ def _remittances(sources: pd.DataFrame) -> Topic:
             _("{change} points").format(change=_signed(change, 1)) if change is not None else None,
             _("since {year}").format(year=int(before["year"])) if before is not None else None, _arrow(change),
             _("{year} · US$ {amount} bn · {source}").format(
-                year=int(last["year"]), amount=fmt_number(last["remittances_received_usd"] / 1e9, 1),
-                source=source)))
+                year=int(last["year"]), source=source,
+                # three significant figures: the published US$ 2.85 bn is not read back as 2.8 or 2.9
+                amount=fmt_number(last["remittances_received_usd"] / 1e9,
+                                  2 if last["remittances_received_usd"] < 1e10 else 1))))
     figure = charts.remittance_share(share, countries.name, _("% of GDP"))
     data = pd.DataFrame({_("Country code"): share["iso3"], _("Country"): [countries.name(c) for c in share["iso3"]],
                          _("Year"): share["year"], _("Remittances, % of GDP"): share["remittances_pct_gdp"],
                          _("Remittances received, US$"): share["remittances_received_usd"],
                          _("GDP, US$"): share["gdp_usd"]})
-    full, licence = _source(sources, "country_indicators")
+    full, licence = _edition_source(edition)
     meta = ChartMeta(title=title, source=full, licence=licence,
                      data_date=f"{int(share['year'].min())}–{int(share['year'].max())}" if not share.empty else "",
                      filters=((_("Countries"), ", ".join(countries.name(c) for c in REMITTANCE_STATES)),),
@@ -307,21 +392,31 @@ def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
 # on every run (about 0.2 s). They are read-only once built: the only writes the page makes on them (chart
 # height, digit separators) set the values they already have for this key.
 @st.cache_resource(show_spinner=False, max_entries=24, ttl=6 * 3600)
-def _cached_topics(build: str, store_version: int, language: str, presenting_now: bool) -> list[Topic]:
+def _cached_topics(build: str, store_version: int, language: str, presenting_now: bool,
+                   which: str = editions.LATEST) -> list[Topic]:
     sources = load(queries.sources, ("migrant_stock", "country_indicators", "reported_figures", "measure_status"))
-    built = [_diaspora(sources), _corridors(sources), _remittances(sources), _stranded(), _measures(sources)]
+    stock, wdi = editions.of(STOCK, which), editions.of(WDI, which)
+    built = [_diaspora(sources, stock), _corridors(sources, stock), _remittances(sources, wdi), _refugees(),
+             _stranded(), _measures(sources)]
     for topic in built:
         if topic.figure is not None:
-            topic.figure.update_layout(height=PRESENT_CHART_HEIGHT if presenting_now else
-                                       topic.figure.layout.height)
+            # On a slide, a remark under the figures (what the UN revised) takes room from the chart.
+            topic.figure.update_layout(height=PRESENT_CHART_HEIGHT - REMARK_HEIGHT * len(topic.remarks)
+                                       if presenting_now else topic.figure.layout.height)
             if presenting_now:
                 charts.larger_type(topic.figure)
     return built
 
 
-def topics(presenting_now: bool = False) -> list[Topic]:
-    """The briefing's topics in order, built once per build, store version, language and screen."""
-    return _cached_topics(db.build_id(), state.version(), current_language(), presenting_now)
+def topics(presenting_now: bool = False, which: str = editions.LATEST) -> list[Topic]:
+    """The briefing's topics in order, built once per build, store version, language, screen and choice of
+    editions (the latest unless the link asks for the previous ones)."""
+    return _cached_topics(db.build_id(), state.version(), current_language(), presenting_now, which)
+
+
+def chosen_editions() -> str:
+    """The editions the link asks for (?edition=previous), without drawing a control (presentation mode)."""
+    return editions.PREVIOUS if st.query_params.get(editions.URL_KEY) == editions.PREVIOUS else editions.LATEST
 
 
 # ---------------------------------------------------------------- meetings
@@ -551,3 +646,4 @@ def show_topic(topic: Topic, presenting_now: bool = False) -> None:
 
 
 PRESENT_CHART_HEIGHT = 330
+REMARK_HEIGHT = 80  # pixels a remark of two lines takes on a 1280×720 slide

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from app import countries, ui
+from app import countries, editions, ui
 from app.charts import migration as charts
+from app.charts import stock_types
 from app.export import ChartMeta, png_bytes
-from app.i18n import N_, _, current_language
+from app.i18n import N_, _, current_language, fmt_int
 from app.queries import migration as queries
 
 TOP_CHOICES = (5, 10, 15, 20, 30, 50)
@@ -22,6 +23,17 @@ SCOPES = (MEMBERS_ONLY, WITH_OBSERVERS, ALL, GROUPED)
 # Partners kept as single countries when the others are grouped by world region: the OTS states and
 # Russia, the main destination of their emigrants.
 KEPT_APART = countries.OTS_STATES + ("RUS",)
+
+# What the page shows: the corridors, or what the UN revised between its editions (?view=revisions).
+CORRIDORS = "corridors"
+REVISIONS = "revisions"
+VIEWS = (CORRIDORS, REVISIONS)
+_VIEWS = {CORRIDORS: N_("Corridors"), REVISIONS: N_("What the UN revised")}
+
+
+def view_label(shown: str) -> str:
+    return _(_VIEWS[shown])
+
 
 # What the column beside the map shows (one at a time: each chart costs the browser as much as the map).
 RANKED = "ranked"
@@ -93,10 +105,20 @@ class Selection:
     top: int
     scope: str
     times: pd.DataFrame
+    edition: str  # the edition read: the stock edition chosen, or the flows' own
 
     @property
     def is_flow(self) -> bool:
         return self.measure == queries.FLOW
+
+    @property
+    def whole_world(self) -> bool:
+        """The stock edition holds every pair of countries (2024), not only those with an OTS state (2020 copy)."""
+        return not self.is_flow and editions.row(self.edition)["dataset"] == "un_desa_ims" and \
+            editions.is_latest(self.edition)
+
+    def years_text(self) -> str:
+        return f"{int(self.times['time'].min())}–{int(self.times['time_end'].max())}" if len(self.times) else ""
 
     def period_text(self) -> str:
         return time_formatter(self.times, self.is_flow)(self.when)
@@ -107,7 +129,7 @@ class Selection:
         return text.format(who=who) + f" · {self.period_text()}"
 
     def filters(self, focus: bool = True, whole_series: bool = False) -> tuple[tuple[str, str], ...]:
-        items = [(_("Data"), measure_label(self.measure))]
+        items = [(_("Data"), measure_label(self.measure)), (_("Edition"), editions.short_name(self.edition))]
         if not whole_series:
             items += [(_("Period") if self.is_flow else _("Year"), self.period_text()),
                       (_("Sex"), sex_label(self.sex))]
@@ -122,10 +144,10 @@ def value_title(selection: Selection) -> str:
 
 
 def source_short(sources: pd.DataFrame) -> str:
+    """The edition read, as a source line: "UN DESA, International Migrant Stock 2024 (released January 2025)"."""
     if sources.empty:
         return ""
-    row = sources.iloc[0]
-    return f"{row['publisher']}, {row['dataset']}"
+    return editions.source_line(str(sources.iloc[0]["edition"]))
 
 
 def meta(selection: Selection, sources: pd.DataFrame, title: str, slug: str, caveat_text: str,
@@ -133,7 +155,7 @@ def meta(selection: Selection, sources: pd.DataFrame, title: str, slug: str, cav
     row = sources.iloc[0] if not sources.empty else None
     return ChartMeta(
         title=title, source=source_short(sources), licence=str(row["licence"]) if row is not None else "",
-        data_date=_("1990–2020") if whole_series else selection.period_text(),
+        data_date=selection.years_text() if whole_series else selection.period_text(),
         filters=selection.filters(focus_filters, whole_series), caveat=caveat_text, slug=slug)
 
 
@@ -141,13 +163,20 @@ def caveat(selection: Selection) -> str:
     if selection.is_flow:
         text = _("Flows are model estimates (Abel and Cohen), not registered moves: people who moved within the "
                  "five years, net of deaths and returns, and they cannot be added to stocks. Women and men were "
-                 "estimated separately, so they need not add up to the total.")
+                 "estimated separately, so they need not add up to the total. They were computed from the UN's "
+                 "2020 edition of the stocks, which its 2024 edition revised: beside the 2024 stocks they rest on "
+                 "older figures.")
+    elif selection.whole_world:
+        text = _("Stocks, not flows: people living outside their country of birth (or citizenship) at mid-year. "
+                 "Where the destination does not report the origin (the Gulf states and China give almost none), "
+                 "the migrants are counted as “other or unknown”, listed but not drawn.")
     else:
         text = _("Stocks, not flows: people living outside their country of birth (or citizenship) at mid-year. "
                  "Origins reported only as “unknown” are missing: the Gulf states and China give almost no "
-                 "origin detail, so a corridor such as Uzbekistan → United Arab Emirates reads zero.")
-    if not any(code in countries.OTS_STATES for code in countries.members_of(selection.focus)):
-        text += " " + _("The database holds only corridors with a member or observer state at one end.")
+                 "origin detail, so a corridor such as Uzbekistan → United Arab Emirates reads zero. The UN's 2024 "
+                 "edition revised these figures.")
+        if not any(code in countries.OTS_STATES for code in countries.members_of(selection.focus)):
+            text += " " + _("This edition holds only corridors with a member or observer state at one end.")
     return text
 
 
@@ -161,9 +190,10 @@ def map_caveat(selection: Selection) -> str:
 
 def series_caveat(selection: Selection) -> str:
     if selection.is_flow:
-        return _("Each point is an estimate for a five-year period. Women and men were estimated separately, "
-                 "so they need not add up to the total.")
-    return _("Stocks at mid-year, every five years; a change between two years is not the number who moved.")
+        return _("Each point is an estimate for a five-year period, drawn at its end. Women and men were estimated "
+                 "separately, so they need not add up to the total.")
+    return _("Stocks at mid-year, five years apart until 2020, then four (2024); a change between two years is not "
+             "the number who moved.")
 
 
 def legend() -> str:
@@ -181,6 +211,17 @@ def map_data(corridors: pd.DataFrame, top: int) -> tuple[pd.DataFrame, pd.DataFr
     return shown, nodes
 
 
+def unplaced_note(shown: pd.DataFrame, selection: Selection) -> str:
+    """Corridors listed but not drawn, because one end has no place (origin "other or unknown")."""
+    apart = shown[~shown["placed"]]
+    if apart.empty:
+        return ""
+    listed = "; ".join(f"{o} → {d}: {fmt_int(p)}" for o, d, p in
+                       zip(apart["origin_name"], apart["destination_name"], apart["persons"]))
+    return _("Not on the map (no place to draw): {corridors}. They are in the list and the CSV.").format(
+        corridors=listed)
+
+
 # Figures are shared between sessions (a resource cache: no copy, no pickling) and keyed on their inputs and
 # the language; building one costs 10-30 ms, drawing a cached one nothing. They are not changed after.
 _FIGURES = {"max_entries": 256, "ttl": 6 * 3600, "show_spinner": False}
@@ -192,8 +233,19 @@ def _deck(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_tex
 
 
 @st.cache_resource(**_FIGURES)
-def ranked_figure(shown: pd.DataFrame, focus_side: str, value_title: str, language: str):
-    return charts.ranked_corridors(shown, focus_side, value_title)
+def ranked_figure(shown: pd.DataFrame, focus_side: str, value_title: str, language: str, previous_name: str = ""):
+    return charts.ranked_corridors(shown, focus_side, value_title, previous_name)
+
+
+def with_previous(shown: pd.DataFrame, earlier: pd.DataFrame | None) -> pd.DataFrame:
+    """The shown corridors with the previous edition's figure for the same year and selection beside them
+    (`previous_persons`, empty where the previous edition has none). Only for a focus of OTS states, whose every
+    corridor the previous edition's copy holds."""
+    if earlier is None:
+        return shown
+    before = earlier.set_index(["origin_code", "destination_code"])["persons"]
+    keys = list(zip(shown["origin_code"], shown["destination_code"]))
+    return shown.assign(previous_persons=pd.array(before.reindex(keys).to_numpy(), dtype="Int64"))
 
 
 @st.cache_resource(**_FIGURES)
@@ -202,8 +254,9 @@ def sankey_figure(links: pd.DataFrame, value_title: str, language: str):
 
 
 @st.cache_resource(**_FIGURES)
-def series_figure(series: pd.DataFrame, value_title: str, is_flow: bool, language: str):
-    return charts.corridor_series_chart(series, sex_names(), value_title, is_flow)
+def series_figure(series: pd.DataFrame, value_title: str, is_flow: bool, language: str,
+                  previous: pd.DataFrame | None = None, previous_name: str = ""):
+    return charts.corridor_series_chart(series, sex_names(), value_title, is_flow, previous, previous_name)
 
 
 def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sources: pd.DataFrame) -> None:
@@ -217,6 +270,9 @@ def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sou
     st.pydeck_chart(deck, height=charts.MAP_HEIGHT, key="map_corridors")
     chart_meta = meta(selection, sources, _("Corridors on the map"), "corridor-map", map_caveat(selection))
     ui.caveat(chart_meta.caveat)
+    apart = unplaced_note(shown, selection)
+    if apart:
+        st.caption(apart)
     labels = ui.export_labels()
     legend_names = (_("Origin"), _("Destination"))
 
@@ -227,14 +283,25 @@ def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sou
 
 
 def corridor_table(shown: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The corridors as the CSV gives them: plain column names, codes and names, persons as numbers."""
+    """The corridors as the CSV gives them: plain column names, codes and names, persons as numbers, the edition,
+    and the destination's data types (counted by citizenship, refugees included, imputed)."""
     return pd.DataFrame({
         _("Origin code"): shown["origin_code"], _("Origin"): shown["origin_name"],
         _("Destination code"): shown["destination_code"], _("Destination"): shown["destination_name"],
         value_title(selection): shown["persons"].astype("int64"),
         _("Period") if selection.is_flow else _("Year"): selection.period_text(),
-        _("Sex"): sex_label(selection.sex),
+        _("Sex"): sex_label(selection.sex), _("Edition"): editions.short_name(selection.edition),
+        **stock_types.table_columns(shown.reset_index(drop=True)),
+        **({f"{value_title(selection)} — {editions.row(previous_of(selection))['title']}":
+            shown["previous_persons"].reset_index(drop=True)} if "previous_persons" in shown else {}),
     })
+
+
+def previous_of(selection: Selection) -> str | None:
+    """The stock edition before the one shown, when the year is one it covers too (None otherwise)."""
+    if selection.is_flow or not editions.is_latest(selection.edition):
+        return None
+    return editions.of("un_desa_ims", editions.PREVIOUS)
 
 
 def links_table(links: pd.DataFrame, selection: Selection) -> pd.DataFrame:
@@ -244,19 +311,29 @@ def links_table(links: pd.DataFrame, selection: Selection) -> pd.DataFrame:
         _("Destination"): [countries.name(c) for c in links["destination_iso3"]],
         value_title(selection): links["persons"].astype("int64"),
         _("Period") if selection.is_flow else _("Year"): selection.period_text(),
-        _("Sex"): sex_label(selection.sex),
+        _("Sex"): sex_label(selection.sex), _("Edition"): editions.short_name(selection.edition),
+        **stock_types.table_columns(links.reset_index(drop=True)),
     })
 
 
-def series_table(series: pd.DataFrame, origin: str, destination: str, is_flow: bool) -> pd.DataFrame:
+def series_table(series: pd.DataFrame, origin: str, destination: str, is_flow: bool, edition: str,
+                 previous: pd.DataFrame | None = None, previous_name: str = "") -> pd.DataFrame:
     wide = series.pivot_table(index=["time", "time_end"], columns="sex", values="persons", aggfunc="sum")
     wide = wide.reindex(columns=list(_SEXES)).reset_index()
-    return pd.DataFrame({
+    types = series[series["sex"] == "total"].drop_duplicates("time").set_index("time").reindex(wide["time"])
+    table = pd.DataFrame({
         _("Origin"): countries.name(origin), _("Destination"): countries.name(destination),
         _("Period") if is_flow else _("Year"): [charts.period_label(a, b, is_flow)
                                                for a, b in zip(wide["time"], wide["time_end"])],
         **{sex_label(sex): wide[sex].astype("Int64") for sex in _SEXES},
+        _("Edition"): editions.short_name(edition),
+        **stock_types.table_columns(types.reset_index(drop=True)),
     })
+    if previous is not None and not previous.empty:
+        before = previous[previous["sex"] == "total"].set_index("time")["persons"]
+        table[f"{sex_label('total')} — {previous_name}"] = pd.array(before.reindex(wide["time"]).to_numpy(),
+                                                                  dtype="Int64")
+    return table
 
 
 def corridor_choices(shown: pd.DataFrame) -> list[str]:
@@ -276,9 +353,13 @@ def explain_empty(selection: Selection, times_with_data: pd.DataFrame) -> None:
     moving = (_("emigrants from {who}") if selection.direction == queries.FROM else _("immigrants to {who}")).format(
         who=who)
     if times_with_data.empty:
-        ui.empty(_("The data hold no {moving} ({sex}). The database covers corridors with an OTS member or "
-                   "observer state at one end; choose one of those states, “OTS member states”, or the other "
-                   "direction.").format(moving=moving, sex=sex_label(selection.sex)))
+        if selection.whole_world:
+            ui.empty(_("The data hold no {moving} ({sex}): the UN gives no figure for them. Choose another country "
+                       "or the other direction.").format(moving=moving, sex=sex_label(selection.sex)))
+        else:
+            ui.empty(_("The data hold no {moving} ({sex}). This edition covers corridors with an OTS member or "
+                       "observer state at one end; choose one of those states, “OTS member states”, the other "
+                       "direction, or the latest edition.").format(moving=moving, sex=sex_label(selection.sex)))
         return
     if selection.when not in set(times_with_data["time"]):
         available = ", ".join(time_formatter(selection.times, selection.is_flow)(t) for t in times_with_data["time"])

@@ -1,6 +1,10 @@
 """Countries and territories: names in English, Russian and Turkish, OTS status, map label points.
 
-Feeds `countries`, which every other table's country codes must appear in.
+Feeds `countries`, which every other table's country codes must appear in. A
+second, small file adds the codes the sources use for people rather than places
+(origin "other or unknown", stateless, Tibetans in UNHCR's data): they are named
+in the three languages like a country, but `kind` says they are not a place, so
+pickers and maps leave them out while tables and totals show them.
 """
 import pandas as pd
 
@@ -16,7 +20,9 @@ PROVENANCE = Provenance(
     caveats="Russian and Turkish names come from Natural Earth (Kyrgyzstan and Turkmenistan in their official "
             "Russian forms); where it has none, the English name is used. "
             "CHI (Channel Islands), SUD (Sudan before 2011) and SCG (Serbia and Montenegro) are statistical "
-            "units of the sources, not ISO countries.",
+            "units of the sources, not ISO countries. OOO (other or unknown), STL (stateless) and TIB "
+            "(Tibetan) are not places at all: their rows, written by the project (statistical_units.csv), "
+            "name them in the three languages.",
 )
 
 RAW = RawFile(
@@ -54,9 +60,26 @@ TABLE = Table(
                check="label_lat BETWEEN -90 AND 90"),
         Column("label_lon", "DOUBLE", "Longitude of that point.", check="label_lon BETWEEN -180 AND 180"),
         Column("note", "VARCHAR", "Why a row was added or changed by hand."),
+        Column("kind", "VARCHAR", "'place' for a country, territory or statistical area; for a code the sources "
+               "use for people without one: 'unknown' (other or unknown origin), 'stateless', or 'group' (a "
+               "people counted apart, such as Tibetans).", nullable=False, check="kind IN ('place', 'unknown', "
+               "'stateless', 'group')"),
     ),
     provenance=PROVENANCE,
     primary_key=("iso3",),
+)
+
+UNIT_KINDS = ("unknown", "stateless", "group")
+
+UNITS_RAW = RawFile(
+    "statistical_units.csv",
+    columns=(
+        RawColumn("iso3", pattern="[A-Z]{3}", pattern_meaning="three capital letters (ISO 3166 alpha-3)"),
+        RawColumn("kind", allowed=UNIT_KINDS),
+        RawColumn("name_en"), RawColumn("name_ru"), RawColumn("name_tr"),
+        RawColumn("note"),
+    ),
+    key=("iso3",),
 )
 
 # The publisher's short name predates the 2022 change; the organisation uses the new one.
@@ -77,10 +100,18 @@ def transform(raw: pd.DataFrame) -> pd.DataFrame:
         "label_lat": raw["ne_label_lat"].fillna(raw["country_lat"]).fillna(raw["capital_lat"]),
         "label_lon": raw["ne_label_lon"].fillna(raw["country_lon"]).fillna(raw["capital_lon"]),
         "note": raw["note"],
+        "kind": "place",
     })
     table["name_ru"] = raw["iso3"].map(NAME_OVERRIDES_RU).fillna(raw["name_ru"]).fillna(table["name_en"])
     table["name_tr"] = raw["name_tr"].fillna(table["name_en"])
     return table[TABLE.column_names]
 
 
-STEPS = (Step(RAW, TABLE, transform),)
+def units_transform(raw: pd.DataFrame) -> pd.DataFrame:
+    """Codes for people without a place: names as written, no region, no point on a map."""
+    table = pd.DataFrame({"iso3": raw["iso3"], "name_en": raw["name_en"], "name_ru": raw["name_ru"],
+                          "name_tr": raw["name_tr"], "note": raw["note"], "kind": raw["kind"]})
+    return table.reindex(columns=TABLE.column_names)
+
+
+STEPS = (Step(RAW, TABLE, transform), Step(UNITS_RAW, TABLE, units_transform))

@@ -1,19 +1,23 @@
 """UN DESA International Migrant Stock 2020: immigrant and emigrant totals for every country, by sex.
 
-Feeds `migrant_stock_totals`.
+Feeds `migrant_stock_totals` with the 2020 edition; the 2024 edition's totals are
+summed from its matrix by `migrant_stock_2024`.
 """
 from dataclasses import replace
 
 import pandas as pd
 
-from etl.schema import Column, RawColumn, RawFile, Step, Table, count_column, country_column, sex_column, year_column
+from etl.schema import (Column, RawColumn, RawFile, Step, Table, count_column, country_column, edition_column,
+                        flag_columns, sex_column, year_column)
+from etl.sources.migrant_stock import EDITION
 from etl.sources.migrant_stock import PROVENANCE as UN_DESA
 
 PROVENANCE = replace(
     UN_DESA,
-    caveats="Immigrant totals are the UN's and include migrants of unknown origin. Emigrant totals are "
-            "sums over the destinations that report origin, so they understate diasporas living in "
-            "countries that do not (notably the Gulf states).",
+    caveats="Immigrant totals include migrants of unknown origin (2020 edition: the UN's totals; 2024 edition: "
+            "the matrix summed with its 'other/unknown' origins). Emigrant totals are sums over the "
+            "destinations that report origin, so they understate diasporas living in countries that do not "
+            "(notably the Gulf states). The two editions differ for the same years: the 2024 one revised them.",
 )
 
 RAW = RawFile(
@@ -29,19 +33,26 @@ RAW = RawFile(
 
 TABLE = Table(
     "migrant_stock_totals",
-    "Immigrants living in, and emigrants from, every country at mid-year (1990-2020), by sex.",
+    "Immigrants living in, and emigrants from, every country at mid-year, by sex, per edition of the UN's "
+    "estimates.",
     columns=(
+        edition_column(),
         Column("year", "SMALLINT", "Mid-year of the estimate.", nullable=False),
         country_column("iso3", "Country."),
         sex_column(),
-        count_column("immigrants", "Migrants living in the country (UN total, origin unknown included)."),
-        count_column("emigrants", "Migrants born in the country living in destinations that report origin."),
-        count_column("immigrants_known_origin", "Immigrants whose origin is reported (both sexes only).",
+        count_column("immigrants", "Migrants living in the country (UN total, origin unknown included).",
                      nullable=True),
+        count_column("emigrants", "Migrants born in the country living in destinations that report origin.",
+                     nullable=True),
+        count_column("immigrants_known_origin", "Immigrants whose origin is reported (2020 edition: both sexes "
+                                                "only).", nullable=True),
+        *flag_columns("the immigrant count"),
     ),
     provenance=PROVENANCE,
-    primary_key=("year", "iso3", "sex"),
+    primary_key=("edition", "year", "iso3", "sex"),
 )
+
+FLAGS = ("basis_birthplace", "basis_citizenship", "refugees_added", "imputed")
 
 
 def transform(raw: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +67,8 @@ def transform(raw: pd.DataFrame) -> pd.DataFrame:
         parts.append(part)
     table = pd.concat(parts, ignore_index=True)
     table["immigrants_known_origin"] = table["immigrants_known_origin"].astype("Int64")
-    return table[TABLE.column_names]
+    table.insert(0, "edition", EDITION.edition)
+    return table.reindex(columns=TABLE.column_names).astype({name: "boolean" for name in FLAGS})
 
 
-STEPS = (Step(RAW, TABLE, transform),)
+STEPS = (Step(RAW, TABLE, transform, edition=EDITION),)

@@ -1,10 +1,12 @@
 """Abel and Cohen bilateral migration flow estimates, 5-year periods 1990-2020, by sex.
 
-Feeds `migration_flows`. These are model estimates of transitions, not registered moves.
+Feeds `migration_flows`. These are model estimates of transitions, not registered moves, computed from
+the 2020 edition of the UN's stocks: beside the 2024 edition's stocks they rest on figures the UN has since
+revised. One edition, so the table has no edition column; `editions` names it.
 """
 import pandas as pd
 
-from etl.schema import (Column, Provenance, RawColumn, RawFile, Step, Table, count_column,
+from etl.schema import (Column, Edition, Provenance, RawColumn, RawFile, Step, Table, count_column,
                         country_column, sex_column, year_column)
 
 PROVENANCE = Provenance(
@@ -18,7 +20,18 @@ PROVENANCE = Provenance(
     caveats="Model estimates, not registered flows: net of deaths and returns within each 5-year period, "
             "and not to be added to stocks. Male and female were estimated separately, so they need not "
             "sum to the total. Some flows are artefacts of the method (Germany -> Türkiye 2015-2020, about "
-            "328,000, reflects German-born children of returning migrants).",
+            "328,000, reflects German-born children of returning migrants). They rest on the 2020 edition of "
+            "the UN's stocks, which the 2024 edition revised.",
+)
+
+EDITION = Edition(
+    dataset="abel_cohen_flows", edition="abel2022", title="Bilateral international migration flow estimates "
+    "(sex-specific update)", publisher="Guy J. Abel and Joel E. Cohen",
+    short_source="Abel and Cohen, flow estimates from UN DESA stocks 2020", position=1,
+    released="2022", released_note="Published with Abel & Cohen (2022), Scientific Data 9:173.",
+    url=PROVENANCE.url, licence=PROVENANCE.licence, citation=PROVENANCE.citation, accessed="2026-11-22",
+    based_on="ims2020",
+    caveats="Computed from the 2020 edition of the UN's migrant stocks, not the 2024 one.",
 )
 
 RAW = RawFile(
@@ -67,4 +80,4 @@ def transform(raw: pd.DataFrame) -> pd.DataFrame:
     return long[TABLE.column_names]
 
 
-STEPS = (Step(RAW, TABLE, transform, extra_checks=(periods_in_order,)),)
+STEPS = (Step(RAW, TABLE, transform, extra_checks=(periods_in_order,), edition=EDITION),)

@@ -36,7 +36,7 @@ def test_navigation_groups_and_language_switch_are_in_the_sidebar(dashboard_url,
     assert sidebar.locator('[data-testid="stSelectbox"]').count() == 1  # the language switch
 
 
-@pytest.mark.parametrize("topic", range(6))
+@pytest.mark.parametrize("topic", range(7))  # six topics, then the meeting
 def test_briefing_presentation_fits_a_shared_screen(dashboard_url, page, topic):
     open_page(page, f"{dashboard_url}/?present=1&topic={topic}")
     assert_no_errors(page)

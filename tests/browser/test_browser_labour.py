@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 TALL = {"width": 1280, "height": 3000}  # Streamlit scrolls inside the page: a tall window shows it all
 # Each section's label and key (?section=), and the charts it draws.
 SECTIONS = (("Remittances over time", "remittances", 1), ("Most dependent economies", "dependence", 1),
-            ("Remittance corridors, 2017", "corridors", 2), ("Labour migration as reported", "labour", 1))
+            ("Remittance corridors", "corridors", 2), ("Labour migration as reported", "labour", 1))
 
 
 def test_labour_page_draws_every_section_offline(dashboard_url, page):
