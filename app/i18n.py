@@ -21,6 +21,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from babel import Locale, numbers
 from babel.dates import format_date
@@ -151,6 +152,39 @@ def fmt_date(value, style: str = "medium") -> str:
     if hasattr(value, "date") and not isinstance(value, date):  # pandas Timestamp
         value = value.date()
     return format_date(value, format=style, locale=locale())
+
+
+TYPED_ONLY = "typed_only"  # column `in_language` adds: a text of the row has no translation, shown as typed
+
+
+def in_language(frame: pd.DataFrame, *columns: str, language: str | None = None) -> pd.DataFrame:
+    """Texts of the data in the reader's language.
+
+    The build keeps each text in English with its Russian and Turkish versions beside it (`title`,
+    `title_ru`, `title_tr`). Each `column` takes the reader's version where the data has one; the English
+    stays in `<column>_en` (what filters and links hold, whatever the language). Texts typed in the
+    dashboard have no translation and are shown as typed: `typed_only` marks those rows, so a page can say so.
+    """
+    language = language or current_language()
+    frame = frame.copy()
+    typed_only = pd.Series(False, index=frame.index)
+    for column in columns:
+        english = frame[column]
+        frame[f"{column}_en"] = english
+        translated = frame.get(f"{column}_{language}") if language != DEFAULT_LANGUAGE else None
+        if translated is None:
+            continue
+        missing = translated.isna() | (translated.astype("string").str.strip() == "")
+        frame[column] = translated.where(~missing, english)
+        typed_only |= missing & english.notna()
+    frame[TYPED_ONLY] = typed_only.astype(bool)
+    return frame
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language, from Babel's locale data (ru -> "Russian", "русский", "Rusça")."""
+    name = Locale.parse(locale()).languages.get(code)
+    return name if name else code
 
 
 def choose_language() -> str:

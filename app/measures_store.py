@@ -25,16 +25,23 @@ from app import cached, db, state
 from app.countries import OTS_STATES
 from app.i18n import N_, _
 from app.queries import measures as queries
-from etl.schema import STATUS_VALUES
+from etl.schema import RETIRED_STATUSES, STATUS_DEFINITIONS, STATUS_VALUES
 
-STATUSES = STATUS_VALUES  # agreed, in progress, implemented, not applicable, no information
+STATUSES = STATUS_VALUES  # agreed, in progress, implemented, requested, not recorded, not applicable
 STATUS_LABELS = {"agreed": N_("agreed"), "in progress": N_("in progress"), "implemented": N_("implemented"),
-                 "not applicable": N_("not applicable"), "no information": N_("no information")}
+                 "requested": N_("requested"), "not recorded": N_("not recorded"),
+                 "not applicable": N_("not applicable")}
+COMMITTED = ("agreed", "in progress", "implemented")  # the state took the measure on; "implemented" counts of these
 
 
 def status_label(status: str) -> str:
     """A status in the reader's language."""
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
+
+
+def status_definition(status: str) -> str:
+    """What a status means, in the reader's language (the data dictionary has the same words in English)."""
+    return _(STATUS_DEFINITIONS[status]) if status in STATUS_DEFINITIONS else ""
 NOTE_MAX = 2000
 SOURCE_MAX = 500
 TITLE_MAX = 200
@@ -47,14 +54,11 @@ FIRST_EDITABLE_MEETING = date(2021, 1, 1)  # meetings up to 2020 come from the m
 # Bidirectional-text overrides can make a note display differently from what was typed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-state.register_schema(
-    "CREATE SEQUENCE IF NOT EXISTS measure_status_edit_ids START 1",
-    """CREATE TABLE IF NOT EXISTS measure_status_edits (
+STATUS_EDITS_DDL = """CREATE TABLE IF NOT EXISTS measure_status_edits (
         edit_id BIGINT PRIMARY KEY DEFAULT nextval('measure_status_edit_ids'),
         measure_id VARCHAR NOT NULL,
         country_iso3 VARCHAR NOT NULL,
-        status VARCHAR NOT NULL CHECK (status IN ('agreed', 'in progress', 'implemented', 'not applicable',
-                                                  'no information')),
+        status VARCHAR NOT NULL CHECK (status IN (""" + ", ".join(f"'{s}'" for s in STATUS_VALUES) + """)),
         as_of DATE NOT NULL,
         note VARCHAR,
         source VARCHAR NOT NULL,
@@ -62,7 +66,50 @@ state.register_schema(
         recorded_at TIMESTAMP NOT NULL,
         editor VARCHAR NOT NULL,
         based_on VARCHAR
-    )""",
+    )"""
+STATUS_VOCABULARY_MIGRATION = "measure statuses: no information -> not recorded"
+
+
+def migrate_status_vocabulary(connection, table_ddl: str | None = None) -> bool:
+    """Bring a store written with an earlier status vocabulary to the present one; True if it changed anything.
+
+    Plain SQL that DuckDB and SQLite both run (`connection.execute`, `?` parameters). Runs once per store,
+    remembered in `store_migrations`. The statuses' CHECK lives in the table's definition, which neither
+    database can alter, so the table is copied into a new one made with the present definition
+    (`table_ddl`, by default `STATUS_EDITS_DDL`; a store in another database passes its own), every retired
+    status renamed on the way (`RETIRED_STATUSES`), then the old one is dropped: same name, same columns,
+    same edit ids. Call it after the store's schema is applied.
+    """
+    connection.execute("CREATE TABLE IF NOT EXISTS store_migrations (name VARCHAR PRIMARY KEY, "
+                       "applied_at TIMESTAMP NOT NULL)")
+    if connection.execute("SELECT count(*) FROM store_migrations WHERE name = ?",
+                          [STATUS_VOCABULARY_MIGRATION]).fetchone()[0]:
+        return False
+    renamed = " ".join(f"WHEN '{old}' THEN '{new}'" for old, new in RETIRED_STATUSES.items())
+    earlier = "measure_status_edits_before_vocabulary_2"
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        connection.execute(f"ALTER TABLE measure_status_edits RENAME TO {earlier}")
+        connection.execute(table_ddl or STATUS_EDITS_DDL)
+        connection.execute(f"""
+            INSERT INTO measure_status_edits (edit_id, measure_id, country_iso3, status, as_of, note, source,
+                                              recorded_by, recorded_at, editor, based_on)
+            SELECT edit_id, measure_id, country_iso3, CASE status {renamed} ELSE status END, as_of, note, source,
+                   recorded_by, recorded_at, editor, based_on
+            FROM {earlier}""")
+        connection.execute(f"DROP TABLE {earlier}")
+        connection.execute("INSERT INTO store_migrations VALUES (?, ?)",
+                           [STATUS_VOCABULARY_MIGRATION, _now().isoformat(sep=" ", timespec="seconds")])
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return True
+
+
+state.register_schema(
+    "CREATE SEQUENCE IF NOT EXISTS measure_status_edit_ids START 1",
+    STATUS_EDITS_DDL,
     """CREATE TABLE IF NOT EXISTS meetings_added (
         meeting_id VARCHAR PRIMARY KEY,
         meeting_date DATE NOT NULL,
@@ -86,6 +133,7 @@ state.register_schema(
         editor VARCHAR NOT NULL
     )""",
 )
+state.register_migration(migrate_status_vocabulary)
 
 _STORE_TABLES = {"measure_status_edits": "edit_id", "meetings_added": "meeting_id", "measures_added": "measure_id"}
 
@@ -292,7 +340,7 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
     """Add a meeting held after 2020 with its measures; returns the meeting id, or raises EditRefused.
 
     Each state in `agreed_by` gets the status "agreed" for each new measure as of the meeting date, as the
-    build does for the documented meetings; the other states show "no information" until a status is recorded.
+    build does for the documented meetings; the other states show "not recorded" until a status is recorded.
     """
     problems = _Problems()
     if not editor:

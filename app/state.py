@@ -24,6 +24,7 @@ _lock = threading.RLock()
 _connection: duckdb.DuckDBPyConnection | None = None
 _connection_path: str | None = None
 _schemas: list[str] = []  # DDL registered by the features that keep state here
+_migrations: list = []  # functions(connection) bringing an older store up to date, run after the DDL
 _version = 0
 
 
@@ -41,6 +42,16 @@ def register_schema(*ddl: str) -> None:
                     _connection.execute(statement)
 
 
+def register_migration(migration) -> None:
+    """Declare a function(connection) that upgrades a store written by an older version; run after the DDL
+    each time the store is opened, so it must do nothing once done."""
+    with _lock:
+        if migration not in _migrations:
+            _migrations.append(migration)
+            if _connection is not None:
+                migration(_connection)
+
+
 def _open() -> duckdb.DuckDBPyConnection:
     global _connection, _connection_path
     path = state_path()
@@ -53,6 +64,8 @@ def _open() -> duckdb.DuckDBPyConnection:
             _connection_path = str(path)
             for statement in _schemas:
                 _connection.execute(statement)
+            for migration in _migrations:
+                migration(_connection)
         return _connection
 
 

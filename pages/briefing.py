@@ -38,6 +38,7 @@ def show_meeting(presenting_now: bool) -> None:
     if not presenting_now:
         st.markdown("\n".join(f"- **{view.escape(r.measure_title)}** ({view.escape(r.category)}): "
                               f"{view.escape(r.description)}" for r in view.measure_texts(agreed).itertuples()))
+        view.typed_only_note(status)
 
 
 if view.presenting():

@@ -42,13 +42,39 @@ def record(measure_id="M1-STAY", iso3="KAZ", status="implemented", as_of="2021-0
     return store.record_status(measure_id, iso3, status, as_of, note, source, editor, "Aydın K.", based_on)
 
 
-def test_build_rows_give_every_cell_agreed(app_env):
+# What the two meeting documents support, cell by cell (data/raw/SOURCES.md says why): A agreed, R requested,
+# - not recorded. States in the order AZE KAZ KGZ TUR UZB HUN TKM.
+DOCUMENTED = {
+    "M1-STAY": "AAAAAA-", "M1-NOPENALTY": "AAAAAA-", "M1-AIRPORTS": "AAAAAA-",
+    "M2-LABOUR": "-ARAR--", "M2-DATABASE": "AAAAA--",
+}
+LETTERS = {"A": "agreed", "R": "requested", "-": "not recorded"}
+
+
+def test_build_rows_say_what_the_documents_say(app_env):
     current = run(queries.current_status)
     assert len(current) == 5 * 7
-    assert set(current["status"]) == {"agreed"}
+    found = {(r.measure_id, r.country_iso3): r.status for r in current.itertuples()}
+    expected = {(measure, state): LETTERS[letter] for measure, letters in DOCUMENTED.items()
+                for state, letter in zip(store.OTS_STATES, letters)}
+    assert found == expected
     stay = current[current["measure_id"] == "M1-STAY"]
-    assert set(stay["country_iso3"]) == set(store.OTS_STATES)
     assert set(pd.to_datetime(stay["as_of"]).dt.date) == {date(2020, 5, 7)}
+    # Every status from the documents names the document and paragraphs it rests on, and says what they say.
+    assert current["evidence_document"].notna().all() and current["evidence_paragraphs"].notna().all()
+    assert current[["evidence", "evidence_ru", "evidence_tr"]].notna().all().all()
+    labour = current.set_index(["measure_id", "country_iso3"]).loc["M2-LABOUR"]
+    assert labour.loc["KAZ", ["evidence_document", "evidence_paragraphs"]].tolist() == ["MCG-SUMMARY-2020-08-07", "6"]
+    assert labour.loc["UZB", "evidence_paragraphs"] == "5"
+
+
+def test_cited_paragraphs_exist_in_their_documents(app_env):
+    documents = run(queries.documents).set_index("document_id")
+    history = run(queries.status_history)
+    for document, paragraphs in [*zip(history["evidence_document"], history["evidence_paragraphs"]),
+                                 *zip(history["parties_document"], history["parties_paragraphs"])]:
+        assert document in documents.index
+        assert all(1 <= int(n) <= documents.loc[document, "paragraphs"] for n in paragraphs.split(", "))
 
 
 def test_recorded_status_becomes_current_and_history_keeps_both(app_env):
@@ -97,9 +123,13 @@ def test_implemented_per_state_counts_current_statuses(app_env):
     summary = run(queries.implemented_per_state).set_index("country_iso3")
     assert list(summary.index) == ["AZE", "KAZ", "KGZ", "TUR", "UZB", "HUN", "TKM"]
     kaz = summary.loc["KAZ"]
-    assert (kaz.measures, kaz.applicable, kaz.implemented, kaz.in_progress, kaz.agreed, kaz.not_applicable) == (
+    assert (kaz.measures, kaz.committed, kaz.implemented, kaz.in_progress, kaz.agreed, kaz.not_applicable) == (
         5, 4, 2, 1, 1, 1)
-    assert (summary.loc["AZE"].implemented, summary.loc["AZE"].agreed) == (0, 5)
+    # "Requested" and "not recorded" are neither commitments nor failures: counted apart, never in `committed`.
+    uzb, tkm, aze = summary.loc["UZB"], summary.loc["TKM"], summary.loc["AZE"]
+    assert (uzb.measures, uzb.committed, uzb.agreed, uzb.requested, uzb.not_recorded) == (5, 4, 4, 1, 0)
+    assert (tkm.committed, tkm.not_recorded, tkm.implemented) == (0, 5, 0)
+    assert (aze.committed, aze.agreed, aze.not_recorded, aze.implemented) == (4, 4, 1, 0)
 
 
 def test_note_with_html_is_stored_exactly_as_typed(app_env):
@@ -201,7 +231,7 @@ def test_add_meeting_with_measures_agreed_by_chosen_states(app_env):
     assert list(new["measure_id"].unique()) == ["M2022-05-12-01", "M2022-05-12-02"]
     agreed = set(new.loc[new["status"] == "agreed", "country_iso3"])
     assert agreed == {"AZE", "KAZ", "TUR"}
-    assert set(new.loc[new["status"] == "no information", "country_iso3"]) == {"KGZ", "UZB", "HUN", "TKM"}
+    assert set(new.loc[new["status"] == "not recorded", "country_iso3"]) == {"KGZ", "UZB", "HUN", "TKM"}
     # a status for the new measure must not predate its meeting
     with pytest.raises(store.EditRefused, match="before the meeting"):
         record("M2022-05-12-01", "UZB", as_of="2022-05-01", based_on=None)
@@ -261,3 +291,81 @@ def test_edit_survives_a_rebuild(app_env, tmp_path, monkeypatch):
     assert (now["status"], now["note"]) == ("implemented", "Survives rebuilds")
     assert "M2022-05-12" in set(run(queries.meetings)["meeting_id"])
     assert list(run(queries.status_history, "M1-STAY", "KAZ")["status"]) == ["agreed", "implemented"]
+
+
+# ---------------------------------------------------------------- a store written before the present statuses
+
+# The table as the store made it before "requested" and "not recorded" existed ("no information" then).
+EARLIER_STATUS_TABLE = """CREATE TABLE measure_status_edits (
+        edit_id BIGINT PRIMARY KEY DEFAULT nextval('measure_status_edit_ids'),
+        measure_id VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        status VARCHAR NOT NULL CHECK (status IN ('agreed', 'in progress', 'implemented', 'not applicable',
+                                                  'no information')),
+        as_of DATE NOT NULL, note VARCHAR, source VARCHAR NOT NULL, recorded_by VARCHAR NOT NULL,
+        recorded_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, based_on VARCHAR)"""
+EARLIER_ROWS = [
+    (1, "M1-STAY", "KAZ", "no information", "2021-02-01", "Nothing heard yet", SOURCE, "Aydın K.",
+     "2021-02-02 10:00:00", "aydin", None),
+    (2, "M1-STAY", "AZE", "implemented", "2021-03-01", None, SOURCE, "Aydın K.", "2021-03-02 10:00:00", "aydin",
+     None),
+]
+INSERT_EDIT = "INSERT INTO measure_status_edits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def test_a_store_written_with_the_earlier_statuses_opens_migrated_and_takes_the_new_ones(app_env):
+    import duckdb
+    path = state.state_path()
+    state.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as earlier:
+        earlier.execute("CREATE SEQUENCE measure_status_edit_ids START 3")
+        earlier.execute(EARLIER_STATUS_TABLE)
+        earlier.executemany(INSERT_EDIT, EARLIER_ROWS)
+    # Opening the store (the first read) applies the schema, then the migration.
+    assert cell("M1-STAY", "KAZ")["status"] == "not recorded"
+    assert cell("M1-STAY", "KAZ")["note"] == "Nothing heard yet"
+    assert cell("M1-STAY", "AZE")["status"] == "implemented"
+    assert list(run(queries.status_history, "M1-STAY", "KAZ")["status"]) == ["agreed", "not recorded"]
+    # The new words are accepted, and edit ids go on from where they were.
+    assert record("M1-STAY", "UZB", "requested", as_of="2021-04-01") == 3
+    assert record("M1-STAY", "TUR", "not recorded", as_of="2021-04-01") == 4
+    assert cell("M1-STAY", "UZB")["status"] == "requested"
+    stored = state.frame("SELECT name FROM store_migrations")
+    assert list(stored["name"]) == [store.STATUS_VOCABULARY_MIGRATION]
+    # Opening it again changes nothing.
+    state.close()
+    with state.writing() as cur:
+        assert store.migrate_status_vocabulary(cur) is False
+    assert edits_stored() == 4 and cell("M1-STAY", "KAZ")["status"] == "not recorded"
+
+
+SQLITE_STATUS_TABLE = """CREATE TABLE IF NOT EXISTS measure_status_edits (
+        edit_id INTEGER PRIMARY KEY AUTOINCREMENT, measure_id TEXT NOT NULL, country_iso3 TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ({statuses})), as_of DATE NOT NULL, note TEXT, source TEXT NOT NULL,
+        recorded_by TEXT NOT NULL, recorded_at TIMESTAMP NOT NULL, editor TEXT NOT NULL, based_on TEXT)"""
+
+
+@pytest.mark.parametrize("isolation_level", ["", None], ids=["implicit-transactions", "autocommit"])
+def test_the_vocabulary_migration_is_plain_sql_that_sqlite_runs_too(tmp_path, isolation_level):
+    """The store is moving to SQLite: the same function, given SQLite's table definition, migrates it there."""
+    import sqlite3
+    from etl.schema import STATUS_VALUES
+    earlier = "'agreed', 'in progress', 'implemented', 'not applicable', 'no information'"
+    present = ", ".join(f"'{status}'" for status in STATUS_VALUES)
+    connection = sqlite3.connect(tmp_path / "app_state.sqlite", isolation_level=isolation_level)
+    connection.execute(SQLITE_STATUS_TABLE.format(statuses=earlier))
+    connection.executemany(INSERT_EDIT, EARLIER_ROWS)
+    connection.commit()
+    assert store.migrate_status_vocabulary(connection, SQLITE_STATUS_TABLE.format(statuses=present)) is True
+    assert connection.execute("SELECT edit_id, status FROM measure_status_edits ORDER BY edit_id").fetchall() == [
+        (1, "not recorded"), (2, "implemented")]
+    connection.execute("INSERT INTO measure_status_edits (measure_id, country_iso3, status, as_of, source, "
+                       "recorded_by, recorded_at, editor) VALUES ('M1-STAY', 'UZB', 'requested', '2021-04-01', "
+                       "'s', 'a', '2021-04-02 10:00:00', 'aydin')")
+    with pytest.raises(sqlite3.IntegrityError):
+        connection.execute("INSERT INTO measure_status_edits (measure_id, country_iso3, status, as_of, source, "
+                           "recorded_by, recorded_at, editor) VALUES ('M1-STAY', 'UZB', 'no information', "
+                           "'2021-04-01', 's', 'a', '2021-04-02 10:00:00', 'aydin')")
+    assert store.migrate_status_vocabulary(connection, SQLITE_STATUS_TABLE.format(statuses=present)) is False
+    assert connection.execute("SELECT max(edit_id) FROM measure_status_edits").fetchone() == (3,)
+    connection.close()
