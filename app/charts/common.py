@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.export import ChartMeta
-from app.i18n import N_, _, fmt_date, fmt_int
+from app.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE, N_, _, current_language, fmt_date, fmt_int, plotly_separators
 
 MEETING_COLOUR = "#00688B"
 FONT = "sans-serif"
@@ -367,3 +367,128 @@ def base_layout(fig: go.Figure, height: int | None = None, legend_title: str = "
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+# ---------------------------------------------------------------- numbers and dates on every chart
+
+# d3's SI-prefix format ("~s", ".2s"): 2.5M, 500k, 1G, always in English letters whatever the language.
+_SI_FORMAT = re.compile(r"s$")
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)  # tick spacing on a date axis, in months
+_DAY_STEPS = (1, 2, 7, 14)
+_MOST_DATE_TICKS = 8
+
+
+def localise_figure(fig: go.Figure, language: str | None = None) -> go.Figure:
+    """Every number and date a chart writes by itself, in the reader's language.
+
+    Applied to every chart the pages draw and export (`app.ui.localise`), so charts added later inherit it:
+    - digit grouping and decimal mark from Babel (`layout.separators`);
+    - no plotly SI suffixes ("2.5M", "500k"): numeric axes and colour bars show whole numbers, grouped;
+    - a "%" tick suffix placed as the language writes percentages (Turkish "%30", Russian "30 %");
+    - date axes labelled by Babel ("май 2020 г.", "Mayıs 2020" instead of plotly's English "May 2020").
+    Labels the chart sets itself (tickvals with ticktext) are left as they are. Running it again changes nothing.
+    """
+    language = language or current_language()
+    separators = plotly_separators(language)
+    if fig.layout.separators != separators:
+        fig.update_layout(separators=separators)
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        _localise_axis(fig, axis, language)
+    for colour_bar in _colour_bars(fig):
+        if colour_bar.exponentformat is None:
+            colour_bar.exponentformat = "none"
+        if colour_bar.tickformat and _SI_FORMAT.search(colour_bar.tickformat):
+            colour_bar.tickformat = ",~r"
+    return fig
+
+
+def _localise_axis(fig: go.Figure, axis, language: str) -> None:
+    if axis.ticktext:  # the chart wrote its own labels (log_ticks, categories): they are already in words
+        return
+    values = _axis_values(fig, axis)
+    if axis.type == "date" or (axis.type in (None, "-") and _are_dates(values)):
+        _date_ticks(axis, values, language)
+        return
+    if axis.type == "category":
+        return
+    if axis.exponentformat is None:
+        axis.exponentformat = "none"
+    if axis.tickformat and _SI_FORMAT.search(axis.tickformat):
+        axis.tickformat = ",~r"
+    if axis.ticksuffix in ("%", "\u00a0%") or axis.tickprefix == "%":
+        pattern = numbers_percent_pattern(language)
+        axis.tickprefix = "%" if pattern.startswith("%") else None
+        axis.ticksuffix = None if pattern.startswith("%") else ("\u00a0%" if "\u00a0%" in pattern else "%")
+
+
+def numbers_percent_pattern(language: str) -> str:
+    """The language's percent pattern from Babel: "#,##0%", "#,##0\u00a0%", "%#,##0"."""
+    from babel import Locale
+    return Locale.parse(BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE])).percent_formats[None].pattern
+
+
+def _colour_bars(fig: go.Figure):
+    for name in fig.layout:
+        if name.startswith("coloraxis") and fig.layout[name] is not None:
+            yield fig.layout[name].colorbar
+    for trace in fig.data:
+        if "colorbar" in trace:
+            yield trace.colorbar
+        marker = getattr(trace, "marker", None)
+        if marker is not None and "colorbar" in marker:
+            yield marker.colorbar
+
+
+def _axis_values(fig: go.Figure, axis) -> list:
+    """The values plotted on an axis: its traces' x (or y), its shapes and its range."""
+    letter = axis.plotly_name[0]
+    reference = letter + axis.plotly_name[5:]  # "xaxis2" -> "x2"
+    values: list = list(axis.range or ())
+    for trace in fig.data:
+        if letter not in ("x", "y") or not hasattr(trace, letter):
+            continue
+        if (getattr(trace, f"{letter}axis", None) or letter) != reference:
+            continue
+        data = getattr(trace, letter)
+        if data is not None:
+            values.extend(list(data))
+    for shape in fig.layout.shapes or ():
+        if getattr(shape, f"{letter}ref", None) == reference:
+            values += [getattr(shape, f"{letter}0"), getattr(shape, f"{letter}1")]
+    return [v for v in values if v is not None]
+
+
+def _are_dates(values: list) -> bool:
+    """True if the values are dates (datetimes or date objects, not numbers or ISO strings alone)."""
+    import numpy as np
+    sample = [v for v in values[:50] if not isinstance(v, str)]
+    return bool(sample) and all(isinstance(v, (date, datetime, pd.Timestamp, np.datetime64)) for v in sample)
+
+
+def _date_ticks(axis, values: list, language: str) -> None:
+    """Tick positions and Babel-written labels for a date axis (months, years or days, at most eight)."""
+    from babel.dates import format_date, format_skeleton
+    days = pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce", format="mixed").dropna()
+    if days.empty:
+        return
+    first, last = days.min().normalize(), days.max().normalize()
+    locale = BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE])
+    span = max((last - first).days, 1)
+    if span < 60:
+        step = next((d for d in _DAY_STEPS if span / d <= _MOST_DATE_TICKS), _DAY_STEPS[-1])
+        ticks = pd.date_range(first - pd.Timedelta(days=step), last + pd.Timedelta(days=step), freq=f"{step}D")
+        labels = [format_skeleton("MMMd", tick.date(), locale=locale) for tick in ticks]
+    else:
+        months = span / 30.44
+        step = next((m for m in _MONTH_STEPS if months / m <= _MOST_DATE_TICKS), _MONTH_STEPS[-1])
+        start = pd.Timestamp(first.year - (first.year % (step // 12) if step >= 12 else 0), 1 if step >= 12 else
+                             first.month, 1)
+        ticks = pd.date_range(start - pd.DateOffset(months=step), last + pd.DateOffset(months=step),
+                              freq=pd.DateOffset(months=step))
+        if step >= 12:
+            labels = [str(tick.year) for tick in ticks]
+        else:
+            labels = [format_date(tick.date(), "LLL y", locale=locale) for tick in ticks]
+    axis.tickmode = "array"
+    axis.tickvals = [tick.date().isoformat() for tick in ticks]
+    axis.ticktext = labels
