@@ -119,6 +119,7 @@ with browse_tab:
 
 with runs_tab:
     runs = load(catalog.etl_runs)
+    runs = runs.assign(status=[_(catalog.RUN_OUTCOMES.get(s, s)) for s in runs["status"]])
     st.dataframe(runs, hide_index=True, width="stretch", column_config={
         "run_id": _("Build"), "started_at": st.column_config.DatetimeColumn(_("Started (UTC)")),
         "finished_at": st.column_config.DatetimeColumn(_("Finished (UTC)")), "status": _("Status"),

@@ -39,6 +39,7 @@ DATASETS = (
     ("measure_status", N_("Measure statuses"), _FILES_OF_TABLE["measure_status"]),
 )
 SUBMITTED_TABLE = STATE_VIEW  # browsable beside the build's tables
+RUN_OUTCOMES = {"succeeded": N_("succeeded"), "failed": N_("failed")}  # etl_runs.status, as the page words it
 _FIGURE_YEAR = "year(coalesce(period_end, period_start, source_date))"
 
 
