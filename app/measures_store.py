@@ -213,10 +213,11 @@ def _now() -> datetime:
 
 
 def _format_day(value) -> str:
+    """A day in a sentence, written out in the reader's language ("7 May 2020", "7 мая 2020 г.", "7 Mayıs 2020")."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     from app.i18n import fmt_date
-    return fmt_date(value)
+    return fmt_date(value, "long")
 
 
 def _has_control(text: str, allow_newlines: bool = False) -> bool:
@@ -296,7 +297,7 @@ def record_status(measure_id: str, country_iso3: str, status: str, as_of, note: 
     source = _text(problems, source, _("The source"), SOURCE_MAX)
     if day is not None and day > latest_allowed_date():
         problems.add(_("The as-of date {date} is in the future; record a status once it applies.").format(
-            date=day.isoformat()))
+            date=_format_day(day)))
     with state.writing() as cur:
         known = _on_build(cur, queries.measures)
         measure = known[known["measure_id"] == measure_id]
@@ -307,7 +308,7 @@ def record_status(measure_id: str, country_iso3: str, status: str, as_of, note: 
             meeting_day = pd.Timestamp(measure["meeting_date"].iloc[0]).date()
             if day < meeting_day:
                 problems.add(_("The as-of date {date} is before the meeting that agreed the measure "
-                               "({meeting}).").format(date=day.isoformat(), meeting=meeting_day.isoformat()))
+                               "({meeting}).").format(date=_format_day(day), meeting=_format_day(meeting_day)))
         problems.raise_if_any()
         if check_based_on:
             current = _on_build(cur, queries.cell_status, measure_id, country_iso3)
@@ -348,10 +349,10 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
     day = _day(problems, meeting_date, _("The meeting date"))
     if day is not None and day < FIRST_EDITABLE_MEETING:
         problems.add(_("The meeting date {date} is not after 2020: meetings up to 2020 come from the meeting "
-                       "documents in the database build.").format(date=day.isoformat()))
+                       "documents in the database build.").format(date=_format_day(day)))
     if day is not None and day > latest_allowed_date():
         problems.add(_("The meeting date {date} is in the future; add a meeting once it has taken place.").format(
-            date=day.isoformat()))
+            date=_format_day(day)))
     title = _text(problems, title, _("The meeting title"), MEETING_TITLE_MAX)
     source = _text(problems, source, _("The meeting source"), SOURCE_MAX)
     organiser = _text(problems, organiser, _("The organiser"), PEOPLE_MAX, required=False)
@@ -382,7 +383,7 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
                             & (meetings["title"].str.casefold() == title.casefold())]
             if not same.empty:
                 problems.add(_("A meeting “{title}” on {date} is already recorded.").format(
-                    title=title, date=day.isoformat()))
+                    title=title, date=_format_day(day)))
         problems.raise_if_any()
         meeting_id = _new_meeting_id(set(meetings["meeting_id"]), day)
         now, who = _now(), recorded_by or editor

@@ -153,7 +153,7 @@ def in_days(days: int) -> str:
     ({"measure_id": "M9-NOTHING"}, "Measure “M9-NOTHING” is unknown"),
     ({"status": "done"}, "Status “done” is not one of"),
     ({"as_of": in_days(30)}, "is in the future"),
-    ({"as_of": "2020-05-06"}, "is before the meeting that agreed the measure (2020-05-07)"),
+    ({"as_of": "2020-05-06"}, "date 6 May 2020 is before the meeting that agreed the measure (7 May 2020)"),
     ({"as_of": "2021-02-30"}, "is not a date"),
     ({"source": "   "}, "The source is empty"),
     ({"source": "Letter\x07"}, "The source contains control characters"),
@@ -187,7 +187,7 @@ def test_status_changed_meanwhile_is_refused_and_names_the_new_status(app_env):
     with pytest.raises(store.StatusChangedMeanwhile) as refused:
         record(status="implemented", based_on=seen)
     assert refused.value.current["status"] == "in progress"
-    assert "it is now “in progress” as of 1 Mar 2021 (recorded by Aydın K.)" in refused.value.problems[0]
+    assert "it is now “in progress” as of 1 March 2021 (recorded by Aydın K.)" in refused.value.problems[0]
     assert edits_stored() == 1
 
 
