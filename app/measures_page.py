@@ -137,13 +137,12 @@ def evidence_lines(cell: dict, documents: pd.DataFrame) -> str:
     status (its note and source are in the history table, shown as typed)."""
     if not isinstance(cell.get("evidence"), str) or not cell.get("evidence"):
         return ""
-    lines = [f"**{md_escape(_('What the documents say'))}:** {md_escape(cell['evidence'])}"]
-    where = citation(cell.get("evidence_document"), cell.get("evidence_paragraphs"), documents)
-    if where:
-        lines.append(f"**{md_escape(_('Where they say so'))}:** {md_escape(where)}")
-    named = citation(cell.get("parties_document"), cell.get("parties_paragraphs"), documents)
-    if named:
-        lines.append(f"**{md_escape(_('Where the states taking part are named'))}:** {md_escape(named)}")
+    labelled = [(_("What the documents say"), cell["evidence"]),
+                (_("Where they say so"), citation(cell.get("evidence_document"), cell.get("evidence_paragraphs"),
+                                                  documents)),
+                (_("Where the states taking part are named"), citation(cell.get("parties_document"),
+                                                                       cell.get("parties_paragraphs"), documents))]
+    lines = [f"**{md_escape(label)}:** {md_escape(text)}" for label, text in labelled if text]
     return "  \n".join(lines)
 
 

@@ -73,7 +73,11 @@ def localise(fig: go.Figure) -> go.Figure:
     figure already in this language changes nothing.
     """
     from app.charts.common import localise_figure
-    return localise_figure(fig, i18n.current_language())
+    try:
+        return localise_figure(fig, i18n.current_language())
+    except Exception:  # noqa: BLE001 - a chart with English tick labels is better than no chart at all
+        log.exception("could not write the numbers and dates of a chart in %s", i18n.current_language())
+        return fig
 
 
 def _png_later(figure: go.Figure | Callable[[], go.Figure], meta: ChartMeta) -> Callable[[], bytes]:
@@ -153,9 +157,9 @@ def briefing_pack_bytes(items: list[tuple[go.Figure | None, pd.DataFrame, ChartM
 
 
 def source_line(meta: ChartMeta) -> None:
-    text = f"{_('Source')}: {meta.source}"
+    text = _("Source") + f": {meta.source}"
     if meta.data_date:
-        text += f" · {_('Data')}: {meta.data_date}"
+        text += " · " + _("Data") + f": {meta.data_date}"
     st.caption(text)
 
 

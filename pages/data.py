@@ -43,13 +43,15 @@ with tables_tab:
     for table in tables.itertuples():
         with st.expander(_("**{name}** — {description} ({rows} rows)").format(
                 name=table.table_name, description=table.description, rows=fmt_int(table.row_count))):
-            st.markdown(f"**{_('Source')}:** {table.dataset} — {table.publisher}"
+            # (the labels outside the f-strings: the message extractor does not look inside them)
+            source, licence, citation, copied = _("Source"), _("Licence"), _("Citation"), _("Copy taken")
+            st.markdown(f"**{source}:** {table.dataset} — {table.publisher}"
                         + (f" · {table.url}" if table.url else ""))
-            st.markdown(f"**{_('Licence')}:** {table.licence or coverage.GAP}")
+            st.markdown(f"**{licence}:** {table.licence or coverage.GAP}")
             if table.citation:
-                st.markdown(f"**{_('Citation')}:** {table.citation}")
+                st.markdown(f"**{citation}:** {table.citation}")
             if table.accessed:
-                st.markdown(f"**{_('Copy taken')}:** {table.accessed}")
+                st.markdown(f"**{copied}:** {table.accessed}")
             if table.caveats:
                 ui.caveat(table.caveats)
             st.dataframe(dictionary[dictionary["table_name"] == table.table_name].drop(columns="table_name"),

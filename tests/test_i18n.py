@@ -40,6 +40,19 @@ def test_every_message_has_a_translation(template, code):
                           "then translate):\n" + "\n".join(problems[:40]))
 
 
+def test_no_message_hides_from_the_extractor_inside_an_f_string():
+    """Babel's extractor does not look inside f-strings: `f"{_('Citation')}"` would stay English everywhere."""
+    import ast
+    hidden = []
+    for path in [*(i18n.PROJECT_ROOT / "app").rglob("*.py"), *(i18n.PROJECT_ROOT / "pages").rglob("*.py"),
+                 i18n.PROJECT_ROOT / "dashboard.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.relative_to(i18n.PROJECT_ROOT)}:{call.lineno}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and getattr(call.func, "id", None) in i18n.KEYWORDS]
+    assert not hidden, hidden
+
+
 def test_the_completeness_check_finds_each_kind_of_gap():
     template = Catalog()
     for message in ("Kept", "Missing", "Empty", "Fuzzy", "Immigrants in {year}", "Lost {n} of {total}"):
@@ -242,7 +255,7 @@ NOT_WORDS = {  # codes, identifiers, numbers as text, addresses, checksums: the 
     ("table_columns", "type"),
 }
 NAMES_AS_PUBLISHED = {  # who published or recorded something, quoted as they name themselves
-    ("reported_figures", "source_publisher"), ("sources", "publisher"), ("sources", "dataset"),
+    ("sources", "publisher"), ("sources", "dataset"),
     ("sources", "citation"), ("measure_status", "recorded_by"),
 }
 NOT_SHOWN = {("reported_figures", "unit"), ("reported_figures", "date_note"), ("countries", "note")}  # only when
@@ -251,6 +264,9 @@ NOT_SHOWN = {("reported_figures", "unit"), ("reported_figures", "date_note"), ("
 ENGLISH_ONLY_FOR_NOW = {
     ("reported_figures", "description"): "the figures' own descriptions; their raw layout is the template member "
                                          "states upload, which another change owns",
+    ("reported_figures", "source_publisher"): "who published a figure, with whom they cited in English words "
+                                              "('Kun.uz, citing the Russian Ministry of Internal Affairs'); the "
+                                              "same file as the descriptions",
     ("sources", "description"): "the data dictionary (Data and sources page), written in English with the ETL",
     ("sources", "licence"): "the data dictionary",
     ("sources", "caveats"): "the data dictionary",
@@ -319,3 +335,53 @@ def test_the_builds_statuses_are_shown_through_their_documents(database):
     for code in i18n.TRANSLATED_LANGUAGES:
         with i18n.speaking(code):
             assert all(i18n.language_name(language) != language for language in languages)
+
+
+# --- numbers and dates that charts write themselves ----------------------------------------------------------
+
+def test_charts_write_big_numbers_with_the_languages_own_short_words():
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from app.charts.common import localise_figure
+    years = np.array([1990, 2000, 2020])
+    stacked = go.Figure([go.Bar(x=years, y=np.array([200_000, 300_000, 330_000])),
+                         go.Bar(x=years, y=np.array([100_000, 120_000, 206_905]))]).update_layout(barmode="stack")
+    localise_figure(stacked, "ru")
+    assert stacked.layout.separators == ",\u00a0"
+    assert stacked.layout.yaxis.tickvals == (0, 200_000, 400_000, 600_000, 800_000)  # the stack reaches 536,905
+    assert stacked.layout.yaxis.ticktext == ("0", "200\u00a0тыс.", "400\u00a0тыс.", "600\u00a0тыс.", "800\u00a0тыс.")
+    assert stacked.layout.xaxis.ticktext is None and stacked.layout.xaxis.exponentformat == "none"  # years stay
+    ranked = go.Figure(go.Bar(y=["KAZ → RUS", "TUR → DEU"], x=[2_558_907, 1_837_282], orientation="h"))
+    localise_figure(ranked, "tr")
+    assert ranked.layout.xaxis.ticktext == ("0", "1\u00a0Mn", "2\u00a0Mn", "3\u00a0Mn", "4\u00a0Mn")
+    assert ranked.layout.yaxis.ticktext is None
+
+
+def test_charts_drop_plotly_si_suffixes_and_place_percent_as_the_language_does():
+    import plotly.graph_objects as go
+
+    from app.charts.common import localise_figure
+    figure = go.Figure(go.Histogram(x=[1, 2, 3])).update_xaxes(tickformat="~s").update_yaxes(ticksuffix="%")
+    localise_figure(figure, "tr")
+    assert figure.layout.xaxis.tickformat == ",~r" and figure.layout.xaxis.exponentformat == "none"
+    assert (figure.layout.yaxis.tickprefix, figure.layout.yaxis.ticksuffix) == ("%", None)
+    localise_figure(figure, "ru")
+    assert (figure.layout.yaxis.tickprefix, figure.layout.yaxis.ticksuffix) == (None, "\u00a0%")
+    assert "coloraxis" not in figure.to_plotly_json()["layout"]  # no colour bar appears where there was none
+
+
+def test_date_axes_get_month_names_from_babel_and_a_second_pass_changes_nothing():
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from app.charts.common import localise_figure
+    days = pd.to_datetime(pd.Series(["2020-05-07", "2020-08-07", "2021-03-01"]))
+    figure = go.Figure(go.Scatter(x=days, y=[1, 2, 3]))
+    localise_figure(figure, "tr")
+    assert {"May 2020", "Tem 2020", "Oca 2021"} <= set(figure.layout.xaxis.ticktext)
+    before = figure.to_json()
+    localise_figure(figure, "tr")
+    assert figure.to_json() == before
+    russian = localise_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3])), "ru")
+    assert {"май 2020", "июль 2020", "янв. 2021"} <= set(russian.layout.xaxis.ticktext)

@@ -62,7 +62,7 @@ def matrix(at: AppTest) -> dict[tuple[str, str], str]:
     heatmap = charts(at)[0]["data"][0]
     assert heatmap["type"] == "heatmap"
     titles = [label.replace("<br>", " ") for label in heatmap["y"][1]]
-    return {(title, state): heatmap["text"][row][column]
+    return {(title, state): heatmap["text"][row][column].replace("<br>", " ")
             for row, title in enumerate(titles) for column, state in enumerate(heatmap["x"])}
 
 

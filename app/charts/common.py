@@ -20,7 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.export import ChartMeta
-from app.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE, N_, _, current_language, fmt_date, fmt_int, plotly_separators
+from app.i18n import (BABEL_LOCALES, DEFAULT_LANGUAGE, N_, _, current_language, fmt_date, fmt_int, in_language,
+                      plotly_separators)
 
 MEETING_COLOUR = "#00688B"
 FONT = "sans-serif"
@@ -63,7 +64,8 @@ def add_meeting_markers(fig: go.Figure, meetings: pd.DataFrame, axis: str = "dat
                         span: tuple | None = None) -> go.Figure:
     """Draw each meeting as a dotted vertical line, labelled above the plot with its date and name.
 
-    `meetings` has `meeting_date` and `title`. `axis` is "date" for a date axis or "year" for an axis of
+    `meetings` has `meeting_date` and `title` (with `title_ru`, `title_tr` when it comes from the database: the
+    reader's language is used). `axis` is "date" for a date axis or "year" for an axis of
     calendar years (the meeting is placed at its fraction of the year). `span` (first, last x of the data)
     keeps only meetings inside the data's range and puts each label on the side of its line with room.
     On charts with subplots the line crosses every panel. Labels are stacked one per line in the top
@@ -71,6 +73,8 @@ def add_meeting_markers(fig: go.Figure, meetings: pd.DataFrame, axis: str = "dat
     """
     if meetings is None or meetings.empty:
         return fig
+    if "title_en" not in meetings.columns:  # the meetings' names in the reader's language, where the data has them
+        meetings = in_language(meetings, "title")
     rows = meetings.dropna(subset=["meeting_date"]).sort_values("meeting_date")
     positions = []
     for row in rows.itertuples():
@@ -409,16 +413,96 @@ def _localise_axis(fig: go.Figure, axis, language: str) -> None:
     if axis.type == "date" or (axis.type in (None, "-") and _are_dates(values)):
         _date_ticks(axis, values, language)
         return
-    if axis.type == "category":
+    if axis.type in ("category", "multicategory"):
         return
     if axis.exponentformat is None:
         axis.exponentformat = "none"
     if axis.tickformat and _SI_FORMAT.search(axis.tickformat):
         axis.tickformat = ",~r"
+    if axis.type in (None, "-", "linear") and axis.dtick is None and axis.tickvals is None:
+        _compact_ticks(fig, axis, language)
     if axis.ticksuffix in ("%", "\u00a0%") or axis.tickprefix == "%":
         pattern = numbers_percent_pattern(language)
         axis.tickprefix = "%" if pattern.startswith("%") else None
         axis.ticksuffix = None if pattern.startswith("%") else ("\u00a0%" if "\u00a0%" in pattern else "%")
+
+
+COMPACT_FROM = 10_000  # axes reaching this far get the language's short words: 2,5 млн, 2,5 Mn, 2.5M
+
+
+def _compact_ticks(fig: go.Figure, axis, language: str) -> None:
+    """Ticks of a numeric axis that reaches tens of thousands written short, as the language does (Babel's
+    compact form: "2,5 млн", "250 B", "2.5M"), at round steps over the data (bars stacked as drawn).
+
+    Plotly chooses its ticks in the browser, so the labels are only ours if we choose the positions too: done
+    when every trace on the axis is a bar or scatter whose values can be read here; otherwise the axis keeps
+    plotly's ticks, written in full ("2 500 000").
+    """
+    extent = _numeric_extent(fig, axis)
+    if extent is None:
+        return
+    low, high = extent
+    if max(abs(low), abs(high)) < COMPACT_FROM or axis.ticksuffix or axis.tickprefix:
+        return
+    step = _round_step((high - low) / 4)  # few ticks: plotly draws every given tick, even on a narrow chart
+    first, last = math.floor(low / step) * step, math.ceil(high / step) * step
+    ticks = [first + index * step for index in range(int(round((last - first) / step)) + 2)]
+    from babel.numbers import format_compact_decimal
+    locale = BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE])
+    for digits in (1, 2, 3):
+        labels = [format_compact_decimal(tick, fraction_digits=digits, locale=locale) for tick in ticks]
+        if len(set(labels)) == len(labels):
+            break
+    axis.tickmode = "array"
+    axis.tickvals = ticks
+    axis.ticktext = labels
+
+
+def _round_step(rough: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten, the nearest above `rough`."""
+    power = 10 ** math.floor(math.log10(rough)) if rough > 0 else 1
+    return next(power * factor for factor in (1, 2, 2.5, 5, 10) if power * factor >= rough)
+
+
+def _numeric_extent(fig: go.Figure, axis) -> tuple[float, float] | None:
+    """(lowest, highest) value drawn on a numeric axis, stacked bars summed; None if it cannot be read here."""
+    letter = axis.plotly_name[0]
+    reference = letter + axis.plotly_name[5:]
+    stacked = fig.layout.barmode in ("stack", "relative")
+    values: list[float] = [float(v) for v in (axis.range or ()) if isinstance(v, (int, float))]
+    stacks: dict = {}
+    found = False
+    for trace in fig.data:
+        if (getattr(trace, f"{letter}axis", None) or letter) != reference:
+            continue
+        if trace.type not in ("bar", "scatter"):
+            return None
+        horizontal = trace.type == "bar" and trace.orientation == "h"
+        value_letter = "x" if horizontal else "y" if trace.type == "bar" else letter
+        if value_letter != letter:
+            continue  # this axis holds the trace's categories or positions, not its values
+        data = getattr(trace, letter)
+        if data is None:
+            continue
+        numbers = pd.to_numeric(pd.Series(list(data), dtype="object"), errors="coerce")
+        if numbers.isna().all():
+            return None
+        found = True
+        if trace.type == "bar":
+            values.append(0.0)
+            if stacked:
+                places = getattr(trace, "y" if horizontal else "x")
+                places = list(places) if places is not None else list(range(len(numbers)))
+                for place, number in zip(places, numbers):
+                    if number == number:
+                        key = (str(place), number >= 0)
+                        stacks[key] = stacks.get(key, 0.0) + float(number)
+                continue
+        values += [float(n) for n in numbers if n == n]
+    values += list(stacks.values())
+    if not found or not values:
+        return None
+    return min(values), max(values)
 
 
 def numbers_percent_pattern(language: str) -> str:
@@ -428,15 +512,18 @@ def numbers_percent_pattern(language: str) -> str:
 
 
 def _colour_bars(fig: go.Figure):
-    for name in fig.layout:
-        if name.startswith("coloraxis") and fig.layout[name] is not None:
+    """The colour bars the figure draws. Only those it has: touching `layout.coloraxis.colorbar` (or a trace's)
+    would create one, and plotly would draw it."""
+    layout = fig.layout.to_plotly_json()
+    for name in layout:
+        if name.startswith("coloraxis") and "colorbar" in (layout[name] or {}):
             yield fig.layout[name].colorbar
     for trace in fig.data:
-        if "colorbar" in trace:
+        drawn = trace.to_plotly_json()
+        if "colorbar" in drawn:
             yield trace.colorbar
-        marker = getattr(trace, "marker", None)
-        if marker is not None and "colorbar" in marker:
-            yield marker.colorbar
+        if "colorbar" in (drawn.get("marker") or {}):
+            yield trace.marker.colorbar
 
 
 def _axis_values(fig: go.Figure, axis) -> list:

@@ -33,8 +33,18 @@ def wrap(text, width: int = 48, lines: int = 2) -> str:
     return "<br>".join(plotly_escape(part) for part in parts)
 
 
+def cell_words(label: str, width: int = 10) -> str:
+    """A status as written in a matrix cell: a long label of several words on two lines ("не<br>зафиксировано",
+    "talep<br>edildi"), so that it fits a narrow column in Russian and Turkish too."""
+    words = label.split(" ")
+    if len(label) <= width or len(words) < 2:
+        return plotly_escape(label)
+    best = min(range(1, len(words)), key=lambda cut: abs(len(" ".join(words[:cut])) - len(" ".join(words[cut:]))))
+    return plotly_escape(" ".join(words[:best])) + "<br>" + plotly_escape(" ".join(words[best:]))
+
+
 def meeting_label(meeting_date, meeting_title) -> str:
-    return "{date}<br>{title}".format(date=fmt_date(meeting_date), title=wrap(meeting_title, 22, 3))
+    return "{date}<br>{title}".format(date=fmt_date(meeting_date), title=wrap(meeting_title, 18, 3))
 
 
 def _legend_entries(fig: go.Figure, statuses, marker_symbol: str = "square") -> None:
@@ -64,7 +74,7 @@ def status_matrix(current: pd.DataFrame, states: list[str], name: Namer,
             status = found["status"] if found is not None else "not recorded"
             shown = status in shown_statuses
             z_row.append(codes[status] if shown else None)
-            text_row.append(status_label(status) if shown else "")
+            text_row.append(cell_words(status_label(status)) if shown else "")
             as_of = found["as_of"] if found is not None else None
             evidence = found.get("evidence") if found is not None else None
             hover_row.append("<br>".join(part for part in [
@@ -83,10 +93,12 @@ def status_matrix(current: pd.DataFrame, states: list[str], name: Namer,
     for index, status in enumerate(STATUS_ORDER):
         colourscale += [[index / steps, STATUS_COLOURS[status]], [(index + 1) / steps, STATUS_COLOURS[status]]]
     y = [[meeting_label(r.meeting_date, r.meeting_title) for r in rows.itertuples()],
-         [wrap(r.measure_title, 34, 2) for r in rows.itertuples()]]
+         [wrap(r.measure_title, 26, 3) for r in rows.itertuples()]]
+    longest = max((len(line) for row in text for cell in row for line in cell.split("<br>")), default=0)
+    size = 11 if longest <= 10 else 10 if longest <= 13 else 9  # "kararlaştırıldı" must fit a column too
     fig = go.Figure(go.Heatmap(
         z=z, x=[name(state) for state in states], y=y, zmin=0, zmax=steps, colorscale=colourscale, showscale=False,
-        text=text, texttemplate="%{text}", textfont={"size": 11, "color": "#1A1A1A"},
+        text=text, texttemplate="%{text}", textfont={"size": size, "color": "#1A1A1A"},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=CELL_GAP, ygap=CELL_GAP,
     ))
     _legend_entries(fig, STATUS_ORDER)
