@@ -148,7 +148,7 @@ MEASURES = Table(
     provenance=PROVENANCE,
     primary_key=("measure_id",),
 )
-STATUS_MEANINGS = "; ".join(f"'{status}': {STATUS_DEFINITIONS[status]}" for status in STATUS_VALUES)
+STATUS_MEANINGS = " ".join(f"'{status}': {STATUS_DEFINITIONS[status]}" for status in STATUS_VALUES)
 STATUS = Table(
     "measure_status",
     "History of each measure's status in each member and observer state, append-only; the latest row is current.",
