@@ -267,7 +267,7 @@ def _measures(sources: pd.DataFrame) -> Topic:
         headlines.append(Headline(
             countries.name(r.country_iso3), _committed_text(r.implemented, r.committed),
             _signed(change) if change else None, _("on {date}").format(date=as_of) if change else None,
-            _arrow(change), _state_note(r, as_of)))
+            _arrow(change), _state_note(r)))
     figure = measure_charts.state_summary(summary, countries.name)
     data = pd.DataFrame({_("State code"): summary["country_iso3"],
                          _("State"): [countries.name(c) for c in summary["country_iso3"]],
@@ -304,12 +304,12 @@ def _committed_text(implemented, committed) -> str:
     return _("{implemented} of {committed}").format(implemented=fmt_int(implemented), committed=fmt_int(committed))
 
 
-def _state_note(row, as_of: str) -> str:
-    """What a state's figure counts: its commitments, and what else is recorded for it."""
+def _state_note(row) -> str:
+    """What a state's figure counts: its commitments, and what else is recorded for it (the date of the status is
+    on the lead card and the chart: seven cards share a row on a shared screen)."""
     if not row.committed:
-        return _("no commitment recorded · status of {date}").format(date=as_of) if as_of else \
-            _("no commitment recorded")
-    note = _("implemented · status of {date}").format(date=as_of) if as_of else _("implemented")
+        return _("no commitment recorded")
+    note = _("implemented")
     if row.requested:
         note += " · " + _("requested: {n}").format(n=fmt_int(row.requested))
     return note
@@ -580,8 +580,9 @@ def show_topic(topic: Topic, presenting_now: bool = False) -> None:
 
     per_row = headlines_per_row(topic, presenting_now)
     show_headlines(topic.headlines, per_row=per_row)
-    for remark in topic.remarks:
-        st.caption(escape(remark))
+    if not presenting_now:  # on a shared screen the cards say it per state; the remark would push the chart off
+        for remark in topic.remarks:
+            st.caption(escape(remark))
     if presenting_now and len(topic.headlines) > per_row:
         ui.caveat(topic.meta.caveat)
         return
