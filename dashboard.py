@@ -53,4 +53,8 @@ PAGES = {
     ],
 }
 
-ui.run_page(st.navigation(PAGES))
+page = st.navigation(PAGES)
+# The browser tab names the page and the dashboard in the reader's language (the first call above cannot:
+# the language is chosen after it).
+st.set_page_config(page_title=_("{page} · OTS Migration Dashboard").format(page=page.title))
+ui.run_page(page)

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from babel import Locale, numbers
 from babel.dates import format_date
@@ -190,12 +191,52 @@ def fmt_date(value, style: str = "medium") -> str:
         return str(value)[:20]
 
 
-def choose_language() -> str:
-    """Sidebar language switch, kept in the URL as ?lang= (English, the default, is left out).
+TYPED_ONLY = "typed_only"  # column `in_language` adds: a text of the row has no translation, shown as typed
 
-    The switch is bound to the query string (Streamlit's `bind="query-params"`): the language stays
-    in the URL across page changes, a link opens in its language, and the back button restores it.
-    An unknown value in a link falls back to English with a notice.
+
+def in_language(frame: pd.DataFrame, *columns: str, language: str | None = None) -> pd.DataFrame:
+    """Texts of the data in the reader's language.
+
+    The build keeps each text in English with its Russian and Turkish versions beside it (`title`,
+    `title_ru`, `title_tr`). Each `column` takes the reader's version where the data has one; the English
+    stays in `<column>_en` (what filters and links hold, whatever the language). Texts typed in the
+    dashboard have no translation and are shown as typed: `typed_only` marks those rows, so a page can say so.
+    """
+    language = language or current_language()
+    frame = frame.copy()
+    typed_only = pd.Series(False, index=frame.index)
+    for column in columns:
+        english = frame[column]
+        frame[f"{column}_en"] = english
+        translated = frame.get(f"{column}_{language}") if language != DEFAULT_LANGUAGE else None
+        if translated is None:
+            continue
+        missing = translated.isna() | (translated.astype("string").str.strip() == "")
+        frame[column] = translated.where(~missing, english)
+        typed_only |= missing & english.notna()
+    frame[TYPED_ONLY] = typed_only.astype(bool)
+    return frame
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language, from Babel's locale data (ru -> "Russian", "русский", "Rusça")."""
+    name = Locale.parse(locale()).languages.get(code)
+    return name if name else code
+
+
+CHOICE_KEY = "language_choice"  # the visible switch (language names); SESSION_KEY is the hidden one in the URL
+_ADDRESS_BOX = "language_in_address"  # the container of the hidden switch (hidden by its key's CSS class)
+
+
+def choose_language() -> str:
+    """Sidebar language switch showing the languages' names (English, Русский, Türkçe), kept in the URL as the
+    code (?lang=ru; English, the default, is left out).
+
+    Streamlit writes a bound widget's option text to the URL, so the switch bound to the query string
+    (`bind="query-params"`) must show the codes: it stays in the page, hidden, and keeps the address. The
+    reader sees a second switch with the names; choosing there sets the bound one before it is drawn. The
+    language thus stays in the URL across page changes, a link opens in its language, and the back button
+    restores it. An unknown value in a link falls back to English with a notice.
     """
     requested = st.query_params.get(URL_KEY)
     if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
@@ -208,13 +249,25 @@ def choose_language() -> str:
     kept = st.session_state.get(_KEPT_KEY)
     if requested is None and kept in LANGUAGES and kept != DEFAULT_LANGUAGE:
         st.session_state[SESSION_KEY] = kept
-    # A bound widget writes its option's text to the URL, so the options are the codes (?lang=ru);
-    # the label names the languages in their own words.
-    st.sidebar.selectbox(":material/language: " + " · ".join(LANGUAGE_LABELS.values()), list(LANGUAGES), key=SESSION_KEY,
-                         bind="query-params", help=", ".join(f"{code}: {name}" for code, name in LANGUAGES.items()),
-                         on_change=_keep_chosen_language)  # runs before the script: English chosen stays English
-    st.session_state[_KEPT_KEY] = current_language()
-    return current_language()
+    label = ":material/language: " + " · ".join(LANGUAGE_LABELS.values())
+    address = st.sidebar.container(key=_ADDRESS_BOX)
+    address.html(f"<style>.st-key-{_ADDRESS_BOX} {{ display: none; }}</style>")
+    address.selectbox(label, list(LANGUAGES), key=SESSION_KEY, bind="query-params",
+                      on_change=_keep_chosen_language)  # runs before the script: English chosen stays English
+    language = current_language()
+    st.session_state[CHOICE_KEY] = language  # the names' switch follows the address (a link, the back button)
+    st.sidebar.selectbox(label, list(LANGUAGES), key=CHOICE_KEY, format_func=LANGUAGES.get,
+                         on_change=_choose_by_name)
+    st.session_state[_KEPT_KEY] = language
+    return language
+
+
+def _choose_by_name() -> None:
+    """The reader chose a language by its name: the hidden switch takes it, and with it the address."""
+    chosen = st.session_state.get(CHOICE_KEY)
+    if chosen in LANGUAGES:
+        st.session_state[SESSION_KEY] = chosen
+        st.session_state[_KEPT_KEY] = chosen
 
 
 def _keep_chosen_language() -> None:

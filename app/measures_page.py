@@ -8,6 +8,12 @@ was drawn: if someone else recorded a status for that cell in the meantime,
 `measures_store.record_status` refuses and the editor is told what it is now.
 Outcomes are kept in session state and shown after the rerun. Text typed by
 editors is shown as text: in tables, or escaped for markdown.
+
+Texts from the build are shown in the reader's language (`localised`); a meeting
+or measure an editor added has only what was typed, shown as typed with a note.
+A status from the build says where the documents say so (`citation`: document,
+its language, paragraphs) and what they say; an editor's status shows its note
+and source.
 """
 from __future__ import annotations
 
@@ -19,7 +25,10 @@ import streamlit as st
 from app import auth, countries, state
 from app import measures_store as store
 from app.charts.common import md_escape
-from app.i18n import _, fmt_date, fmt_int
+from app.export import ChartMeta
+from app.i18n import TYPED_ONLY, _, fmt_date, fmt_int, ngettext
+from app.measures_evidence import (category_labels, citation, evidence_export, localised,  # noqa: F401 - used by
+                                   recorded_by, source_of, what_it_says)                  # the pages through here
 
 FEEDBACK = "measures_feedback"              # outcome of saving a status
 MEETING_FEEDBACK = "measures_meeting_feedback"  # outcome of adding a meeting
@@ -27,74 +36,124 @@ STATUS_PREFIX = "measures_new_status"
 MEETING_PREFIX = "measures_new_meeting"
 
 
+# ---------------------------------------------------------------- texts in the reader's language
+
+def typed_only_note(frame: pd.DataFrame) -> None:
+    """A small note when some texts shown are as an editor typed them, without a translation."""
+    if TYPED_ONLY in frame.columns and frame[TYPED_ONLY].any():
+        st.caption(_(":material/translate: Meetings and measures added in the dashboard are shown as the editor "
+                     "typed them: they have no translation yet."))
+
+
 # ---------------------------------------------------------------- viewing
+
+def chart_meta(title: str, slug: str, filters=(), caveat: str = "") -> ChartMeta:
+    """Export metadata of the page's charts, every word of it in the reader's language."""
+    return ChartMeta(title=title, source=_("Migration Coordination Group documents and Secretariat records"),
+                     licence=_("Facts from the meeting documents"),
+                     filters=tuple((str(k), str(v)) for k, v in filters), caveat=caveat, slug=slug)
+
 
 def filtered(current: pd.DataFrame, meetings: list[str], states: list[str], statuses: list[str],
              categories: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """The cells to draw and the states (columns) to draw them in; an empty choice means all."""
+    """The cells to draw and the states (columns) to draw them in; an empty choice means all.
+
+    `categories` are English (as links hold them): `current` has them in `category_en` once `localised`.
+    """
     states = states or list(countries.OTS_STATES)
     frame = current[current["country_iso3"].isin(states)]
     if meetings:
         frame = frame[frame["meeting_id"].isin(meetings)]
     if categories:
-        frame = frame[frame["category"].isin(categories)]
+        frame = frame[frame["category_en"].isin(categories)]
     if statuses:  # keep the measures with at least one cell in a chosen status
         keep = frame.loc[frame["status"].isin(statuses), "measure_id"].unique()
         frame = frame[frame["measure_id"].isin(keep)]
     return frame, states
 
 
-def matrix_export(frame: pd.DataFrame) -> pd.DataFrame:
-    """The matrix as a table for the CSV export, one row per measure and state."""
-    return pd.DataFrame({
+def matrix_export(frame: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The matrix as a table for the CSV export, one row per measure and state, with each status's evidence."""
+    table = pd.DataFrame({
         _("Meeting date"): pd.to_datetime(frame["meeting_date"]).dt.date,
         _("Measure"): frame["measure_title"],
         _("Category"): frame["category"],
         _("State"): [countries.name(code) for code in frame["country_iso3"]],
         _("Status"): [store.status_label(s) for s in frame["status"]],
         _("Since"): pd.to_datetime(frame["as_of"]).dt.date,
-    })
+    }, index=frame.index)
+    return pd.concat([table, evidence_export(frame, documents)], axis=1).reset_index(drop=True)
 
 
-def history_table(history: pd.DataFrame) -> pd.DataFrame:
+def history_table(history: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """A cell's history, newest first, for st.dataframe (which shows every value as text)."""
     rows = history.iloc[::-1]
     return pd.DataFrame({
-        _("As of"): pd.to_datetime(rows["as_of"]).dt.date,
+        _("As of"): [fmt_date(day) for day in rows["as_of"]],
         _("Status"): [store.status_label(s) for s in rows["status"]],
-        _("Note"): rows["note"].fillna(""),
-        _("Source"): rows["source"],
-        _("Recorded by"): rows["recorded_by"],
+        _("What the record says"): [what_it_says(row) for _index, row in rows.iterrows()],
+        _("Source"): [source_of(row, documents) for _index, row in rows.iterrows()],
+        _("Recorded by"): [recorded_by(row) for _index, row in rows.iterrows()],
         _("Recorded at (UTC)"): pd.to_datetime(rows["recorded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
     })
 
 
-def timeline_export(history: pd.DataFrame) -> pd.DataFrame:
-    """The statuses behind the timeline, for the CSV export."""
-    table = history_table(history)
+def timeline_export(history: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The statuses behind the timeline, for the CSV export: dates as dates, and the evidence in columns."""
     rows = history.iloc[::-1]
-    table.insert(0, _("State"), [countries.name(code) for code in rows["country_iso3"]])
-    table.insert(0, _("Measure"), list(rows["measure_title"]))
-    return table
+    table = pd.DataFrame({
+        _("Measure"): rows["measure_title"].to_numpy(),
+        _("State"): [countries.name(code) for code in rows["country_iso3"]],
+        _("As of"): pd.to_datetime(rows["as_of"]).dt.date.to_numpy(),
+        _("Status"): [store.status_label(s) for s in rows["status"]],
+        _("Source"): [source_of(row, documents) for _index, row in rows.iterrows()],
+        _("Recorded by"): [recorded_by(row) for _index, row in rows.iterrows()],
+        _("Recorded at (UTC)"): pd.to_datetime(rows["recorded_at"]).dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+    })
+    return pd.concat([table, evidence_export(rows, documents).reset_index(drop=True)], axis=1)
 
 
 def summary_export(summary: pd.DataFrame) -> pd.DataFrame:
     """The per-state summary with readable column names, for the CSV export."""
     return pd.DataFrame({
         _("State"): [countries.name(code) for code in summary["country_iso3"]],
-        _("Measures"): summary["measures"], _("Applicable"): summary["applicable"],
+        _("Measures"): summary["measures"], _("Committed to"): summary["committed"],
         _("Implemented"): summary["implemented"], _("In progress"): summary["in_progress"],
-        _("Agreed"): summary["agreed"], _("Not applicable"): summary["not_applicable"],
-        _("No information"): summary["no_information"],
+        _("Agreed"): summary["agreed"], _("Requested"): summary["requested"],
+        _("Not recorded"): summary["not_recorded"], _("Not applicable"): summary["not_applicable"],
     })
 
 
 def current_line(cell: dict) -> str:
-    """ "Current status: implemented, since 1 Mar 2021." as safe markdown."""
+    """ "Current status: implemented, since 1 March 2021." as safe markdown."""
     if cell.get("row_key") is None or pd.isna(cell.get("row_key")):
-        return md_escape(_("Current status: no information recorded."))
+        return md_escape(_("Current status: not recorded (no status has been recorded)."))
     return md_escape(_("Current status: {status}, since {date}.").format(
-        status=store.status_label(cell["status"]), date=fmt_date(cell["as_of"])))
+        status=store.status_label(cell["status"]), date=fmt_date(cell["as_of"], "long")))
+
+
+def evidence_lines(cell: dict, documents: pd.DataFrame) -> str:
+    """What a status from the documents rests on, as safe markdown: what they say, and where; "" for an editor's
+    status (its note and source are in the history table, shown as typed)."""
+    if not isinstance(cell.get("evidence"), str) or not cell.get("evidence"):
+        return ""
+    labelled = [(_("What the documents say"), cell["evidence"]),
+                (_("Where they say so"), citation(cell.get("evidence_document"), cell.get("evidence_paragraphs"),
+                                                  documents)),
+                (_("Where the states taking part are named"), citation(cell.get("parties_document"),
+                                                                       cell.get("parties_paragraphs"), documents))]
+    lines = [f"**{md_escape(label)}:** {md_escape(text)}" for label, text in labelled if text]
+    return "  \n".join(lines)
+
+
+def status_definitions() -> None:
+    """What each status means, in a closed expander above the matrix."""
+    with st.expander(_("What the statuses mean"), icon=":material/help:"):
+        st.markdown("\n".join(f"- **{md_escape(store.status_label(status))}**: "
+                               f"{md_escape(store.status_definition(status))}" for status in store.STATUSES))
+        st.caption(_("A status never claims more than its source. “Requested” and “not recorded” are neither "
+                     "agreement nor failure: they are counted apart from the measures a state committed to. "
+                     "Paragraphs are counted from the first paragraph under a document's headline."))
 
 
 def show_feedback(key: str = FEEDBACK) -> None:
@@ -147,7 +206,7 @@ def record_status_form(cell: dict) -> None:
         right.date_input(_("As of"), value=min(date.today(), store.latest_allowed_date()), format="YYYY-MM-DD",
                          key=f"{key}_as_of", help=_("The day the status applies from: not before the meeting "
                                                     "({date}), not in the future.").format(
-                                                        date=fmt_date(cell["meeting_date"])))
+                                                        date=fmt_date(cell["meeting_date"], "long")))
         st.text_input(_("Source"), key=f"{key}_source", placeholder=_("The document or communication, with its date"))
         st.text_area(_("Note"), key=f"{key}_note", placeholder=_("What happened, in a sentence or two"),
                      help=_("Optional; at most {n} characters.").format(n=fmt_int(store.NOTE_MAX)))
@@ -173,16 +232,20 @@ def _save_meeting(count: int) -> None:
     except state.StoreUnavailable as unavailable:
         _refused([unavailable.sentences_in(_)], key=MEETING_FEEDBACK)
         return
-    st.session_state[MEETING_FEEDBACK] = ("success", [_("Added the meeting of {date} ({id}) with {n} measures.").format(
-        date=fmt_date(values[f"{key}_date"]), id=meeting_id, n=count)])
+    st.session_state[MEETING_FEEDBACK] = ("success", [ngettext(
+        "Added the meeting of {date} ({id}) with {n} measure.", "Added the meeting of {date} ({id}) with {n} measures.",
+        count).format(date=fmt_date(values[f"{key}_date"], "long"), id=meeting_id, n=count)])
     for field in ("title", "source", "organiser", "participants"):
         values[f"{key}_{field}"] = ""
     for n in range(count):
         values[f"{key}_{n}_title"] = values[f"{key}_{n}_description"] = ""
 
 
-def add_meeting_form(categories: list[str]) -> None:
-    """Form to add a meeting held after 2020 and the measures agreed at it."""
+def add_meeting_form(categories: list[str], category_label=str) -> None:
+    """Form to add a meeting held after 2020 and the measures agreed at it.
+
+    `categories` are the English names (what is stored), shown with `category_label`; a new one is stored as
+    typed."""
     key = MEETING_PREFIX
     count = st.number_input(_("Number of measures agreed at the meeting"), min_value=1,
                             max_value=store.MEASURES_PER_MEETING_MAX, value=1, key=f"{key}_count")
@@ -196,7 +259,8 @@ def add_meeting_form(categories: list[str]) -> None:
         left.text_input(_("Organiser (optional)"), key=f"{key}_organiser")
         right.text_input(_("Participants (optional)"), key=f"{key}_participants")
         st.text_input(_("Source"), key=f"{key}_source", placeholder=_("The minutes or summary of the meeting"))
-        st.multiselect(_("States that agreed (their status starts as “agreed” on the meeting date)"),
+        st.multiselect(_("States that agreed (their status starts as “agreed” on the meeting date; the others "
+                         "show “not recorded”)"),
                        countries.OTS_STATES, default=list(countries.OTS_STATES), format_func=countries.name,
                        key=f"{key}_agreed_by")
         for n in range(int(count)):
@@ -204,7 +268,8 @@ def add_meeting_form(categories: list[str]) -> None:
             left, right = st.columns([2, 1])
             left.text_input(_("Title"), key=f"{key}_{n}_title")
             right.selectbox(_("Category"), categories, index=None, accept_new_options=True,
-                            placeholder=_("Choose or type a new one"), key=f"{key}_{n}_category")
+                            format_func=category_label, placeholder=_("Choose or type a new one"),
+                            key=f"{key}_{n}_category")
             st.text_area(_("What was agreed"), height=80, key=f"{key}_{n}_description")
         st.form_submit_button(_("Add meeting"), type="primary", icon=":material/add:", on_click=_save_meeting,
                               args=(int(count),))

@@ -25,16 +25,23 @@ from app import cached, db, state
 from app.countries import OTS_STATES
 from app.i18n import N_, _
 from app.queries import measures as queries
-from etl.schema import STATUS_VALUES
+from etl.schema import STATUS_DEFINITIONS, STATUS_VALUES
 
-STATUSES = STATUS_VALUES  # agreed, in progress, implemented, not applicable, no information
+STATUSES = STATUS_VALUES  # agreed, in progress, implemented, requested, not recorded, not applicable
 STATUS_LABELS = {"agreed": N_("agreed"), "in progress": N_("in progress"), "implemented": N_("implemented"),
-                 "not applicable": N_("not applicable"), "no information": N_("no information")}
+                 "requested": N_("requested"), "not recorded": N_("not recorded"),
+                 "not applicable": N_("not applicable")}
+COMMITTED = ("agreed", "in progress", "implemented")  # the state took the measure on; "implemented" counts of these
 
 
 def status_label(status: str) -> str:
     """A status in the reader's language."""
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
+
+
+def status_definition(status: str) -> str:
+    """What a status means, in the reader's language (the data dictionary has the same words in English)."""
+    return _(STATUS_DEFINITIONS[status]) if status in STATUS_DEFINITIONS else ""
 NOTE_MAX = 2000
 SOURCE_MAX = 500
 TITLE_MAX = 200
@@ -163,10 +170,11 @@ def _now() -> datetime:
 
 
 def _format_day(value) -> str:
+    """A day in a sentence, written out in the reader's language ("7 May 2020", "7 мая 2020 г.", "7 Mayıs 2020")."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     from app.i18n import fmt_date
-    return fmt_date(value)
+    return fmt_date(value, "long")
 
 
 def _has_control(text: str, allow_newlines: bool = False) -> bool:
@@ -246,7 +254,7 @@ def record_status(measure_id: str, country_iso3: str, status: str, as_of, note: 
     source = _text(problems, source, _("The source"), SOURCE_MAX)
     if day is not None and day > latest_allowed_date():
         problems.add(_("The as-of date {date} is in the future; record a status once it applies.").format(
-            date=day.isoformat()))
+            date=_format_day(day)))
     with state.writing() as cur:
         known = _on_build(cur, queries.measures)
         measure = known[known["measure_id"] == measure_id]
@@ -257,7 +265,7 @@ def record_status(measure_id: str, country_iso3: str, status: str, as_of, note: 
             meeting_day = pd.Timestamp(measure["meeting_date"].iloc[0]).date()
             if day < meeting_day:
                 problems.add(_("The as-of date {date} is before the meeting that agreed the measure "
-                               "({meeting}).").format(date=day.isoformat(), meeting=meeting_day.isoformat()))
+                               "({meeting}).").format(date=_format_day(day), meeting=_format_day(meeting_day)))
         problems.raise_if_any()
         if check_based_on:
             current = _on_build(cur, queries.cell_status, measure_id, country_iso3)
@@ -289,7 +297,7 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
     """Add a meeting held after 2020 with its measures; returns the meeting id, or raises EditRefused.
 
     Each state in `agreed_by` gets the status "agreed" for each new measure as of the meeting date, as the
-    build does for the documented meetings; the other states show "no information" until a status is recorded.
+    build does for the documented meetings; the other states show "not recorded" until a status is recorded.
     """
     problems = _Problems()
     if not editor:
@@ -297,10 +305,10 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
     day = _day(problems, meeting_date, _("The meeting date"))
     if day is not None and day < FIRST_EDITABLE_MEETING:
         problems.add(_("The meeting date {date} is not after 2020: meetings up to 2020 come from the meeting "
-                       "documents in the database build.").format(date=day.isoformat()))
+                       "documents in the database build.").format(date=_format_day(day)))
     if day is not None and day > latest_allowed_date():
         problems.add(_("The meeting date {date} is in the future; add a meeting once it has taken place.").format(
-            date=day.isoformat()))
+            date=_format_day(day)))
     title = _text(problems, title, _("The meeting title"), MEETING_TITLE_MAX)
     source = _text(problems, source, _("The meeting source"), SOURCE_MAX)
     organiser = _text(problems, organiser, _("The organiser"), PEOPLE_MAX, required=False)
@@ -331,7 +339,7 @@ def add_meeting(meeting_date, title: str, source: str, measures: list[MeasureDra
                             & (meetings["title"].str.casefold() == title.casefold())]
             if not same.empty:
                 problems.add(_("A meeting “{title}” on {date} is already recorded.").format(
-                    title=title, date=day.isoformat()))
+                    title=title, date=_format_day(day)))
         problems.raise_if_any()
         meeting_id = _new_meeting_id(set(meetings["meeting_id"]), day)
         now, who = state.sql_value(_now()), recorded_by or editor

@@ -18,12 +18,15 @@ STATE_COLOURS = {
 OTHER_COLOURS = ("#8C8C8C", "#A6A6A6", "#7A8B99", "#9E9A91", "#B0B7BF", "#8E8279")
 GROUP_COLOUR = "#00688B"  # "OTS members" as one entity: the theme's primary colour
 SEQUENTIAL = ("#E6F2F7", "#9CCBDD", "#4C9DBD", "#00688B", "#003A4F")  # light -> dark, for magnitudes
+# Statuses of agreed measures, also Okabe-Ito (tests/test_palette.py checks that every pair stays apart for
+# readers with red-green or blue-yellow colour blindness); every cell and bar says its status in words too.
 STATUS_COLOURS = {
-    "agreed": "#9CCBDD",
-    "in progress": "#E69F00",
-    "implemented": "#009E73",
-    "not applicable": "#D9D9D9",
-    "no information": "#FFFFFF",
+    "agreed": "#9CCBDD",          # light sky blue
+    "in progress": "#E69F00",     # orange
+    "implemented": "#009E73",     # bluish green
+    "requested": "#CC79A7",       # reddish purple
+    "not recorded": "#FFFFFF",    # white, with a grey edge: nothing is known
+    "not applicable": "#BDBDBD",  # grey
 }
 
 

@@ -4,7 +4,8 @@ Runs once, when the SQLite store is first opened beside an old DuckDB file
 (`app.state._prepare`), inside the write transaction that creates the store, so
 two processes starting at once cannot both copy it: the second waits, then
 finds the copy recorded in `store_migrations` and does nothing. Every table is
-copied with every row; identifiers are kept as they were, and a sequence
+copied with every row (a status this version names differently is renamed on the way,
+see RENAMED_VALUES); identifiers are kept as they were, and a sequence
 (the ids of recorded statuses) goes on from where DuckDB left it, so no id is
 ever given twice. The old file is then renamed (`….duckdb.migrated-<UTC time>`),
 never deleted.
@@ -19,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app.i18n import N_
+from etl.schema import RETIRED_STATUSES
 
 MIGRATIONS_DDL = """CREATE TABLE IF NOT EXISTS store_migrations (
     name VARCHAR PRIMARY KEY,
@@ -43,6 +45,12 @@ def _sqlite_type(duckdb_type: str) -> str:
 
 def _sqlite_columns(con: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in con.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+# Values a DuckDB store may hold that this version names differently: table -> column -> old -> new. The
+# statuses' vocabulary changed with the SQLite store ("no information" became "not recorded"), and the new
+# table's CHECK refuses the old word.
+RENAMED_VALUES = {"measure_status_edits": {"status": RETIRED_STATUSES}}
 
 
 def migrate_if_needed(con: sqlite3.Connection, legacy: Path) -> bool:
@@ -85,7 +93,8 @@ def migrate_if_needed(con: sqlite3.Connection, legacy: Path) -> bool:
                 for name, kind, _default in described:
                     if name not in existing:
                         con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {_sqlite_type(kind)}")
-            copied = [tuple(sql_value(value) for value in row)
+            renamed = RENAMED_VALUES.get(table, {})
+            copied = [tuple(sql_value(renamed.get(name, {}).get(value, value)) for name, value in zip(columns, row))
                       for row in old.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()]
             con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                             copied)

@@ -41,7 +41,7 @@ def export_labels() -> dict[str, str]:
 
 
 def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes] | None, key: str) -> None:
-    """'Download PNG' and 'Download CSV' side by side; the PNG is rendered only when clicked.
+    """'Download PNG', 'Download CSV' and 'CSV for Excel (;)' side by side; the PNG is rendered only when clicked.
 
     A horizontal container, not columns: each button keeps its natural width, so the labels are not cut
     off under a chart in a narrow column (they wrap onto a second row instead).
@@ -54,21 +54,30 @@ def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes]
                              disabled=not available,
                              help=None if available else _("PNG export needs Chromium on the server; "
                                                            "ask the administrator to install it."))
-    row.download_button(_("Download CSV"), data=csv_bytes(data, meta, export_labels()),
+    labels = export_labels()
+    row.download_button(_("Download CSV"), data=csv_bytes(data, meta, labels),
                           file_name=f"{meta.slug}.csv", mime="text/csv", key=f"csv_{key}",
                           icon=":material/table:", on_click="ignore")
+    row.download_button(_("CSV for Excel (;)"), data=lambda: csv_bytes(data, meta, labels, semicolons=True),
+                        file_name=f"{meta.slug}-excel.csv", mime="text/csv", key=f"csv_excel_{key}",
+                        icon=":material/grid_on:", on_click="ignore",
+                        help=_("Semicolons between columns and decimal commas: what Excel expects when it is set "
+                               "to Russian, Turkish or most European languages."))
 
 
 def localise(fig: go.Figure) -> go.Figure:
-    """Digit grouping and decimal mark of the reader's language on every axis, hover and label.
+    """Numbers and dates in the reader's language on every axis, hover and label (digit grouping, decimal
+    mark, no "k"/"M" suffixes, month names): `charts.common.localise_figure`, for every chart drawn or exported.
 
-    Figures may be shared between sessions through a cache (keyed on the language), so the figure is
-    touched only when it differs.
+    Figures may be shared between sessions through a cache (keyed on the language); running it again on a
+    figure already in this language changes nothing.
     """
-    separators = i18n.plotly_separators()
-    if fig.layout.separators != separators:
-        fig.update_layout(separators=separators)
-    return fig
+    from app.charts.common import localise_figure
+    try:
+        return localise_figure(fig, i18n.current_language())
+    except Exception:  # noqa: BLE001 - a chart with English tick labels is better than no chart at all
+        log.exception("could not write the numbers and dates of a chart in %s", i18n.current_language())
+        return fig
 
 
 def _png_later(figure: go.Figure | Callable[[], go.Figure], meta: ChartMeta) -> Callable[[], bytes]:
@@ -119,12 +128,12 @@ def briefing_pack_button(items: list[tuple[go.Figure | None, pd.DataFrame, Chart
     `items` are the briefing's (figure, data, ChartMeta) as the page draws them; the ZIP is named after
     the meeting and the day, and made only when clicked (rendering the PNGs takes a few seconds).
     """
-    labels = export_labels()
+    labels, language = export_labels(), i18n.current_language()
     available = browser_path() is not None
 
     def pack() -> bytes:
         try:
-            return briefing_pack(items, meeting, labels, meeting_title=meeting_title)[1]
+            return briefing_pack_bytes(items, meeting, meeting_title, labels, language)
         except Exception:
             log.exception("briefing pack for %s failed", meeting)
             raise
@@ -138,10 +147,19 @@ def briefing_pack_button(items: list[tuple[go.Figure | None, pd.DataFrame, Chart
         _("PNG export needs Chromium on the server; ask the administrator to install it."))
 
 
+def briefing_pack_bytes(items: list[tuple[go.Figure | None, pd.DataFrame, ChartMeta]], meeting: str,
+                        meeting_title: str, labels: dict[str, str], language: str) -> bytes:
+    """The briefing pack's ZIP, every chart in `language` (numbers, dates) like the page draws it: the
+    download runs outside the session, so the language and labels are those of the page's run."""
+    with i18n.speaking(language):
+        figures = [(localise(fig) if fig is not None else None, data, meta) for fig, data, meta in items]
+    return briefing_pack(figures, meeting, labels, meeting_title=meeting_title)[1]
+
+
 def source_line(meta: ChartMeta) -> None:
-    text = f"{_('Source')}: {meta.source}"
+    text = _("Source") + f": {meta.source}"
     if meta.data_date:
-        text += f" · {_('Data')}: {meta.data_date}"
+        text += " · " + _("Data") + f": {meta.data_date}"
     st.caption(text)
 
 

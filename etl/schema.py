@@ -190,7 +190,29 @@ class Step:
 
 
 SEX_VALUES = ("total", "female", "male")
-STATUS_VALUES = ("agreed", "in progress", "implemented", "not applicable", "no information")
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+    """Mark a text for the dashboard's translation catalogues (babel.cfg reads this file); the ETL keeps the
+    English and the app shows it with `_()` in the reader's language. The ETL never imports the app."""
+    return message
+
+
+# What a measure's status in a state may say, and what each word means. A status never claims more than its
+# source: "not recorded" (the documents do not show the state taking part) is neither agreement nor failure.
+STATUS_DEFINITIONS = {
+    "agreed": N_("A document records the state agreeing to the measure: by name, or as a named participant of "
+                 "the meeting at which the parties agreed it. It says nothing about carrying it out."),
+    "in progress": N_("A named source reports the state carrying the measure out, not yet completed."),
+    "implemented": N_("A named source reports the measure carried out in the state."),
+    "requested": N_("The state asked the other parties for the measure; no commitment of its own is recorded."),
+    "not recorded": N_("The documents do not show the state taking part in the measure: neither agreement nor "
+                       "refusal is recorded."),
+    "not applicable": N_("The measure does not concern the state."),
+}
+STATUS_VALUES = tuple(STATUS_DEFINITIONS)
+# Statuses an earlier vocabulary used, and what they are now (the app's store is migrated with this).
+RETIRED_STATUSES = {"no information": "not recorded"}
 OTS_STATUS_VALUES = ("member", "observer")
 
 

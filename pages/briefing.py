@@ -21,8 +21,8 @@ def show_meeting(presenting_now: bool) -> None:
     meeting = meetings.set_index("meeting_id").loc[chosen]
     status = view.meeting_status(chosen)
     if not presenting_now:
-        st.markdown(view.escape(_("Organised by {organiser}. Taking part: {participants}. Known from: "
-                                  "{source}.").format(organiser=meeting["organiser"] or "—",
+        st.markdown(view.escape(_("Convened or moderated by {organiser}. Taking part: {participants}. Known "
+                                  "from: {source}.").format(organiser=meeting["organiser"] or "—",
                                                       participants=meeting["participants"] or "—",
                                                       source=meeting["source"])))
     agreed = status.drop_duplicates("measure_id")
@@ -38,6 +38,7 @@ def show_meeting(presenting_now: bool) -> None:
     if not presenting_now:
         st.markdown("\n".join(f"- **{view.escape(r.measure_title)}** ({view.escape(r.category)}): "
                               f"{view.escape(r.description)}" for r in view.measure_texts(agreed).itertuples()))
+        view.typed_only_note(status)
 
 
 if view.presenting():

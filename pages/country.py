@@ -1,7 +1,7 @@
 """Page: one country's profile — migrants, corridors with the OTS states, remittances, reported figures, measures."""
 import streamlit as st
 
-from app import countries, editions, ui, url_state
+from app import countries, editions, measures_evidence, ui, url_state
 from app.cached import figure, load
 from app.charts import common as texts
 from app.charts import country as charts
@@ -250,8 +250,8 @@ def reported_section() -> None:
                      "states."))
     else:
         current = load(measures.current_status)
-        mine = current[current["country_iso3"] == iso3]
-        measure_rows = charts.measure_table(mine)
+        mine = measures_evidence.localised(current[current["country_iso3"] == iso3])
+        measure_rows = charts.measure_table(mine, load(measures.documents))
         st.dataframe(charts.coloured_statuses(measure_rows, mine["status"]), hide_index=True, width="stretch")
         ui.export_buttons(texts.chart_meta(source["measure_status"], _("Agreed measures: status in {country}").format(
             country=name(iso3)), f"measures-{iso3.lower()}"), measure_rows, None, key="measures")

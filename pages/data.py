@@ -57,7 +57,9 @@ with tables_tab:
     for table in tables.itertuples():
         with st.expander(_("**{name}** — {description} ({rows} rows)").format(
                 name=table.table_name, description=table.description, rows=fmt_int(table.row_count))):
-            st.markdown(f"**{_('Source')}:** {table.dataset} — {table.publisher}"
+            # (the labels outside the f-strings: the message extractor does not look inside them)
+            source, licence, citation, copied = _("Source"), _("Licence"), _("Citation"), _("Copy taken")
+            st.markdown(f"**{source}:** {table.dataset} — {table.publisher}"
                         + (f" · {table.url}" if table.url else ""))
             mine = held_editions[held_editions["table_name"] == table.table_name]
             if len(mine):
@@ -68,9 +70,9 @@ with tables_tab:
                         years=f"{int(e.first_year)}–{int(e.last_year)}" if pd.notna(e.first_year) else "",
                         latest=" (" + _("latest, shown by default") + ")" if e.is_latest and len(mine) > 1 else "")
                     for e in mine.itertuples()))
-            st.markdown(f"**{_('Licence')}:** {table.licence or coverage.GAP}")
+            st.markdown(f"**{licence}:** {table.licence or coverage.GAP}")
             if table.citation:
-                st.markdown(f"**{_('Citation')}:** {table.citation}")
+                st.markdown(f"**{citation}:** {table.citation}")
             if table.accessed:
                 copy_taken = _("Copy taken for the project (not a release date)")
                 st.markdown(f"**{copy_taken}:** {table.accessed}")
@@ -143,6 +145,7 @@ with browse_tab:
 
 with runs_tab:
     runs = load(catalog.etl_runs)
+    runs = runs.assign(status=[_(catalog.RUN_OUTCOMES.get(s, s)) for s in runs["status"]])
     st.dataframe(runs, hide_index=True, width="stretch", column_config={
         "run_id": _("Build"), "started_at": st.column_config.DatetimeColumn(_("Started (UTC)")),
         "finished_at": st.column_config.DatetimeColumn(_("Finished (UTC)")), "status": _("Status"),

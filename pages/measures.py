@@ -8,10 +8,9 @@ from app import auth, countries, ui, url_state
 from app import measures_page as helpers
 from app.cached import load
 from app.charts import measures as charts
-from app.charts.common import chart_meta, md_escape
+from app.charts.common import md_escape
 from app.i18n import _, fmt_date
 from app.measures_store import STATUSES, status_label
-from app.queries import common
 from app.queries import measures as queries
 
 st.title(_("Agreed measures"))
@@ -19,16 +18,18 @@ st.caption(_("What the Migration Coordination Group agreed at its meetings, and 
              "state stands on it. Choose a measure and a state below the matrix to see its full history."))
 editor = auth.sign_in_box()
 
-current = load(queries.current_status)
-meetings = load(queries.meetings)
-sources = load(common.source_of, "measure_status")
+current = helpers.localised(load(queries.current_status))
+meetings = helpers.localised(load(queries.meetings))
+documents = load(queries.documents)
 AGREED_CAVEAT = _("“Agreed” means the state agreed to the measure at the meeting, not that it has been carried "
-                  "out. Later statuses are recorded by the Secretariat from the documents named as their source.")
+                  "out; “requested” and “not recorded” are neither agreement nor failure. Later statuses are "
+                  "recorded by the Secretariat from the documents named as their source.")
 REBUILD_NOTE = _("Statuses and meetings recorded here are kept in the dashboard's own store: rebuilding the "
                  "database from the meeting documents neither changes nor removes them.")
 
 # ---- filters (kept in the URL)
 meeting_names = {row.meeting_id: f"{fmt_date(row.meeting_date)} · {row.title}" for row in meetings.itertuples()}
+category_names = helpers.category_labels(current)
 columns = st.columns(4)
 chosen_meetings = url_state.multiselect(_("Meeting"), list(meeting_names), key="meetings",
                                         format_func=meeting_names.get, container=columns[0],
@@ -37,24 +38,27 @@ chosen_states = url_state.multiselect(_("State"), countries.OTS_STATES, key="sta
                                       container=columns[1], placeholder=_("All members and observers"))
 chosen_statuses = url_state.multiselect(_("Status"), STATUSES, key="statuses", format_func=status_label,
                                         container=columns[2], placeholder=_("Any status"))
-categories = sorted(current["category"].dropna().unique())
+categories = sorted(current["category_en"].dropna().unique(), key=lambda english: category_names[english])
 chosen_categories = url_state.multiselect(_("Category"), categories, key="categories", container=columns[3],
+                                          format_func=lambda english: category_names.get(english, english),
                                           placeholder=_("All categories"))
 frame, states = helpers.filtered(current, chosen_meetings, chosen_states, chosen_statuses, chosen_categories)
 filters = ((_("Meeting"), "; ".join(meeting_names[m] for m in chosen_meetings) or _("all")),
            (_("State"), ", ".join(countries.name(s) for s in chosen_states) or _("all")),
            (_("Status"), ", ".join(status_label(s) for s in chosen_statuses) or _("any")),
-           (_("Category"), ", ".join(chosen_categories) or _("all")))
+           (_("Category"), ", ".join(category_names.get(c, c) for c in chosen_categories) or _("all")))
 
 # ---- the matrix
 st.subheader(_("Status of each measure in each state"))
+helpers.status_definitions()
 if frame.empty:
     ui.empty(_("No measure matches these filters. Clear a filter above to see more measures."))
 else:
     shown = tuple(chosen_statuses) or STATUSES
-    ui.chart(charts.status_matrix(frame, states, countries.name, shown), helpers.matrix_export(frame),
-             chart_meta(sources, _("Agreed measures: current status by state"), "measures-status-matrix",
-                        filters, AGREED_CAVEAT), key="measures_matrix")
+    ui.chart(charts.status_matrix(frame, states, countries.name, shown), helpers.matrix_export(frame, documents),
+             helpers.chart_meta(_("Agreed measures: current status by state"), "measures-status-matrix", filters,
+                                AGREED_CAVEAT), key="measures_matrix")
+    helpers.typed_only_note(frame)
 
     # ---- one cell: its history, and (for editors) a new status
     st.subheader(_("History of one measure in one state"))
@@ -65,11 +69,14 @@ else:
     state = url_state.select(_("State"), states, key="cell", format_func=countries.name, container=right)
     cell = current[(current["measure_id"] == measure_id) & (current["country_iso3"] == state)].iloc[0].to_dict()
     st.caption(md_escape(_("Agreed at the meeting of {date}. Category: {category}.").format(
-        date=fmt_date(cell["meeting_date"]), category=cell["category"])))
+        date=fmt_date(cell["meeting_date"], "long"), category=cell["category"])))
     st.markdown(helpers.current_line(cell))
+    evidence = helpers.evidence_lines(cell, documents)
+    if evidence:
+        st.markdown(evidence)
     helpers.show_feedback()
-    history = load(queries.status_history, measure_id, state)
-    st.dataframe(helpers.history_table(history), hide_index=True, width="stretch")
+    history = helpers.localised(load(queries.status_history, measure_id, state))
+    st.dataframe(helpers.history_table(history, documents), hide_index=True, width="stretch")
     if editor:
         helpers.record_status_form(cell)
     else:
@@ -77,7 +84,7 @@ else:
 
 # ---- over time, and per state
 st.subheader(_("Meetings and status changes over time"))
-all_history = load(queries.status_history)
+all_history = helpers.localised(load(queries.status_history))
 timeline_rows = all_history[all_history["country_iso3"].isin(states)
                             & all_history["measure_id"].isin(frame["measure_id"])]
 if timeline_rows.empty:
@@ -85,20 +92,22 @@ if timeline_rows.empty:
 else:
     shown_meetings = meetings[meetings["meeting_id"].isin(frame["meeting_id"])]
     ui.chart(charts.status_timeline(timeline_rows, shown_meetings, states, countries.name),
-             helpers.timeline_export(timeline_rows),
-             chart_meta(sources, _("Agreed measures: statuses recorded over time"), "measures-timeline", filters,
-                        _("Bigger dots stand for several measures on the same day.")), key="measures_timeline")
+             helpers.timeline_export(timeline_rows, documents),
+             helpers.chart_meta(_("Agreed measures: statuses recorded over time"), "measures-timeline", filters,
+                                _("Bigger dots stand for several measures on the same day.")), key="measures_timeline")
 
 st.subheader(_("Implemented, per state"))
 summary = load(queries.implemented_per_state)
 summary = summary[summary["country_iso3"].isin(states)]
 ui.chart(charts.state_summary(summary, countries.name), helpers.summary_export(summary),
-         chart_meta(sources, _("Agreed measures implemented, per state"), "measures-implemented-per-state",
-                    filters[1:2], _("Counted over all measures, whatever the other filters; “not applicable” "
-                                    "measures are left out of the total.")), key="measures_summary")
+         helpers.chart_meta(_("Agreed measures implemented, per state"), "measures-implemented-per-state",
+                            filters[1:2], _("Counted over all measures, whatever the other filters. “n of m”: m is "
+                                            "the measures the state committed to (agreed, in progress or "
+                                            "implemented); measures it requested or is not recorded on are shown "
+                                            "but not counted in m.")), key="measures_summary")
 
 if editor:
     st.subheader(_("Add a meeting"))
     st.caption(_("For meetings held after 2020; earlier meetings come from the meeting documents."))
-    helpers.add_meeting_form(categories)
+    helpers.add_meeting_form(categories, lambda english: category_names.get(english, english))
 ui.caveat(REBUILD_NOTE)

@@ -20,7 +20,8 @@ from tests.fixtures.etl.tiny_raw import KNOWN_COUNTRIES, write_tiny_raw
 
 TOTALS_2024, MATRIX_2024 = migrant_stock_2024.STEPS  # the totals first: the file's rows can go before the matrix
 KNOWN_VALUES = {"meetings(meeting_id)": {"M2020-05-07", "M2020-08-07"},
-                "measures(measure_id)": {"M1-STAY", "M2-DATA"}}
+                "measures(measure_id)": {"M1-STAY", "M2-DATA"},
+                "meeting_documents(document_id)": {"MCG-SUMMARY-2020-08-07"}}
 
 
 @pytest.fixture(scope="module")
@@ -259,16 +260,54 @@ def test_indicators_are_grouped_so_only_like_counts_are_compared(indicator, grou
 # --- meetings and measures --------------------------------------------------------------------------------
 
 def test_meetings_measures_and_statuses(raw):
-    meetings = table(raw, measures.STEPS[0])
+    documents = table(raw, measures.STEPS[0])
+    assert rows(documents) == [{"document_id": "MCG-SUMMARY-2020-08-07", "language": "en",
+                                "title": "Summary of 7 August 2020", "title_ru": "Сводка от 7 августа 2020 г.",
+                                "title_tr": "7 Ağustos 2020 özeti", "paragraphs": 7}]
+    meetings = table(raw, measures.STEPS[1])
     assert list(meetings["meeting_date"]) == [dt.date(2020, 5, 7), dt.date(2020, 8, 7)]
-    agreed = table(raw, measures.STEPS[1])
-    assert list(zip(agreed["measure_id"], agreed["meeting_id"])) == [("M1-STAY", "M2020-05-07"),
-                                                                      ("M2-DATA", "M2020-08-07")]
-    statuses = table(raw, measures.STEPS[2])
+    assert list(meetings["organiser_tr"].fillna("")) == ["Türk Konseyi Sekreterliği", ""]
+    agreed = table(raw, measures.STEPS[2])
+    assert list(zip(agreed["measure_id"], agreed["meeting_id"], agreed["category_ru"])) == [
+        ("M1-STAY", "M2020-05-07", "Пребывание и проживание"), ("M2-DATA", "M2020-08-07", "Данные")]
+    statuses = table(raw, measures.STEPS[3])
+    assert list(statuses["status"]) == ["agreed", "requested", "not recorded"]
     assert rows(statuses, country_iso3="HUN") == [
-        {"measure_id": "M2-DATA", "country_iso3": "HUN", "status": "agreed", "as_of": dt.date(2020, 8, 7),
-         "note": None, "source": "Summary of 7 August 2020", "recorded_by": "Secretariat",
+        {"measure_id": "M2-DATA", "country_iso3": "HUN", "status": "not recorded", "as_of": dt.date(2020, 8, 7),
+         "evidence": "Observers are not named.", "evidence_ru": "Наблюдатели не названы.",
+         "evidence_tr": "Gözlemciler sayılmıyor.", "evidence_document": "MCG-SUMMARY-2020-08-07",
+         "evidence_paragraphs": "3, 7", "parties_document": "MCG-SUMMARY-2020-08-07", "parties_paragraphs": "3",
+         "source": "Summary of 7 August 2020", "recorded_by": "Secretariat",
          "recorded_at": pd.Timestamp("2020-08-07 00:00:00")}]
+
+
+@pytest.mark.parametrize("step, changes, column, reason", [
+    (1, {"title_tr": ""}, "title_tr", "a value is required here but the cell is empty"),
+    (1, {"organiser_ru": ""}, "organiser_ru", "given in English ('organiser') but not translated here"),
+    (1, {"organiser": ""}, "organiser", "given in 'organiser_ru' but not in English"),
+    (2, {"description_ru": ""}, "description_ru", "a value is required here but the cell is empty"),
+    (3, {"evidence_tr": ""}, "evidence_tr", "not translated here"),
+    (3, {"evidence_paragraphs": ""}, "evidence_paragraphs", "give both or neither"),
+    (3, {"evidence_paragraphs": "4 and 5"}, "evidence_paragraphs", "paragraph numbers separated by ', '"),
+    (3, {"evidence_document": "NO-SUCH-DOCUMENT"}, "evidence_document", "not in table meeting_documents"),
+    (3, {"status": "no information"}, "status", "must be one of: agreed, in progress, implemented, requested"),
+], ids=["meeting-title-untranslated", "organiser-untranslated", "translation-without-english", "description-untranslated",
+        "evidence-untranslated", "document-without-paragraphs", "paragraphs-in-words", "unknown-document",
+        "retired-status"])
+def test_measure_files_refuse_untranslated_text_and_loose_citations(tmp_path, step, changes, column, reason):
+    """Every text a reader sees comes in three languages, and every citation names a known document and its
+    paragraphs; the build says which line and column is wrong."""
+    from etl.build import _load_step
+    from etl.validate import ValidationFailed
+    from tests.fixtures.etl import tiny_raw
+
+    rows_of = {1: tiny_raw.MEETINGS, 2: tiny_raw.MEASURES, 3: tiny_raw.STATUS}[step]
+    folder = tiny_raw.write_tiny_raw(tmp_path / "raw")
+    tiny_raw.rewrite(folder, measures.STEPS[step].raw.filename, [{**rows_of[0], **changes}, *rows_of[1:]])
+    with pytest.raises(ValidationFailed) as failed:
+        _load_step(measures.STEPS[step], folder, KNOWN_COUNTRIES, KNOWN_VALUES, check_key=True)
+    assert any(p.row == 2 and p.column == column and reason in p.reason for p in failed.value.problems), \
+        [str(p) for p in failed.value.problems]
 
 
 # --- the tables in the database ---------------------------------------------------------------------------
@@ -284,12 +323,12 @@ def test_the_build_writes_exactly_the_transformed_rows(tiny_db):
     counts = dict(tiny_db.execute("SELECT table_name, row_count FROM sources").fetchall())
     assert {name: counts[name] for name in (
         "countries", "migrant_stock", "migrant_stock_totals", "migration_flows", "remittances_bilateral",
-        "remittance_totals", "country_indicators", "reported_figures", "meetings", "measures", "measure_status",
-        "forcibly_displaced", "editions",
+        "remittance_totals", "country_indicators", "reported_figures", "meeting_documents", "meetings", "measures",
+        "measure_status", "forcibly_displaced", "editions",
     )} == {"countries": 9, "migrant_stock": 18 + 15, "migrant_stock_totals": 6 + 18, "migration_flows": 6,
            "remittances_bilateral": 2 + 3, "remittance_totals": 2 + 4, "country_indicators": 2 + 2,
-           "reported_figures": 4, "meetings": 2, "measures": 2, "measure_status": 3, "forcibly_displaced": 3,
-           "editions": 8}
+           "reported_figures": 4, "meeting_documents": 1, "meetings": 2, "measures": 2, "measure_status": 3,
+           "forcibly_displaced": 3, "editions": 8}
     assert tiny_db.execute("SELECT persons FROM migrant_stock WHERE year = 2015 AND origin_iso3 = 'KAZ' "
                            "AND sex = 'female'").fetchall() == [(1400,)]
     # The same pair and year in both editions, told apart by the edition column

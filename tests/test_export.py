@@ -113,7 +113,7 @@ def test_without_chromium_the_export_says_so_and_the_button_is_disabled(monkeypa
 
     at = AppTest.from_function(page).run()
     buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button")}
-    assert buttons == {"Download PNG": True, "Download CSV": False}
+    assert buttons == {"Download PNG": True, "Download CSV": False, "CSV for Excel (;)": False}
 
 
 def test_png_with_long_texts_and_cyrillic_keeps_its_size():
@@ -365,6 +365,28 @@ def test_a_formula_after_another_list_separator_is_neutralised_too():
     lines = csv_bytes(data, META).decode("utf-8-sig").split("\r\n")
     assert lines[2:7] == ['"a;\'=1+1",1', '"b,\t\'+2",2', '"c| \'@x",3', '"Kazakhstan; Kyrgyzstan",4',
                           '"2015-2020",5']
+
+
+def test_csv_for_excel_has_semicolons_and_decimal_commas():
+    """The form for Excel set to Russian or Turkish: ';' between cells, ',' before decimals, the rest alike."""
+    content = csv_bytes(chart_data(), META, semicolons=True)
+    assert content.startswith(b"\xef\xbb\xbf")
+    lines = content.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith('"Immigrants in the OTS states, 2020 | Source: UN DESA')
+    assert lines[1] == ('"Country";"Year";"Immigrants";"Share of population (%)";'
+                        '"Remittances (US$ million)"')
+    assert lines[2] == '"Kazakhstan";2020;3732073;19,9;502,5'
+    assert lines[3] == '"Türkiye";2020;6052652;7,2;'
+    assert lines[4] == '"Кыргызстан";2020;199999;3,07;2410,25'
+    assert lines[5] == "" and len(lines) == 6
+    back = read_csv_export(content, semicolons=True)
+    pd.testing.assert_frame_equal(back, chart_data(), check_dtype=False)
+
+
+def test_csv_for_excel_neutralises_formulas_and_keeps_text_with_semicolons_whole():
+    data = pd.DataFrame({"note": ["=1+1", "a;=2+2", "Kazakhstan; Kyrgyzstan", "1,5"], "value": [-5, 1.5, 2, 3]})
+    lines = csv_bytes(data, META, semicolons=True).decode("utf-8-sig").split("\r\n")
+    assert lines[2:6] == ['"\'=1+1";-5', '"a;\'=2+2";1,5', '"Kazakhstan; Kyrgyzstan";2', '"1,5";3']
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -150,3 +150,28 @@ def test_the_briefing_pack_holds_what_its_index_says(app_env, watched):
                 assert export.png_size(archive.read(row["PNG file"])) == (3200, 1800)
         for info in archive.infolist():
             assert (info.external_attr >> 16) & 0o044 == 0o044, info.filename  # readable once unpacked
+
+
+def test_the_briefing_pack_speaks_the_readers_language(app_env, watched, monkeypatch):
+    """Index, read-me, captions and the charts' own numbers in Turkish when the briefing was read in Turkish."""
+    from app import i18n
+    drawn = []
+    monkeypatch.setattr(export, "png_bytes", lambda fig, meta, labels: drawn.append((fig, meta)) or b"png")
+    open_page("briefing", watched, language="tr")
+    pack = watched.packs[-1]
+    content = ui.briefing_pack_bytes(pack["items"], pack["meeting"], pack["title"], pack["labels"], "tr")
+    turkish = i18n.translations("tr").gettext
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        index = export.read_csv_export(archive.read("index.csv"))
+        assert list(index.columns) == [turkish(c) for c in ("PNG file", "CSV file", "Title", "Source", "Licence",
+                                                            "Data date", "Filters", "Rows")]
+        readme = archive.read("README.txt").decode("utf-8-sig")
+    assert readme.startswith(turkish("Briefing pack") + ": ")
+    assert "Türk Konseyi" in readme  # the meeting's title, in Turkish
+    titles = [meta.title for _figure, meta in drawn]
+    assert turkish("Remittances as a share of GDP") in titles
+    assert any("Türk Konseyi" in title for title in titles)  # the meeting's matrix
+    for figure, meta in drawn:
+        assert figure.layout.separators == ",.", meta.title
+        for axis in [*figure.select_xaxes(), *figure.select_yaxes()]:
+            assert axis.ticktext or axis.type == "category" or axis.exponentformat == "none", (meta.title, axis)

@@ -42,13 +42,39 @@ def record(measure_id="M1-STAY", iso3="KAZ", status="implemented", as_of="2021-0
     return store.record_status(measure_id, iso3, status, as_of, note, source, editor, "Aydın K.", based_on)
 
 
-def test_build_rows_give_every_cell_agreed(app_env):
+# What the two meeting documents support, cell by cell (data/raw/SOURCES.md says why): A agreed, R requested,
+# - not recorded. States in the order AZE KAZ KGZ TUR UZB HUN TKM.
+DOCUMENTED = {
+    "M1-STAY": "AAAAAA-", "M1-NOPENALTY": "AAAAAA-", "M1-AIRPORTS": "AAAAAA-",
+    "M2-LABOUR": "-ARAR--", "M2-DATABASE": "AAAAA--",
+}
+LETTERS = {"A": "agreed", "R": "requested", "-": "not recorded"}
+
+
+def test_build_rows_say_what_the_documents_say(app_env):
     current = run(queries.current_status)
     assert len(current) == 5 * 7
-    assert set(current["status"]) == {"agreed"}
+    found = {(r.measure_id, r.country_iso3): r.status for r in current.itertuples()}
+    expected = {(measure, state): LETTERS[letter] for measure, letters in DOCUMENTED.items()
+                for state, letter in zip(store.OTS_STATES, letters)}
+    assert found == expected
     stay = current[current["measure_id"] == "M1-STAY"]
-    assert set(stay["country_iso3"]) == set(store.OTS_STATES)
     assert set(pd.to_datetime(stay["as_of"]).dt.date) == {date(2020, 5, 7)}
+    # Every status from the documents names the document and paragraphs it rests on, and says what they say.
+    assert current["evidence_document"].notna().all() and current["evidence_paragraphs"].notna().all()
+    assert current[["evidence", "evidence_ru", "evidence_tr"]].notna().all().all()
+    labour = current.set_index(["measure_id", "country_iso3"]).loc["M2-LABOUR"]
+    assert labour.loc["KAZ", ["evidence_document", "evidence_paragraphs"]].tolist() == ["MCG-SUMMARY-2020-08-07", "6"]
+    assert labour.loc["UZB", "evidence_paragraphs"] == "5"
+
+
+def test_cited_paragraphs_exist_in_their_documents(app_env):
+    documents = run(queries.documents).set_index("document_id")
+    history = run(queries.status_history)
+    for document, paragraphs in [*zip(history["evidence_document"], history["evidence_paragraphs"]),
+                                 *zip(history["parties_document"], history["parties_paragraphs"])]:
+        assert document in documents.index
+        assert all(1 <= int(n) <= documents.loc[document, "paragraphs"] for n in paragraphs.split(", "))
 
 
 def test_recorded_status_becomes_current_and_history_keeps_both(app_env):
@@ -97,9 +123,13 @@ def test_implemented_per_state_counts_current_statuses(app_env):
     summary = run(queries.implemented_per_state).set_index("country_iso3")
     assert list(summary.index) == ["AZE", "KAZ", "KGZ", "TUR", "UZB", "HUN", "TKM"]
     kaz = summary.loc["KAZ"]
-    assert (kaz.measures, kaz.applicable, kaz.implemented, kaz.in_progress, kaz.agreed, kaz.not_applicable) == (
+    assert (kaz.measures, kaz.committed, kaz.implemented, kaz.in_progress, kaz.agreed, kaz.not_applicable) == (
         5, 4, 2, 1, 1, 1)
-    assert (summary.loc["AZE"].implemented, summary.loc["AZE"].agreed) == (0, 5)
+    # "Requested" and "not recorded" are neither commitments nor failures: counted apart, never in `committed`.
+    uzb, tkm, aze = summary.loc["UZB"], summary.loc["TKM"], summary.loc["AZE"]
+    assert (uzb.measures, uzb.committed, uzb.agreed, uzb.requested, uzb.not_recorded) == (5, 4, 4, 1, 0)
+    assert (tkm.committed, tkm.not_recorded, tkm.implemented) == (0, 5, 0)
+    assert (aze.committed, aze.agreed, aze.not_recorded, aze.implemented) == (4, 4, 1, 0)
 
 
 def test_note_with_html_is_stored_exactly_as_typed(app_env):
@@ -123,7 +153,7 @@ def in_days(days: int) -> str:
     ({"measure_id": "M9-NOTHING"}, "Measure “M9-NOTHING” is unknown"),
     ({"status": "done"}, "Status “done” is not one of"),
     ({"as_of": in_days(30)}, "is in the future"),
-    ({"as_of": "2020-05-06"}, "is before the meeting that agreed the measure (2020-05-07)"),
+    ({"as_of": "2020-05-06"}, "date 6 May 2020 is before the meeting that agreed the measure (7 May 2020)"),
     ({"as_of": "2021-02-30"}, "is not a date"),
     ({"source": "   "}, "The source is empty"),
     ({"source": "Letter\x07"}, "The source contains control characters"),
@@ -157,7 +187,7 @@ def test_status_changed_meanwhile_is_refused_and_names_the_new_status(app_env):
     with pytest.raises(store.StatusChangedMeanwhile) as refused:
         record(status="implemented", based_on=seen)
     assert refused.value.current["status"] == "in progress"
-    assert "it is now “in progress” as of 1 Mar 2021 (recorded by Aydın K.)" in refused.value.problems[0]
+    assert "it is now “in progress” as of 1 March 2021 (recorded by Aydın K.)" in refused.value.problems[0]
     assert edits_stored() == 1
 
 
@@ -201,7 +231,7 @@ def test_add_meeting_with_measures_agreed_by_chosen_states(app_env):
     assert list(new["measure_id"].unique()) == ["M2022-05-12-01", "M2022-05-12-02"]
     agreed = set(new.loc[new["status"] == "agreed", "country_iso3"])
     assert agreed == {"AZE", "KAZ", "TUR"}
-    assert set(new.loc[new["status"] == "no information", "country_iso3"]) == {"KGZ", "UZB", "HUN", "TKM"}
+    assert set(new.loc[new["status"] == "not recorded", "country_iso3"]) == {"KGZ", "UZB", "HUN", "TKM"}
     # a status for the new measure must not predate its meeting
     with pytest.raises(store.EditRefused, match="before the meeting"):
         record("M2022-05-12-01", "UZB", as_of="2022-05-01", based_on=None)
@@ -261,3 +291,50 @@ def test_edit_survives_a_rebuild(app_env, tmp_path, monkeypatch):
     assert (now["status"], now["note"]) == ("implemented", "Survives rebuilds")
     assert "M2022-05-12" in set(run(queries.meetings)["meeting_id"])
     assert list(run(queries.status_history, "M1-STAY", "KAZ")["status"]) == ["agreed", "implemented"]
+
+
+# ---------------------------------------------------------------- a store written before the present statuses
+
+# The table as the store made it before "requested" and "not recorded" existed ("no information" then).
+EARLIER_STATUS_TABLE = """CREATE TABLE measure_status_edits (
+        edit_id BIGINT PRIMARY KEY DEFAULT nextval('measure_status_edit_ids'),
+        measure_id VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        status VARCHAR NOT NULL CHECK (status IN ('agreed', 'in progress', 'implemented', 'not applicable',
+                                                  'no information')),
+        as_of DATE NOT NULL, note VARCHAR, source VARCHAR NOT NULL, recorded_by VARCHAR NOT NULL,
+        recorded_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, based_on VARCHAR)"""
+EARLIER_ROWS = [
+    (1, "M1-STAY", "KAZ", "no information", "2021-02-01", "Nothing heard yet", SOURCE, "Aydın K.",
+     "2021-02-02 10:00:00", "aydin", None),
+    (2, "M1-STAY", "AZE", "implemented", "2021-03-01", None, SOURCE, "Aydın K.", "2021-03-02 10:00:00", "aydin",
+     None),
+]
+INSERT_EDIT = "INSERT INTO measure_status_edits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def test_a_store_written_with_the_earlier_statuses_opens_migrated_and_takes_the_new_ones(app_env):
+    """The DuckDB store of the earlier version held "no information": moved into the SQLite store, it reads
+    "not recorded", and the new words are accepted after it."""
+    import duckdb
+
+    from app import state_migrate
+    state.close()
+    legacy = state.legacy_path()
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(legacy)) as earlier:
+        earlier.execute("CREATE SEQUENCE measure_status_edit_ids START 3")
+        earlier.execute(EARLIER_STATUS_TABLE)
+        earlier.executemany(INSERT_EDIT, EARLIER_ROWS)
+    # Opening the store (the first read) creates it and copies the old one in.
+    assert cell("M1-STAY", "KAZ")["status"] == "not recorded"
+    assert cell("M1-STAY", "KAZ")["note"] == "Nothing heard yet"
+    assert cell("M1-STAY", "AZE")["status"] == "implemented"
+    assert list(run(queries.status_history, "M1-STAY", "KAZ")["status"]) == ["agreed", "not recorded"]
+    # The new words are accepted, and edit ids go on from where they were.
+    assert record("M1-STAY", "UZB", "requested", as_of="2021-04-01") == 3
+    assert record("M1-STAY", "TUR", "not recorded", as_of="2021-04-01") == 4
+    assert cell("M1-STAY", "UZB")["status"] == "requested"
+    assert list(state.frame("SELECT name FROM store_migrations")["name"]) == [state_migrate.NAME]
+    # Opening it again changes nothing.
+    state.close()
+    assert edits_stored() == 4 and cell("M1-STAY", "KAZ")["status"] == "not recorded"

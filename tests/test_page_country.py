@@ -96,7 +96,7 @@ def test_every_member_and_observer_state(app_env, un_totals, code):
     assert len(corridor_states) == 6 and at.title[0].value not in corridor_states
     measures = [df.value for df in at.dataframe if "Measure" in df.value.columns]
     assert len(measures) == 1 and len(measures[0]) == 5 and set(measures[0]["Status"]) <= {
-        "agreed", "in progress", "implemented", "not applicable", "no information"}
+        "agreed", "in progress", "implemented", "requested", "not recorded", "not applicable"}
     if code == "TKM":
         assert not {"remittances_share", "remittances_usd"} & set(specs)
         assert any("not reported" in info.value for info in at.info)

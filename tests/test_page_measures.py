@@ -62,7 +62,7 @@ def matrix(at: AppTest) -> dict[tuple[str, str], str]:
     heatmap = charts(at)[0]["data"][0]
     assert heatmap["type"] == "heatmap"
     titles = [label.replace("<br>", " ") for label in heatmap["y"][1]]
-    return {(title, state): heatmap["text"][row][column]
+    return {(title, state): heatmap["text"][row][column].replace("<br>", " ")
             for row, title in enumerate(titles) for column, state in enumerate(heatmap["x"])}
 
 
@@ -102,17 +102,49 @@ def test_reader_sees_matrix_history_timeline_and_summary_but_no_form(editor):
     figures = charts(at)
     assert len(figures) == 3
     grid = matrix(at)
-    assert len(grid) == 5 * 7 and set(grid.values()) == {"agreed"}
+    assert len(grid) == 5 * 7
+    assert cell(at, "Support for Uzbek", "Kazakhstan") == "agreed"
+    assert cell(at, "Support for Uzbek", "Uzbekistan") == "requested"
+    assert cell(at, "Support for Uzbek", "Azerbaijan") == "not recorded"
+    assert cell(at, "Longer stay allowed", "Turkmenistan") == "not recorded"
+    assert cell(at, "A single migration", "Hungary") == "not recorded"
     assert charts(at)[0]["data"][0]["x"] == ["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Türkiye", "Uzbekistan",
                                              "Hungary", "Turkmenistan"]
     legend = [trace["name"] for trace in figures[0]["data"][1:]]
-    assert legend == ["agreed", "in progress", "implemented", "not applicable", "no information"]
+    assert legend == ["agreed", "in progress", "implemented", "requested", "not recorded", "not applicable"]
     assert list(history(at)["Status"]) == ["agreed"]
+    # The chosen cell (Kazakhstan, longer stay) says where the documents say so, and what they say.
+    evidence = messages(at.markdown)
+    assert "**Where they say so:** Summary of the 1st video-conference meeting of the Migration Coordination " \
+           "Group, 7 August 2020 (English), paragraph 4" in evidence
+    assert "**Where the states taking part are named:** Dunyo news agency report on the video-conference of 7 " \
+           "May 2020 (Russian), paragraph 3" in evidence
+    assert history(at)["Source"].iloc[0].endswith("states taking part: Dunyo news agency report on the "
+                                                  "video-conference of 7 May 2020 (Russian), paragraph 3")
+    assert history(at)["What the record says"].iloc[0].startswith("Named among the states taking part")
+    assert at.expander[0].label == "What the statuses mean"
+    assert "**not recorded**: The documents do not show the state taking part" in messages(at.markdown)
     assert "Sign in as a Secretariat editor" in messages(at.info)
     assert not [b for b in at.button if b.label == "Save status"]
     assert any("neither changes nor removes them" in c.value for c in at.caption)
-    summary = figures[2]
-    assert [a["text"] for a in summary["layout"]["annotations"]][:1] == ["0 of 5 implemented"]
+    summary = figures[2]  # states from the bottom up: Turkmenistan committed to nothing the documents show
+    assert [a["text"] for a in summary["layout"]["annotations"]] == [
+        "no commitment recorded", "0 of 3 implemented", "0 of 4 implemented", "0 of 5 implemented",
+        "0 of 4 implemented", "0 of 5 implemented", "0 of 4 implemented"]
+
+
+def test_in_russian_the_data_reads_in_russian_too(editor):
+    at = open_page({"lang": "ru"})
+    heatmap = charts(at)[0]["data"][0]
+    assert "Продление пребывания на время" in " ".join(heatmap["y"][1]).replace("<br>", " ")
+    assert "Казахстан" in heatmap["x"] and "согласовано" in {t for row in heatmap["text"] for t in row}
+    assert "запрошено" in {t for row in heatmap["text"] for t in row}
+    rows = history(at)
+    assert rows.columns[2] == "Что говорится в записи"
+    assert rows.iloc[0, 2].startswith("Названо среди государств")
+    assert "английский" in rows.iloc[0, 3] and "абзац 4" in rows.iloc[0, 3]
+    assert any("Пребывание и проживание" in c.value for c in at.caption)  # the category
+    assert "7 мая 2020\u202fг." in " ".join(o for o in at.multiselect(key="url_meetings").options)
 
 
 def test_wrong_password_is_refused_then_right_one_signs_in(editor):
@@ -147,7 +179,8 @@ def test_editor_records_a_status_and_every_view_changes(editor):
     rows = history(at)
     assert list(rows["Status"]) == ["implemented", "agreed"]
     assert rows["Recorded by"].iloc[0] == "Aydın K."
-    assert rows["Note"].iloc[0] == "Decree No. 12 in force"
+    assert rows["What the record says"].iloc[0] == "Decree No. 12 in force"
+    assert rows["Source"].iloc[0] == SOURCE
     assert any("Current status: implemented" in m.value.replace("\\", "") for m in at.markdown)
     summary = charts(at)[2]
     assert "1 of 5 implemented" in [a["text"] for a in summary["layout"]["annotations"]]
@@ -158,7 +191,7 @@ def test_editor_records_a_status_and_every_view_changes(editor):
 def test_note_with_script_is_stored_and_shown_as_text(editor):
     note = '<script>alert("x")</script> <img src=x onerror=alert(1)> **bold** [link](http://example.org)'
     at = fill_status(sign_in(open_page()), note=note)
-    assert history(at)["Note"].iloc[0] == note
+    assert history(at)["What the record says"].iloc[0] == note
     assert state.frame("SELECT note FROM measure_status_edits")["note"].iloc[0] == note
     for element in list(at.markdown) + list(at.caption) + list(at.success) + list(at.error):
         assert "<script>" not in element.value and "<img" not in element.value
@@ -240,6 +273,14 @@ def test_editor_adds_a_meeting_and_its_measures_appear(editor):
     meeting_filter = at.multiselect(key="url_meetings")
     assert "M2022-05-12" in meeting_filter.options or any("12 May 2022" in o for o in meeting_filter.options)
 
+
+def test_a_meeting_typed_in_english_shows_as_typed_in_turkish_with_a_note(editor):
+    fill_meeting(sign_in(open_page()))
+    at = open_page({"lang": "tr", "meetings": "M2022-05-12"})
+    grid = matrix(at)
+    assert {title for title, _state in grid} == {"Shared e-visa", "Joint statistics portal"}
+    assert cell(at, "Shared e-visa", "Özbekistan") == "kararlaştırıldı"
+    assert any("yazdığı gibi" in c.value for c in at.caption), [c.value for c in at.caption]
 
 @pytest.mark.parametrize("changes, message", [
     ({"meeting_date": date(2020, 9, 1)}, "is not after 2020"),

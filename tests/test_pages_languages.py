@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from app import i18n
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT
 
 # page file -> the English title it shows (the country page shows the chosen country's name).
 TITLES = {
@@ -49,6 +49,43 @@ def shown_texts(at: AppTest) -> list[str]:
     return texts
 
 
+ENGLISH_DATA_TEXTS = """SELECT title FROM meetings UNION SELECT title FROM measures UNION SELECT category FROM measures
+                        UNION SELECT evidence FROM measure_status"""
+
+
+def english_data_texts(built_db) -> list[str]:
+    """The beginnings of the database's English texts that have a translation (meetings, measures, evidence)."""
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        return [text[:24] for (text,) in con.execute(ENGLISH_DATA_TEXTS).fetchall() if text]
+
+
+def charts_speak(at, language: str, english_texts: list[str] = ()) -> list[str]:
+    """What the page's plotly charts would write in another language than `language`: English SI suffixes
+    ("2.5M", "500k"), the wrong digit grouping, English month names on a date axis, English texts of the data
+    (a meeting's name over a chart)."""
+    import json
+    problems = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if language != "en":
+            problems += [f"English data text in a chart: {text!r}" for text in english_texts
+                         if text in chart.proto.spec]
+        layout = spec.get("layout", {})
+        title = (layout.get("title") or {}).get("text", chart.proto.id if hasattr(chart.proto, "id") else "chart")
+        if layout.get("separators") != i18n.plotly_separators(language):
+            problems.append(f"{title}: separators {layout.get('separators')!r}")
+        for name, axis in layout.items():
+            if not (name.startswith("xaxis") or name.startswith("yaxis")) or not isinstance(axis, dict):
+                continue
+            if axis.get("ticktext") or axis.get("type") in ("category", "multicategory"):
+                continue
+            if axis.get("type") == "date":
+                problems.append(f"{title} {name}: a date axis labelled by plotly (English month names)")
+            elif axis.get("exponentformat") != "none" or str(axis.get("tickformat", "")).endswith("s"):
+                problems.append(f"{title} {name}: plotly may write k/M/B suffixes")
+    return problems
+
+
 def country_name(built_db, code: str, language: str) -> str:
     with duckdb.connect(str(built_db), read_only=True) as con:
         return con.execute(f"SELECT name_{language} FROM countries WHERE iso3 = ?", [code]).fetchone()[0]
@@ -72,6 +109,21 @@ def test_page_in_language(app_env, built_db, english_with_translation, page, lan
         if language != "en":
             assert expected != TITLES[page], f"no {language} translation of the title"
     assert expected in titles, titles
+    assert not charts_speak(at, language, english_data_texts(built_db))
     if language != "en":
         left_in_english = [t for t in shown_texts(at) if t in english_with_translation[language]]
         assert not left_in_english, left_in_english
+
+
+@pytest.mark.parametrize("page, section", [(page, section) for page, sections in PAGE_SECTIONS.items()
+                                           for section in sections[1:]])
+def test_every_sections_charts_write_numbers_and_dates_in_turkish(app_env, built_db, page, section):
+    """The sections the test above does not open (it sees each page's first): their charts in Turkish."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["lang"] = "tr"
+    at.run()
+    at.query_params["section"] = section
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="lang").value == "tr"
+    assert not charts_speak(at, "tr", english_data_texts(built_db))

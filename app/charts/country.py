@@ -18,6 +18,7 @@ from app.charts import stock_types
 from app.charts.common import add_meeting_markers, base_layout, has_value, plotly_escape
 from app.charts.labour import labour_table, remittances_now
 from app.i18n import _, fmt_date, fmt_int, fmt_number, fmt_percent
+from app.measures_evidence import recorded_by, source_of, what_it_says
 from app.measures_store import status_label
 from app.palette import STATUS_COLOURS, country_colour
 
@@ -300,16 +301,18 @@ def reported_table(figures: pd.DataFrame, name: Namer) -> pd.DataFrame:
     return table
 
 
-def measure_table(status: pd.DataFrame) -> pd.DataFrame:
-    """Each agreed measure with its current status in the country, when it applies from, and on what ground."""
+def measure_table(status: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Each agreed measure with its current status in the country, when it applies from, and on what ground
+    (`status` in the reader's language: `measures_evidence.localised`)."""
+    rows = [row for _index, row in status.iterrows()]
     return pd.DataFrame({
         _("Measure"): status["measure_title"].to_numpy(),
         _("Agreed on"): [fmt_date(d) for d in status["meeting_date"]],
         _("Status"): [status_label(s) for s in status["status"]],
         _("Since"): [fmt_date(d) if _has(d) else "" for d in status["as_of"]],
-        _("Note"): status["note"].fillna("").to_numpy(),
-        _("Source"): status["source"].fillna("").to_numpy(),
-        _("Recorded by"): status["recorded_by"].fillna("").to_numpy(),
+        _("What the record says"): [what_it_says(row) for row in rows],
+        _("Source"): [source_of(row, documents) for row in rows],
+        _("Recorded by"): [recorded_by(row) if _has(row.get("row_key")) else "" for row in rows],
         _("Category"): status["category"].to_numpy(),
     })
 

@@ -13,13 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.charts.common import add_meeting_markers, base_layout, plotly_escape
-from app.i18n import _, fmt_date
+from app.i18n import _, fmt_date, fmt_int
 from app.measures_store import STATUSES, status_label
 from app.palette import STATUS_COLOURS
 
 Namer = Callable[[str], str]
 STATUS_ORDER = STATUSES
-OUTLINE = "#8C8C8C"  # "no information" is white: cells, bars and markers get a grey edge
+OUTLINE = "#8C8C8C"  # "not recorded" is white: cells, bars and markers get a grey edge
 CELL_GAP = 3
 ROW_HEIGHT = 46
 
@@ -33,8 +33,18 @@ def wrap(text, width: int = 48, lines: int = 2) -> str:
     return "<br>".join(plotly_escape(part) for part in parts)
 
 
+def cell_words(label: str, width: int = 10) -> str:
+    """A status as written in a matrix cell: a long label of several words on two lines ("не<br>зафиксировано",
+    "talep<br>edildi"), so that it fits a narrow column in Russian and Turkish too."""
+    words = label.split(" ")
+    if len(label) <= width or len(words) < 2:
+        return plotly_escape(label)
+    best = min(range(1, len(words)), key=lambda cut: abs(len(" ".join(words[:cut])) - len(" ".join(words[cut:]))))
+    return plotly_escape(" ".join(words[:best])) + "<br>" + plotly_escape(" ".join(words[best:]))
+
+
 def meeting_label(meeting_date, meeting_title) -> str:
-    return "{date}<br>{title}".format(date=fmt_date(meeting_date), title=wrap(meeting_title, 22, 3))
+    return "{date}<br>{title}".format(date=fmt_date(meeting_date), title=wrap(meeting_title, 18, 3))
 
 
 def _legend_entries(fig: go.Figure, statuses, marker_symbol: str = "square") -> None:
@@ -61,17 +71,19 @@ def status_matrix(current: pd.DataFrame, states: list[str], name: Namer,
         z_row, text_row, hover_row = [], [], []
         for state in states:
             found = by_cell.loc[(row.measure_id, state)] if (row.measure_id, state) in by_cell.index else None
-            status = found["status"] if found is not None else "no information"
+            status = found["status"] if found is not None else "not recorded"
             shown = status in shown_statuses
             z_row.append(codes[status] if shown else None)
-            text_row.append(status_label(status) if shown else "")
+            text_row.append(cell_words(status_label(status)) if shown else "")
             as_of = found["as_of"] if found is not None else None
-            hover_row.append("<br>".join([
+            evidence = found.get("evidence") if found is not None else None
+            hover_row.append("<br>".join(part for part in [
                 "<b>{measure}</b>".format(measure=wrap(row.measure_title, 60, 3)),
                 name(state),
                 _("Status: {status}").format(status=status_label(status)),
                 _("Since: {date}").format(date=fmt_date(as_of)) if as_of is not None and as_of == as_of else "",
-            ]))
+                "<i>{evidence}</i>".format(evidence=wrap(evidence, 60, 4)) if isinstance(evidence, str) else "",
+            ] if part))
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
@@ -81,10 +93,12 @@ def status_matrix(current: pd.DataFrame, states: list[str], name: Namer,
     for index, status in enumerate(STATUS_ORDER):
         colourscale += [[index / steps, STATUS_COLOURS[status]], [(index + 1) / steps, STATUS_COLOURS[status]]]
     y = [[meeting_label(r.meeting_date, r.meeting_title) for r in rows.itertuples()],
-         [wrap(r.measure_title, 34, 2) for r in rows.itertuples()]]
+         [wrap(r.measure_title, 26, 3) for r in rows.itertuples()]]
+    longest = max((len(line) for row in text for cell in row for line in cell.split("<br>")), default=0)
+    size = 11 if longest <= 10 else 10 if longest <= 13 else 9  # "kararlaştırıldı" must fit a column too
     fig = go.Figure(go.Heatmap(
         z=z, x=[name(state) for state in states], y=y, zmin=0, zmax=steps, colorscale=colourscale, showscale=False,
-        text=text, texttemplate="%{text}", textfont={"size": 11, "color": "#1A1A1A"},
+        text=text, texttemplate="%{text}", textfont={"size": size, "color": "#1A1A1A"},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=CELL_GAP, ygap=CELL_GAP,
     ))
     _legend_entries(fig, STATUS_ORDER)
@@ -140,11 +154,15 @@ def status_timeline(history: pd.DataFrame, meetings: pd.DataFrame, states: list[
 
 
 def state_summary(summary: pd.DataFrame, name: Namer) -> go.Figure:
-    """Per state, its measures by current status (stacked), with "n of m implemented" at the end of each bar."""
+    """Per state, its measures by current status (stacked), with "n of m implemented" at the end of each bar.
+
+    m counts the measures the state committed to (agreed, in progress, implemented): a measure it asked for
+    or is not recorded on is neither a commitment nor a failure, so it is shown but not counted in m.
+    """
     frame = summary.iloc[::-1]  # first state on top
     labels = [name(code) for code in frame["country_iso3"]]
     columns = {"implemented": "implemented", "in progress": "in_progress", "agreed": "agreed",
-               "not applicable": "not_applicable", "no information": "no_information"}
+               "requested": "requested", "not recorded": "not_recorded", "not applicable": "not_applicable"}
     fig = go.Figure()
     for status, column in columns.items():
         fig.add_trace(go.Bar(
@@ -152,13 +170,14 @@ def state_summary(summary: pd.DataFrame, name: Namer) -> go.Figure:
             marker={"color": STATUS_COLOURS[status], "line": {"color": OUTLINE, "width": 0.5}},
             hovertemplate="%{y}<br>" + plotly_escape(status_label(status)) + ": %{x}<extra></extra>"))
     for label, row in zip(labels, frame.itertuples()):
-        fig.add_annotation(x=row.measures, y=label, xanchor="left", xshift=6, showarrow=False,
-                           text=_("{implemented} of {applicable} implemented").format(
-                               implemented=row.implemented, applicable=row.applicable),
+        text = (_("{implemented} of {committed} implemented").format(
+                    implemented=fmt_int(row.implemented), committed=fmt_int(row.committed))
+                if row.committed else _("no commitment recorded"))
+        fig.add_annotation(x=row.measures, y=label, xanchor="left", xshift=6, showarrow=False, text=text,
                            font={"size": 12})
     base_layout(fig, legend_title=_("Current status"))
     most = int(frame["measures"].max()) if not frame.empty else 1
     fig.update_layout(barmode="stack", height=110 + 38 * max(len(frame), 1), legend={"traceorder": "normal"},
-                      xaxis={"title": _("Measures"), "range": [0, most * 1.35], "dtick": 1},
+                      xaxis={"title": _("Measures"), "range": [0, most * 1.45], "dtick": 1},
                       yaxis={"title": None}, margin={"t": 40, "b": 40, "l": 10, "r": 10})
     return fig

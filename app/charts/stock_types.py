@@ -47,7 +47,7 @@ def footnote(frame: pd.DataFrame) -> str:
     if not set(TYPES) <= set(frame.columns):
         return ""
     present = [name for name in TYPES if frame[name].map(_true).any()]
-    return " ".join(f"{MARKS[name]} {_(_MEANINGS[name])}." for name in present)
+    return " ".join(MARKS[name] + " " + _(_MEANINGS[name]) + "." for name in present)
 
 
 def table_columns(frame: pd.DataFrame) -> dict[str, list]:

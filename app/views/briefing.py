@@ -14,14 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, editions, state, url_state
+from app import countries, db, editions, measures_evidence, measures_page, state, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
 from app.charts import measures as measure_charts
 from app.export import ChartMeta
 from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_percent
-from app.measures_store import status_label
+from app.measures_store import COMMITTED, status_label
 from app.queries import briefing as queries
 from app.queries import measures as measure_queries
 from app.queries import refugees as refugee_queries
@@ -345,35 +345,59 @@ def _measures(sources: pd.DataFrame) -> Topic:
     title = _("Agreed measures implemented, by state")
     last_change = history["as_of"].max() if not history.empty else None
     changed = _implemented_changes(history, last_change)
-    as_of = fmt_date(last_change) if last_change is not None else ""
+    as_of = fmt_date(last_change, "long") if last_change is not None else ""
     headlines = []
     for r in summary.itertuples():
         change = changed.get(r.country_iso3, 0)
         headlines.append(Headline(
-            countries.name(r.country_iso3),
-            _("{implemented} of {applicable}").format(implemented=int(r.implemented), applicable=int(r.applicable)),
+            countries.name(r.country_iso3), _committed_text(r.implemented, r.committed),
             _signed(change) if change else None, _("on {date}").format(date=as_of) if change else None,
-            _arrow(change), _("implemented · status of {date}").format(date=as_of) if as_of else _("implemented")))
+            _arrow(change), _state_note(r)))
     figure = measure_charts.state_summary(summary, countries.name)
     data = pd.DataFrame({_("State code"): summary["country_iso3"],
                          _("State"): [countries.name(c) for c in summary["country_iso3"]],
-                         _("Measures"): summary["measures"], _("Apply"): summary["applicable"],
+                         _("Measures"): summary["measures"], _("Committed to"): summary["committed"],
                          _("Implemented"): summary["implemented"], _("In progress"): summary["in_progress"],
-                         _("Agreed"): summary["agreed"], _("Not applicable"): summary["not_applicable"],
-                         _("No information"): summary["no_information"]})
+                         _("Agreed"): summary["agreed"], _("Requested"): summary["requested"],
+                         _("Not recorded"): summary["not_recorded"], _("Not applicable"): summary["not_applicable"]})
     meta = ChartMeta(title=title, source=_short_source(sources, "measure_status"),
                      licence=_("Facts from the meeting documents"),
                      data_date=fmt_date(last_change) if last_change is not None else "",
-                     caveat=_("Current status = the latest recorded for each measure in each state. “Agreed” "
-                              "means agreed at the meeting, not carried out."), slug="briefing-measures")
+                     caveat=_("Current status = the latest recorded for each measure in each state. “n of m”: m "
+                              "counts the measures a state committed to (agreed, in progress, implemented); "
+                              "“agreed” means agreed at the meeting, not carried out. Measures a state requested "
+                              "or is not recorded on are neither commitments nor failures."),
+                     slug="briefing-measures")
     total_change = sum(changed.values())
     lead = Headline(_("Agreed measures implemented, all states"),
-                    _("{implemented} of {applicable}").format(implemented=int(summary["implemented"].sum()),
-                                                             applicable=int(summary["applicable"].sum())),
+                    _("{implemented} of {committed}").format(implemented=fmt_int(summary["implemented"].sum()),
+                                                            committed=fmt_int(summary["committed"].sum())),
                     _signed(total_change) if total_change else None,
                     _("on {date}").format(date=as_of) if total_change else None, _arrow(total_change),
-                    _("measure × state · status of {date}").format(date=as_of) if as_of else "")
-    return Topic("measures", title, headlines, figure, data, meta, short=_("Measures implemented"), lead=lead)
+                    _("commitments (measure × state) · status of {date}").format(date=as_of) if as_of else "")
+    remark = _("Not counted as commitments (measure × state): requested {requested}, not recorded "
+               "{not_recorded}.").format(requested=fmt_int(summary["requested"].sum()),
+                                         not_recorded=fmt_int(summary["not_recorded"].sum()))
+    return Topic("measures", title, headlines, figure, data, meta, remarks=[remark],
+                 short=_("Measures implemented"), lead=lead)
+
+
+def _committed_text(implemented, committed) -> str:
+    """ "2 of 5" (implemented of the measures committed to), or "—" when the state committed to none."""
+    if not committed:
+        return "—"
+    return _("{implemented} of {committed}").format(implemented=fmt_int(implemented), committed=fmt_int(committed))
+
+
+def _state_note(row) -> str:
+    """What a state's figure counts: its commitments, and what else is recorded for it (the date of the status is
+    on the lead card and the chart: seven cards share a row on a shared screen)."""
+    if not row.committed:
+        return _("no commitment recorded")
+    note = _("implemented")
+    if row.requested:
+        note += " · " + _("requested: {n}").format(n=fmt_int(row.requested))
+    return note
 
 
 def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
@@ -423,7 +447,9 @@ def chosen_editions() -> str:
 
 
 def meetings() -> pd.DataFrame:
-    return load(measure_queries.meetings).sort_values(["meeting_date", "meeting_id"], ascending=False)
+    """Every meeting, newest first, its texts in the reader's language."""
+    frame = load(measure_queries.meetings).sort_values(["meeting_date", "meeting_id"], ascending=False)
+    return measures_evidence.localised(frame)
 
 
 def meeting_label(meetings_frame: pd.DataFrame):
@@ -473,24 +499,34 @@ def MEETING_SHORT() -> str:  # noqa: N802 - a translated constant
 
 
 def meeting_status(meeting_id: str) -> pd.DataFrame:
+    """The meeting's measures × states with their current status, texts in the reader's language."""
     current = load(measure_queries.current_status)
-    return current[current["meeting_id"] == meeting_id]
+    return measures_evidence.localised(current[current["meeting_id"] == meeting_id])
 
 
 def meeting_headlines(status: pd.DataFrame, implemented: pd.Series) -> list[Headline]:
-    """Per member and observer state: how many of the meeting's measures it has implemented."""
+    """Per member and observer state: how many of the meeting's measures it committed to it has implemented."""
     headlines = []
     for code in countries.OTS_STATES:
         cells = status[status["country_iso3"] == code]
-        applicable = int((cells["status"] != "not applicable").sum())
-        headlines.append(Headline(countries.name(code), _("{implemented} of {applicable}").format(
-            implemented=int(implemented.get(code, 0)), applicable=applicable), note=_("implemented")))
+        committed = int(cells["status"].isin(COMMITTED).sum())
+        requested = int((cells["status"] == "requested").sum())
+        note = _("implemented") if committed else _("no commitment recorded")
+        if requested:
+            note += " · " + _("requested: {n}").format(n=fmt_int(requested))
+        headlines.append(Headline(countries.name(code), _committed_text(implemented.get(code, 0), committed),
+                                  note=note))
     return headlines
 
 
+def typed_only_note(status: pd.DataFrame) -> None:
+    """Say so when the meeting's texts are shown as an editor typed them (no translation)."""
+    measures_page.typed_only_note(status)
+
+
 def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
-    """The meeting's measures with what was agreed, in words."""
-    described = load(measure_queries.measures)[["measure_id", "description"]]
+    """The meeting's measures with what was agreed, in words (in the reader's language)."""
+    described = measures_evidence.localised(load(measure_queries.measures))[["measure_id", "description"]]
     return agreed.merge(described, on="measure_id", how="left")
 
 
@@ -510,11 +546,16 @@ def _cached_matrix(meeting_id: str, build: str, store_version: int, language: st
 
 
 def meeting_table(status: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({_("Measure"): status["measure_title"], _("Category"): status["category"],
-                         _("State code"): status["country_iso3"],
-                         _("State"): [countries.name(c) for c in status["country_iso3"]],
-                         _("Status"): [status_label(s) for s in status["status"]], _("Since"): status["as_of"],
-                         _("Source"): status["source"]})
+    """The meeting's matrix as a table: each measure and state, its status, and what the documents say."""
+    documents = load(measure_queries.documents)
+    table = pd.DataFrame({_("Measure"): status["measure_title"], _("Category"): status["category"],
+                          _("State code"): status["country_iso3"],
+                          _("State"): [countries.name(c) for c in status["country_iso3"]],
+                          _("Status"): [status_label(s) for s in status["status"]],
+                          _("Since"): pd.to_datetime(status["as_of"]).dt.date,
+                          _("Source"): [measures_evidence.source_of(row, documents) for _i, row in status.iterrows()]},
+                         index=status.index)
+    return pd.concat([table, measures_evidence.evidence_export(status, documents)], axis=1).reset_index(drop=True)
 
 
 def meeting_meta(meeting: pd.Series, label: str) -> ChartMeta:
@@ -522,7 +563,8 @@ def meeting_meta(meeting: pd.Series, label: str) -> ChartMeta:
                      source=_("Migration Coordination Group documents and Secretariat records"),
                      licence=_("Facts from the meeting documents"), data_date=fmt_date(meeting["meeting_date"]),
                      caveat=_("“Agreed” records that a measure was agreed at the meeting, not that it was "
-                              "carried out."), slug=f"meeting-{meeting['meeting_id']}")
+                              "carried out; “requested” and “not recorded” are neither agreement nor failure."),
+                     slug=f"meeting-{meeting['meeting_id']}")
 
 
 # ---------------------------------------------------------------- presentation mode
@@ -634,8 +676,9 @@ def show_topic(topic: Topic, presenting_now: bool = False) -> None:
 
     per_row = headlines_per_row(topic, presenting_now)
     show_headlines(topic.headlines, per_row=per_row)
-    for remark in topic.remarks:
-        st.caption(escape(remark))
+    if not presenting_now:  # on a shared screen the cards say it per state; the remark would push the chart off
+        for remark in topic.remarks:
+            st.caption(escape(remark))
     if presenting_now and len(topic.headlines) > per_row:
         ui.caveat(topic.meta.caveat)
         return

@@ -1,5 +1,11 @@
 """Every page in the navigation opens in a real browser, draws its charts and map, and shows no error;
-the briefing's presentation mode and the migration map are looked at closely."""
+the briefing's presentation mode and the migration map are looked at closely.
+
+The pages are opened in English; `OTS_PAGE_LANGUAGES=en,ru,tr` opens each in those languages too (the
+screenshots, `page-<name>-<language>.png`, are for looking at what a Russian or Turkish reader sees).
+"""
+import os
+
 import pytest
 
 from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, count_charts, open_page, screenshot,
@@ -12,11 +18,13 @@ PATHS = {"": "briefing", "migration": "migration", "stranded": "stranded", "labo
          "measures": "measures", "country": "country", "data": "data", "submit": "submit"}
 # What each page of this issue must draw at least (other pages: whatever they lay out must draw).
 AT_LEAST = {"": (1, 0), "migration": (1, 1)}
+LANGUAGES = [code.strip() for code in os.environ.get("OTS_PAGE_LANGUAGES", "en").split(",") if code.strip()]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("path", list(PATHS))
-def test_page_opens_in_browser(dashboard_url, page, path):
-    open_page(page, f"{dashboard_url}/{path}")
+def test_page_opens_in_browser(dashboard_url, page, path, language):
+    open_page(page, f"{dashboard_url}/{path}" + (f"?lang={language}" if language != "en" else ""))
     assert_no_errors(page)
     # Every chart and map the page laid out must have drawn, not just been placed.
     plotly, deck = count_charts(page)
@@ -24,7 +32,7 @@ def test_page_opens_in_browser(dashboard_url, page, path):
     assert plotly >= least_plotly and deck >= least_deck, (plotly, deck)
     wait_for_charts(page, plotly=plotly, deck=deck)
     assert_no_errors(page)
-    screenshot(page, f"page-{PATHS[path]}", full_page=True)
+    screenshot(page, f"page-{PATHS[path]}" + (f"-{language}" if language != "en" else ""), full_page=True)
 
 
 def test_navigation_groups_and_language_switch_are_in_the_sidebar(dashboard_url, page):
@@ -33,7 +41,11 @@ def test_navigation_groups_and_language_switch_are_in_the_sidebar(dashboard_url,
     for group in ("Overview", "Migration", "Cooperation", "Data"):
         assert sidebar.get_by_text(group, exact=True).count() >= 1
     assert sidebar.get_by_text("Stocks and flows").count() == 1
-    assert sidebar.locator('[data-testid="stSelectbox"]').count() == 1  # the language switch
+    # The language switch shows the languages' names; the one that keeps ?lang= in the address is hidden.
+    switch = sidebar.locator(".st-key-language_choice input")
+    assert switch.input_value() == "English"
+    assert sidebar.locator(".st-key-language_in_address").is_hidden()
+    assert page.title() == "Briefing · OTS Migration Dashboard"
 
 
 @pytest.mark.parametrize("topic", range(7))  # six topics, then the meeting

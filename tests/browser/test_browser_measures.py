@@ -40,7 +40,7 @@ def choose_option(page, selectbox, option_name: str, attempts: int = 5) -> None:
 
 def test_editor_records_a_status_and_the_matrix_changes(editor_dashboard, page):
     open_page(page, f"{editor_dashboard}/measures?measure=M1-STAY&cell=KAZ")
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').count() == 1  # language switch
+    assert page.locator('[data-testid="stSidebar"] .st-key-language_choice').count() == 1  # the language switch
     wait_for_charts(page, plotly=3)
     assert_no_errors(page)
     assert matrix_cell(page, "Longer stay allowed", "Kazakhstan") == "agreed"
