@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import traceback
+import types
 
 from streamlit.testing.v1 import AppTest
 
@@ -79,7 +81,7 @@ def worker(name: str, db_path: str, state_path: str, cells: list, phase_done, go
     results.put((name, outcome))
 
 
-def test_two_processes_write_and_read_one_store_while_this_one_uses_the_page(app_env):
+def test_two_processes_write_and_read_one_store_while_this_one_uses_the_page(app_env, monkeypatch):
     state.check_available()  # the store exists before the workers start, as with a running dashboard
     before = cached.load(measures.current_status)  # cached in this process, keyed on the store's version
     version = state.version()
@@ -88,6 +90,10 @@ def test_two_processes_write_and_read_one_store_while_this_one_uses_the_page(app
     workers = [context.Process(target=worker, args=(name, os.environ["OTS_DB_PATH"], os.environ["OTS_STATE_PATH"],
                                                      SHARED + [own], phase_done, go_on, results))
                for name, own in (("aydin", ("M1-STAY", "AZE")), ("gulnara", ("M1-STAY", "KGZ")))]
+    # A spawned process first runs the parent's __main__ again; after an AppTest in this process that is
+    # dashboard.py (AppTest runs scripts as __main__), which fails outside Streamlit, so the workers never
+    # started. They need nothing from __main__: their function is imported from this module.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     for process in workers:
         process.start()
     try:

@@ -322,3 +322,14 @@ def matrix_cell(page, measure_title: str, state: str, timeout_ms: int = RUN_TIME
     page.locator(f"{MATRIX_SELECTOR} .main-svg").first.wait_for(state="attached", timeout=timeout_ms)
     page.locator(f"{MATRIX_SELECTOR} .heatmap-label").first.wait_for(state="attached", timeout=timeout_ms)
     return page.evaluate(MATRIX_CELL_SEEN, [MATRIX_SELECTOR, measure_title, state])
+
+
+def coverage_cell(page, country: str, column_heading: str) -> str:
+    """The Data page's coverage table, read as a reader does: the row of `country`, the column whose heading
+    starts with `column_heading` (columns come and go with the data sets, so never by position)."""
+    coverage = page.locator("table.ots-coverage")
+    coverage.wait_for()
+    headings = [text.strip() for text in coverage.locator("th").all_inner_texts()]
+    column = next(n for n, heading in enumerate(headings) if heading.startswith(column_heading))
+    cells = coverage.locator("tr", has_text=country).first.locator("th, td").all_inner_texts()
+    return cells[column]

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from etl.build import publish
-from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, matrix_cell, open_page,
-                                    screenshot, server_env, wait_until_idle)
+from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, coverage_cell, matrix_cell,
+                                    open_page, screenshot, server_env, wait_until_idle)
 from tests.browser.test_all_pages import PATHS
 
 pytestmark = pytest.mark.browser
@@ -252,11 +252,7 @@ def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuilda
         assert matrix_cell(editor_b, "Longer stay allowed", "Kazakhstan") == "implemented"
         assert_nothing_broke(editor_b, "editor B after the rebuild")
         open_page(submitter, f"{url}/data")
-        coverage = submitter.locator("table.ots-coverage")
-        headers = [text.strip() for text in coverage.locator("th").all_inner_texts()]
-        column = next(n for n, header in enumerate(headers) if header.startswith("Submitted figures"))
-        cells = coverage.locator("tr", has_text="Kazakhstan").locator("th, td").all_inner_texts()
-        assert "2025" in cells[column], cells
+        assert "2025" in coverage_cell(submitter, "Kazakhstan", "Submitted figures")
         assert_nothing_broke(submitter, "Data page after the rebuild")
         assert "Traceback" not in log_path.read_text()
     finally:

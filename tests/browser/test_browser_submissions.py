@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app import auth
-from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, open_page, screenshot, server_env,
-                                    wait_until_idle)
+from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, coverage_cell, open_page, screenshot,
+                                    server_env, wait_until_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -89,9 +89,7 @@ def test_submit_preview_confirm_see_and_withdraw(editor_dashboard, page, built_d
     submit_beside_the_server(built_db, folder, monkeypatch)  # the server holds the store open meanwhile
 
     go_to(page, "Data and sources")
-    table = page.locator("table.ots-coverage")
-    kazakhstan = table.locator("tr", has_text="Kazakhstan")
-    assert "2025" in kazakhstan.locator("td").nth(8).inner_text()  # the "Submitted figures" column
+    assert "2025" in coverage_cell(page, "Kazakhstan", "Submitted figures")
     screenshot(page, "data-sources-after-submission", )
 
     go_to(page, "Submit figures")
