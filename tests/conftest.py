@@ -6,6 +6,7 @@ the developer's `data/` and can run in parallel.
 """
 from __future__ import annotations
 
+import ast
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,12 +60,13 @@ def raw_copy(tmp_path) -> Path:
 
 
 def _reset_app() -> None:
-    import streamlit as st
-
+    """Forget the connections to the database and the store. Cached results are kept: they are keyed on the
+    build file (a test's own database is another file) and on the store's generation, which closing the store
+    bumps, so no test sees another's store; tests reading the session's build share its warm caches, as
+    delegates share a server's."""
     from app import db, state
     db.close_all()
     state.close()
-    st.cache_data.clear()
 
 
 @contextmanager
@@ -111,6 +113,31 @@ def navigation_pages_only():
     PagesManager.__init__ = original_init
 
 
+@pytest.fixture(autouse=True, scope="session")
+def installed_components_scanned_once():
+    """Every AppTest scans the metadata of every installed package for Streamlit components (about 0.15 s a
+    test, a few minutes over the suite); the packages do not change while the tests run, so scan once."""
+    from functools import lru_cache
+
+    from streamlit.components.v2 import manifest_scanner
+
+    original = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = lru_cache(maxsize=1)(original)
+    yield
+    manifest_scanner.scan_component_manifests = original
+
+
+def navigation_pages() -> list[str]:
+    """The pages dashboard.py puts in the navigation (`st.Page("pages/x.py", ...)`), read from its code."""
+    tree = ast.parse((PROJECT_ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    return [node.args[0].value.removeprefix("pages/").removesuffix(".py") for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args
+            and isinstance(node.args[0], ast.Constant)]
+
+
+PAGES = navigation_pages()  # every test that walks the pages takes them from here
+
+
 # --- pages shown one section at a time -------------------------------------------------------------------
 # The sections (?section=) of the pages that show one at a time, in their order on the page. A test of the
 # page's radio checks these against what the page offers, so they cannot drift apart.
@@ -122,9 +149,9 @@ PAGE_SECTIONS = {
 
 
 def run_page(page: str, query: dict | None = None, timeout: int = 120) -> AppTest:
-    """The page run through dashboard.py with `query` in its URL."""
+    """The page run through dashboard.py with `query` in its URL, as a link to the page opens it: one run of
+    the frame with that page chosen (not the default page first, then a switch)."""
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
-    at.run()
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.switch_page(f"pages/{page}.py").run()

@@ -4,8 +4,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT, app_reading
-from tests.test_pages_smoke import PAGES
+from tests.conftest import PAGES, PROJECT_ROOT, app_reading
 
 
 @pytest.fixture
@@ -42,7 +41,6 @@ def test_a_published_build_whose_file_was_deleted_says_so_not_that_it_was_never_
 @pytest.mark.parametrize("page", PAGES)
 def test_page_explains_unusable_database(broken_db_env, page):
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     messages = " ".join(e.value for e in at.error)

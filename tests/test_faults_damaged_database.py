@@ -16,8 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT, app_reading
-from tests.test_pages_smoke import PAGES
+from tests.conftest import PAGES, PROJECT_ROOT, app_reading
 
 DAMAGED_TABLE = "migration_flows"
 
@@ -111,7 +110,6 @@ def test_a_page_reading_the_damaged_part_says_the_database_is_damaged(damaged_db
 def every_page():
     """Each page of the navigation through dashboard.py, with no exception: (page, its run, its error text)."""
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])

@@ -14,7 +14,6 @@ from tests.conftest import PROJECT_ROOT
 
 def open_page(page: str, query: dict) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.run()
     for key, value in query.items():
         at.query_params[key] = value
     at.switch_page(f"pages/{page}.py").run()

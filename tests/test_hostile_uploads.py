@@ -126,7 +126,6 @@ def test_the_page_names_each_problem_in_the_uploaders_language(unchanged, langua
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["lang"] = language
     at.session_state["auth_editor"] = "aydin"
-    at.run()
     at.switch_page("pages/submit.py").run()
     at.file_uploader[0].set_value(("codes.csv", hostile.lower_case_codes(), "text/csv")).run()
     assert not at.exception and not at.error

@@ -17,7 +17,6 @@ def open_migration(params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
     at.switch_page("pages/migration.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -24,7 +24,6 @@ def open_page(params: dict | None = None, language: str = "en") -> AppTest:
     at.query_params["lang"] = language
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
     at.switch_page("pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -29,7 +29,6 @@ def open_page(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
     for name, value in {"measure": STAY, "cell": KAZ, **(query or {})}.items():
         at.query_params[name] = value
-    at.run()
     at.switch_page("pages/measures.py").run()
     assert_clean(at)
     return at

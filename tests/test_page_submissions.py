@@ -17,7 +17,6 @@ def open_page(signed_in: bool, language: str = "en") -> AppTest:
     at.query_params["lang"] = language
     if signed_in:
         at.session_state["auth_editor"] = EDITOR
-    at.run()
     at.switch_page("pages/submit.py").run()
     assert_clean(at)
     return at

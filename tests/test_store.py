@@ -257,7 +257,6 @@ def test_an_unwritable_store_says_so_on_save_and_stores_nothing(store_folder, mo
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
     at.query_params.update(measure="M1-STAY", cell="KAZ")
     at.session_state["auth_editor"] = "aydin"
-    at.run()
     at.switch_page("pages/measures.py").run()
     at.text_input(key="measures_new_status_M1-STAY_KAZ_source").input(SOURCE)
     next(b for b in at.button if b.label == "Save status").click().run()
@@ -288,7 +287,6 @@ def test_pages_go_on_without_the_store(store_folder, monkeypatch):
     state.close()
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
     at.query_params.update(lang="ru", section="table")
-    at.run()
     at.switch_page("pages/stranded.py").run()
     assert not at.exception and not at.error
     russian = i18n.translations("ru").gettext

@@ -107,7 +107,6 @@ def test_two_processes_write_and_read_one_store_while_this_one_uses_the_page(app
         # Meanwhile, the Submit figures page in this process: upload, check, confirm.
         at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
         at.session_state["auth_editor"] = "secretariat"
-        at.run()
         at.switch_page("pages/submit.py").run()
         content = (PROJECT_ROOT / "tests" / "fixtures" / "submissions" / "good_bom_crlf.csv").read_bytes()
         at.file_uploader[0].set_value(("kaz.csv", content, "text/csv")).run()

@@ -1,4 +1,5 @@
-"""Every page in English, Russian and Turkish: it opens, its title is in the language, and no interface
+"""Every page of the navigation in English, Russian and Turkish: it opens through the frame without an exception
+or error, its title is in the language, its charts write numbers and dates in the language, and no interface
 text on it is left in English where the catalogue has a translation."""
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from app import i18n
-from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT
+from tests.conftest import PAGE_SECTIONS, PAGES, PROJECT_ROOT, run_page
+
+
 
 # page file -> the English title it shows (the country page shows the chosen country's name).
 TITLES = {
@@ -23,8 +26,15 @@ TITLES = {
 }
 
 
-def test_every_page_file_is_covered():
-    assert {p.stem for p in (PROJECT_ROOT / "pages").glob("*.py")} == set(TITLES)
+def test_every_page_file_is_in_the_navigation_and_has_its_title_here():
+    assert sorted(PAGES) == sorted(p.stem for p in (PROJECT_ROOT / "pages").glob("*.py"))
+    assert set(TITLES) == set(PAGES)
+
+
+def test_switch_page_runs_through_the_frame(app_env):
+    """Guards the AppTest set-up in conftest: a page opened by its link still gets the sidebar and the guard."""
+    at = run_page("migration")
+    assert at.sidebar.selectbox, "the language switch of dashboard.py is missing: the page ran on its own"
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +101,10 @@ def country_name(built_db, code: str, language: str) -> str:
         return con.execute(f"SELECT name_{language} FROM countries WHERE iso3 = ?", [code]).fetchone()[0]
 
 
-@pytest.mark.parametrize("language", ["en", "ru", "tr"])
-@pytest.mark.parametrize("page", list(TITLES))
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("page", PAGES)
 def test_page_in_language(app_env, built_db, english_with_translation, page, language):
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = language
-    at.run()
-    if page != "briefing":
-        at.switch_page(f"pages/{page}.py").run()
+    at = run_page(page, {"lang": language})
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     titles = [t.value for t in at.title]
@@ -119,11 +125,7 @@ def test_page_in_language(app_env, built_db, english_with_translation, page, lan
                                            for section in sections[1:]])
 def test_every_sections_charts_write_numbers_and_dates_in_turkish(app_env, built_db, page, section):
     """The sections the test above does not open (it sees each page's first): their charts in Turkish."""
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = "tr"
-    at.run()
-    at.query_params["section"] = section
-    at.switch_page(f"pages/{page}.py").run()
+    at = run_page(page, {"lang": "tr", "section": section})
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="lang").value == "tr"
     assert not charts_speak(at, "tr", english_data_texts(built_db))
