@@ -5,11 +5,12 @@ The pages are opened in English; `OTS_PAGE_LANGUAGES=en,ru,tr` opens each in tho
 screenshots, `page-<name>-<language>.png`, are for looking at what a Russian or Turkish reader sees).
 """
 import os
+from urllib.parse import urlparse
 
 import pytest
 
 from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, count_charts, open_page, screenshot,
-                                    server_env, wait_for_charts)
+                                    server_env, wait_for_charts, wait_for_url)
 
 pytestmark = pytest.mark.browser
 
@@ -48,31 +49,33 @@ def test_navigation_groups_and_language_switch_are_in_the_sidebar(dashboard_url,
     assert page.title() == "Briefing · OTS Migration Dashboard"
 
 
-@pytest.mark.parametrize("topic", range(7))  # six topics, then the meeting
-def test_briefing_presentation_fits_a_shared_screen(dashboard_url, page, topic):
-    open_page(page, f"{dashboard_url}/?present=1&topic={topic}")
-    assert_no_errors(page)
-    plotly, _ = count_charts(page)
-    wait_for_charts(page, plotly=plotly)
-    assert page.locator('[data-testid="stSidebar"]').is_hidden()
-    # One topic per screen: nothing below the fold at 1280×720.
-    overflow = page.evaluate("""() => {
-        const main = document.querySelector('[data-testid="stMain"]');
-        return main.scrollHeight - main.clientHeight;
-    }""")
-    assert overflow <= 8, f"topic {topic} is {overflow}px taller than the screen"
-    screenshot(page, f"briefing-present-{topic}")
+PRESENTED_TOPICS = 7  # six topics, then the meeting
 
 
-def test_presentation_next_and_previous_in_the_browser(dashboard_url, page):
-    open_page(page, f"{dashboard_url}/?present=1")
-    first = page.locator("h3").first.inner_text()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**topic=1**")
-    open_page(page, page.url)
-    assert page.locator("h3").first.inner_text() != first
+def test_presentation_fits_a_shared_screen_topic_after_topic(dashboard_url, page):
+    """The chair steps through every topic with Next and back with Previous: each fits a 1280×720 shared screen
+    (nothing below the fold) with no sidebar; one page load, then a rerun per topic as in a meeting."""
+    open_page(page, f"{dashboard_url}/?present=1&topic=0")
+    headings = []
+    for topic in range(PRESENTED_TOPICS):
+        if topic:
+            page.get_by_role("button", name="Next").click()
+            wait_for_url(page, urlparse(page.url).path, present="1", topic=str(topic))
+        assert_no_errors(page)
+        plotly, _ = count_charts(page)
+        wait_for_charts(page, plotly=plotly)
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        overflow = page.evaluate("""() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return main.scrollHeight - main.clientHeight;
+        }""")
+        assert overflow <= 8, f"topic {topic} is {overflow}px taller than the screen"
+        headings.append(page.locator("h3").first.inner_text())
+        screenshot(page, f"briefing-present-{topic}")
+    assert len(set(headings)) == PRESENTED_TOPICS, headings
     page.get_by_role("button", name="Previous").click()
-    page.wait_for_url("**topic=0**")
+    wait_for_url(page, urlparse(page.url).path, present="1", topic=str(PRESENTED_TOPICS - 2))
+    assert page.locator("h3").first.inner_text() == headings[-2]
 
 
 def test_migration_map_draws_offline(dashboard_url, page):

@@ -1,4 +1,4 @@
-"""The database missing or damaged when the server starts, seen in a real browser.
+"""The database missing or damaged, seen in a real browser, and two editors and a submission during a rebuild.
 
 A server of our own is started with `OTS_DB_PATH` at a path we control (the
 session's dashboard reads a good build and must not be disturbed). Every page
@@ -122,14 +122,6 @@ def check_dashboard_works_again(page, errors, url: str) -> None:
     assert errors == [], errors
 
 
-def test_missing_database_at_start_then_built(server_on, tab, built_db):
-    page, errors = tab
-    url, db_path = server_on(lambda path: None)
-    check_every_page_explains(page, errors, url, "has not been built", BUILD_WORDS, "missing-database")
-    publish_copy_of(built_db, db_path)
-    check_dashboard_works_again(page, errors, url)
-
-
 def not_a_database(path: Path) -> None:
     path.write_bytes(b"this is not a database\n" * 2000)
 
@@ -141,12 +133,19 @@ def cut_short(built_db: Path):
     return prepare
 
 
-@pytest.mark.parametrize("damage", ["not-a-database", "cut-short"])
-def test_damaged_database_at_start_then_rebuilt(server_on, tab, built_db, damage):
+def test_a_missing_then_damaged_database_is_explained_on_every_page_until_a_build_is_published(
+        server_on, tab, built_db):
+    """One server, started with no database: every page says what is wrong and how to put it right, while the
+    file is missing, then not a database at all, then a build cut short; once a build is published at that
+    path, a reload shows the dashboard without restarting the server."""
     page, errors = tab
-    prepare = not_a_database if damage == "not-a-database" else cut_short(built_db)
-    url, db_path = server_on(prepare)
-    check_every_page_explains(page, errors, url, "cannot be read", REBUILD_WORDS, f"{damage}-database")
+    url, db_path = server_on(lambda path: None)
+    states = (("missing-database", lambda path: None, "has not been built", BUILD_WORDS),
+              ("not-a-database", not_a_database, "cannot be read", REBUILD_WORDS),
+              ("cut-short-database", cut_short(built_db), "cannot be read", REBUILD_WORDS))
+    for name, prepare, expected, hint in states:
+        prepare(db_path)
+        check_every_page_explains(page, errors, url, expected, hint, name)
     publish_copy_of(built_db, db_path)
     check_dashboard_works_again(page, errors, url)
 
