@@ -267,9 +267,10 @@ def _remittances(sources: pd.DataFrame, edition: str) -> Topic:
                 # three significant figures: the published US$ 2.85 bn is not read back as 2.8 or 2.9
                 amount=fmt_number(last["remittances_received_usd"] / 1e9,
                                   2 if last["remittances_received_usd"] < 1e10 else 1))))
-    figure = charts.remittance_share(share, countries.name, _("% of GDP"))
+    figure = charts.remittance_share(share, countries.name, _("{percent} of GDP").format(percent="%"))
     data = pd.DataFrame({_("Country code"): share["iso3"], _("Country"): [countries.name(c) for c in share["iso3"]],
-                         _("Year"): share["year"], _("Remittances, % of GDP"): share["remittances_pct_gdp"],
+                         _("Year"): share["year"],
+                         _("Remittances, {percent} of GDP").format(percent="%"): share["remittances_pct_gdp"],
                          _("Remittances received, US$"): share["remittances_received_usd"],
                          _("GDP, US$"): share["gdp_usd"]})
     full, licence = _edition_source(edition)
