@@ -23,7 +23,6 @@ from app.queries.common import FLOWS, REMITTANCE_MATRIX, STOCK, UNHCR, WDI
 
 LATEST = "latest"
 PREVIOUS = "previous"
-CHOICES = (LATEST, PREVIOUS)
 URL_KEY = "edition"
 DATASETS = (STOCK, FLOWS, REMITTANCE_MATRIX, WDI, UNHCR)
 _SHORT = {STOCK: N_("UN migrant stock"), REMITTANCE_MATRIX: N_("remittance matrix"), WDI: N_("WDI"),

@@ -95,10 +95,6 @@ def register_schema(*ddl: str) -> None:
                 con.execute(statement)
 
 
-def schemas() -> tuple[str, ...]:
-    return tuple(_schemas)
-
-
 # --- values ------------------------------------------------------------------------------------------
 
 def sql_value(value):

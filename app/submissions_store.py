@@ -145,11 +145,6 @@ def history() -> pd.DataFrame:
         return q.submission_history(cur)
 
 
-def earlier_submissions_of(sha256: str) -> pd.DataFrame:
-    with state.reading() as cur:
-        return q.submission_with_sha256(cur, sha256)
-
-
 def kept_file(submission_id: str) -> Path | None:
     """The original file of a submission, as uploaded."""
     with state.reading() as cur:

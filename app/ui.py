@@ -156,13 +156,6 @@ def briefing_pack_bytes(items: list[tuple[go.Figure | None, pd.DataFrame, ChartM
     return briefing_pack(figures, meeting, labels, meeting_title=meeting_title)[1]
 
 
-def source_line(meta: ChartMeta) -> None:
-    text = _("Source") + f": {meta.source}"
-    if meta.data_date:
-        text += " · " + _("Data") + f": {meta.data_date}"
-    st.caption(text)
-
-
 def caveat(text: str) -> None:
     """The caveat that applies to the view above, in plain words."""
     # A Material icon (bundled with Streamlit), not "ⓘ": many system fonts lack that character.

@@ -185,7 +185,6 @@ def cases() -> dict[str, list[Case]]:
         "refugees.refugees_over_time": [case("TUR", "TUR")],
         "refugees.refugees_by_partner": [case("TUR hosted", "TUR", "hosted", refugee_year, 10),
                                          case("AFG from", "AFG", "from", refugee_year, 10)],
-        "refugees.refugee_years": [case("")],
         # What the UN revised (Migration page, ?view=revisions)
         "revisions.revised_years": [case("")],
         "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),

@@ -44,7 +44,6 @@ DATASETS = (
     ("submitted", N_("Submitted figures"), []),
     ("measure_status", N_("Measure statuses"), _FILES_OF_TABLE["measure_status"]),
 )
-EDITION_TABLES = {key for key, _label, _files in DATASETS if any(t == key for t, _e in _FILES_OF_EDITION)}
 SUBMITTED_TABLE = STATE_VIEW  # browsable beside the build's tables
 RUN_OUTCOMES = {"succeeded": N_("succeeded"), "failed": N_("failed")}  # etl_runs.status, as the page words it
 _FIGURE_YEAR = "year(coalesce(period_end, period_start, source_date))"

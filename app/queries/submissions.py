@@ -118,14 +118,6 @@ def submission(con, submission_id: str) -> pd.DataFrame:
     return _frame(con, "SELECT * FROM submissions WHERE submission_id = $id", {"id": submission_id})
 
 
-def submission_with_sha256(con, sha256: str) -> pd.DataFrame:
-    """Active submissions of exactly this file (the same bytes uploaded again)."""
-    return _frame(con, """
-        SELECT submission_id, submitted_at, submitted_by FROM submissions
-        WHERE file_sha256 = $sha AND status = 'active' ORDER BY submitted_at
-    """, {"sha": sha256})
-
-
 def insert_submission(con, record: dict) -> None:
     columns = list(record)
     con.execute(f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('$' + c for c in columns)})",
