@@ -13,16 +13,19 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from app import db, i18n, state
+from app import db, i18n
+from app.store import connection as store
+from app.store.views import STATE_VIEWS
 
-# name -> function of a store connection returning a frame; registered by the features that keep state.
-_state_views: dict[str, Callable[[object], pd.DataFrame]] = {}
+# name -> function of a store connection returning a frame, for queries marked `@uses_state(name)`: the store's
+# own (app.store.views), and any a test declares with `state_view`.
+_state_views: dict[str, Callable[[object], pd.DataFrame]] = dict(STATE_VIEWS)
 _queries: dict[str, Callable] = {}
 
 
 def state_view(name: str) -> Callable:
-    """Register a function producing a frame from a connection on the app's store, for queries marked
-    `@uses_state(name)`."""
+    """Declare a further frame of the store, produced from a connection on it, for queries marked
+    `@uses_state(name)` (the dashboard's own are listed in `app.store.views`)."""
     def register(producer: Callable[[object], pd.DataFrame]) -> Callable[[object], pd.DataFrame]:
         _state_views[name] = producer
         return producer
@@ -36,18 +39,18 @@ _state_view_frames: dict[str, tuple[tuple, object]] = {}
 
 def _state_view_frame(name: str):
     # Read before the store: a write meanwhile only makes the frame newer than its key.
-    version = (str(state.state_path()), state.version())
+    version = (str(store.state_path()), store.version())
     held = _state_view_frames.get(name)
     if held is not None and held[0] == version:
         return held[1]
     try:
         if version[1][1] == "unavailable":
-            raise state.problem() or state.StoreUnavailable()
-        with state.reading() as con:
+            raise store.problem() or store.StoreUnavailable()
+        with store.reading() as con:
             frame = _state_views[name](con)
-    except state.StoreUnavailable:
+    except store.StoreUnavailable:
         # The pages go on with the build alone (and say so, see `store_notice`): an empty store of the same tables.
-        with state.empty_reading() as con:
+        with store.empty_reading() as con:
             return _state_views[name](con)
     _state_view_frames[name] = (version, frame)
     return frame
@@ -72,7 +75,7 @@ def load(query: Callable, *args, **kwargs):
     _queries[name] = query
     # Only queries that read the app's store are keyed on its version: an edit recorded during a meeting
     # refreshes the views of statuses and submissions, not every cached result of the build.
-    version = state.version() if getattr(query, "state_views", ()) else 0
+    version = store.version() if getattr(query, "state_views", ()) else 0
     if version and version[1] == "unavailable":
         store_notice()
     return _cached(name, db.build_id(), version, args, tuple(sorted(kwargs.items())))
@@ -94,7 +97,7 @@ def store_notice() -> None:
     if placeholder is None or getattr(_notice, "shown", False):
         return
     _notice.shown = True
-    problem = state.problem()
+    problem = store.problem()
     reason = problem.sentences_in(i18n._) + " " if problem is not None else ""
     placeholder.warning(reason + i18n._("This page shows the database build without the statuses and figures "
                                         "recorded in the dashboard until the store can be read again."),

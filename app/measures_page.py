@@ -5,7 +5,7 @@ date limits on purpose: Streamlit silently drops a value outside such a limit
 (keeping the old one), while the store refuses it with a message naming the field. Saving runs in the submit
 button's callback, with the cell's current row (`row_key`) bound when the form
 was drawn: if someone else recorded a status for that cell in the meantime,
-`measures_store.record_status` refuses and the editor is told what it is now.
+`app.store.measures.record_status` refuses and the editor is told what it is now.
 Outcomes are kept in session state and shown after the rerun. Text typed by
 editors is shown as text: in tables, or escaped for markdown.
 
@@ -22,8 +22,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app import auth, countries, state
-from app import measures_store as store
+from app import auth, countries
+from app.store import connection as state
+from app.store import measures as store
 from app.charts.common import md_escape
 from app.export import ChartMeta
 from app.i18n import TYPED_ONLY, _, fmt_date, fmt_int, ngettext

@@ -28,7 +28,8 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
-from app import submissions_store, workbook
+from app import workbook
+from app.store import submissions as submissions_store
 from app.export import FORMULA_STARTS
 from app.i18n import N_, _
 from etl.schema import RawColumn, RawFile

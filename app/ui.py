@@ -14,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import cached, db, i18n, state, url_state
+from app import cached, db, i18n, url_state
 from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_path, csv_bytes, png_bytes
 from app.i18n import _
+from app.store import connection as store
 
 log = logging.getLogger("ots.dashboard")
 # A file to which every page run appends "<unix time>\t<page>\t<seconds>" (unset: nothing is written). The
@@ -206,7 +207,7 @@ def _guarded_run(page) -> None:
         page.run()
     except db.DatabaseUnavailable as problem:
         st.error(problem.sentences_in(_), icon=":material/database:")
-    except state.StoreUnavailable as problem:  # a page that cannot go on without the store (an editor's form)
+    except store.StoreUnavailable as problem:  # a page that cannot go on without the store (an editor's form)
         st.error(problem.sentences_in(_), icon=":material/database:")
     except Exception:  # noqa: BLE001 - the chair shares this screen: no traceback, ever
         log.exception("page %s failed", getattr(page, "title", page))

@@ -201,12 +201,10 @@ def cases() -> dict[str, list[Case]]:
         "submissions.active_record": [case("3 records", lambda c: c.record_ids)],
         "submissions.submission_history": [case("")],
         "submissions.submission": [case("one", lambda c: c.submission_id)],
-        "submissions.submission_with_sha256": [case("one", lambda c: c.sha256)],
-        "submissions.snapshot": [case("")],
     }
 
 
-# Functions in app/queries that take a cursor but are not read queries of a page.
+# Functions in app/queries (or statements of app/store/submissions.py) that are not read queries of a page.
 NOT_QUERIES = {
     "submissions.insert_submission": "writes the app's store (confirming a submission)",
     "submissions.insert_figures": "writes the app's store (confirming a submission)",
@@ -221,21 +219,24 @@ ON_CLICK = {
     ("catalog.browse_parquet", "migrant_stock, KAZ"),
 }
 ON_CLICK_TARGET_MS = 1000.0
-STORE_MODULES = {"submissions"}  # their queries run on the app's store (`app.state`), not on the build
+STORE_MODULES = {"submissions"}  # their statements run on the app's store (`app.store`), not on the build
 
 
 def query_functions() -> dict[str, Callable]:
-    """Every public function of app/queries/*.py whose first parameter is the cursor."""
+    """Every public function of app/queries/*.py whose first parameter is the cursor, and the statements of
+    app/store/submissions.py (first parameter the store's connection)."""
     import app.queries as package
+    modules = [(info.name, importlib.import_module(f"app.queries.{info.name}"), "cur")
+               for info in pkgutil.iter_modules(package.__path__)]
+    modules += [(name, importlib.import_module(f"app.store.{name}"), "con") for name in sorted(STORE_MODULES)]
     found = {}
-    for module_info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"app.queries.{module_info.name}")
+    for module_name, module, first in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ != module.__name__ or name.startswith("_"):
                 continue
             parameters = list(inspect.signature(function).parameters)
-            if parameters and parameters[0] == "cur":
-                found[f"{module_info.name}.{name}"] = function
+            if parameters and parameters[0] == first:
+                found[f"{module_name}.{name}"] = function
     return dict(sorted(found.items()))
 
 
@@ -309,7 +310,8 @@ class RecordingCursor:
 
 
 def _register_views(cur, function) -> None:
-    from app import cached, state
+    from app import cached
+    from app.store import connection as state
     for name in getattr(function, "state_views", ()):
         with state.reading() as con:
             cur.register(name, cached._state_views[name](con))
@@ -359,7 +361,8 @@ class Timing:
 
 def time_query(function, store: bool, args: tuple, kwargs: dict, repeat: int, budget_s: float,
                profile_file: Path) -> Timing:
-    from app import cached, state
+    from app import cached
+    from app.store import connection as state
     timing = Timing()
 
     def once():
@@ -417,7 +420,8 @@ def context(work: Path) -> Context:
 
 def seed_store() -> tuple[str, str, list[str]]:
     """One confirmed submission and one status edit, so the store's views are not empty."""
-    from app import cached, measures_store, submissions
+    from app import cached, submissions
+    from app.store import measures as measures_store
     from app.queries import common, figures, measures
     header = ",".join(submissions.TEMPLATE_COLUMNS)
     lines = [header]
@@ -441,7 +445,8 @@ def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: d
                  budget_s: float, only: str | None) -> None:
     import streamlit as st
 
-    from app import db, state
+    from app import db
+    from app.store import connection as state
     os.environ["OTS_DB_PATH"] = str(db_path)
     os.environ["OTS_STATE_PATH"] = str(work / f"state-{size}" / "app_state.sqlite3")
     shutil.rmtree(work / f"state-{size}", ignore_errors=True)
@@ -472,7 +477,8 @@ def page_runs(size: str, db_path: Path, work: Path) -> list[tuple[str, float, fl
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    from app import db, state
+    from app import db
+    from app.store import connection as state
     os.environ["OTS_DB_PATH"] = str(db_path)
     os.environ["OTS_STATE_PATH"] = str(work / f"pages-state-{size}" / "app_state.sqlite3")
     db.close_all()

@@ -3,7 +3,8 @@ import streamlit as st
 
 import pandas as pd
 
-from app import countries, editions, submissions, submissions_store, ui, url_state
+from app import countries, editions, submissions, ui, url_state
+from app.store import submissions as submissions_store
 from app.cached import load, run_uncached
 from app.charts import data_sources as coverage
 from app.countries import OBSERVERS, OTS_STATES

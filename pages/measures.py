@@ -10,7 +10,7 @@ from app.cached import load
 from app.charts import measures as charts
 from app.charts.common import md_escape
 from app.i18n import _, fmt_date
-from app.measures_store import STATUSES, status_label
+from app.store.measures import STATUSES, status_label
 from app.queries import measures as queries
 
 st.title(_("Agreed measures"))

@@ -1,7 +1,9 @@
 """Page: a Secretariat editor loads a member state's file of figures; everyone sees the history of submissions."""
 import streamlit as st
 
-from app import auth, db, state, submissions, submissions_store, ui
+from app import auth, db, submissions, ui
+from app.store import connection as store
+from app.store import submissions as submissions_store
 from app.cached import load
 from app.i18n import _, fmt_int, ngettext
 from app.queries import common, figures
@@ -41,7 +43,7 @@ if auth.require_editor() is not None:
                               max_upload_size=submissions.MAX_BYTES // (1024 * 1024))
     if upload is not None:
         content = upload.getvalue()
-        stamp = (upload.file_id, upload.name, state.version(), db.build_id())
+        stamp = (upload.file_id, upload.name, store.version(), db.build_id())
         if st.session_state.get("submission_checked", (None,))[0] != stamp:  # checked once per file and store
             known = set(load(common.countries)["iso3"])
             with st.spinner(_("Checking the file…")):
@@ -83,7 +85,7 @@ if auth.require_editor() is not None:
                     submission_id = submissions.confirm(preview, content, editor)
                 except (submissions_store.SubmissionError, ValueError) as problem:
                     st.error(str(problem))
-                except state.StoreUnavailable as problem:
+                except store.StoreUnavailable as problem:
                     st.error(problem.sentences_in(_), icon=":material/database:")
                 else:
                     st.session_state[FLASH] = _("Stored as submission {id}: {n} figures loaded.").format(
@@ -116,7 +118,7 @@ else:
                         count = submissions_store.withdraw(chosen, editor, reason)
                     except submissions_store.SubmissionError as problem:
                         st.error(str(problem))
-                    except state.StoreUnavailable as problem:
+                    except store.StoreUnavailable as problem:
                         st.error(problem.sentences_in(_), icon=":material/database:")
                     else:
                         st.session_state[FLASH] = _("Submission {id} withdrawn: {n} figures no longer count.")\

@@ -61,7 +61,8 @@ def raw_copy(tmp_path) -> Path:
 def _reset_app() -> None:
     import streamlit as st
 
-    from app import db, state
+    from app import db
+    from app.store import connection as state
     db.close_all()
     state.close()
     st.cache_data.clear()

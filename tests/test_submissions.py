@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from app import cached, db, state, submissions, submissions_store
+from app import cached, db, submissions
+from app.store import connection as state
+from app.store import submissions as submissions_store
 from app.queries import catalog, common, figures
-from app.queries import submissions as store_queries
+from app.store import submissions as store_queries
 from etl.build import DEFAULT_RAW_DIR, build
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "submissions"

@@ -17,8 +17,7 @@ import pandas as pd
 from app.i18n import N_
 from app.queries import measures as measure_queries
 from app.queries import uses_state
-from app.queries.figures import ALL_FIGURES_SQL
-from app.queries.submissions import STATE_VIEW
+from app.queries.figures import ALL_FIGURES_SQL, STATE_VIEW
 from etl.sources import all_steps
 from etl.sources.reported_figures import LABOUR_RAW, STRANDED_RAW
 
@@ -309,7 +308,3 @@ def browse_parquet(cur, table_name: str, countries: tuple[str, ...] = (), year_f
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
-
-
-# Importing the stores registers their state views, whatever the page imported first.
-from app import measures_store, submissions_store  # noqa: E402,F401

@@ -14,14 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, editions, measures_evidence, measures_page, state, url_state
+from app import countries, db, editions, measures_evidence, measures_page, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
 from app.charts import measures as measure_charts
 from app.export import ChartMeta
 from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_percent
-from app.measures_store import COMMITTED, status_label
+from app.store import connection as store
+from app.store.measures import COMMITTED, status_label
 from app.queries import briefing as queries
 from app.queries import measures as measure_queries
 from app.queries import refugees as refugee_queries
@@ -436,7 +437,7 @@ def _cached_topics(build: str, store_version: int, language: str, presenting_now
 def topics(presenting_now: bool = False, which: str = editions.LATEST) -> list[Topic]:
     """The briefing's topics in order, built once per build, store version, language, screen and choice of
     editions (the latest unless the link asks for the previous ones)."""
-    return _cached_topics(db.build_id(), state.version(), current_language(), presenting_now, which)
+    return _cached_topics(db.build_id(), store.version(), current_language(), presenting_now, which)
 
 
 def chosen_editions() -> str:
@@ -533,7 +534,7 @@ def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
 
 def meeting_matrix(meeting_id: str, status: pd.DataFrame, presenting_now: bool = False) -> go.Figure:
     """The meeting's status matrix, built once per meeting, build, store version, language and screen."""
-    return _cached_matrix(meeting_id, db.build_id(), state.version(), current_language(), presenting_now, status)
+    return _cached_matrix(meeting_id, db.build_id(), store.version(), current_language(), presenting_now, status)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48, ttl=6 * 3600)
