@@ -420,7 +420,8 @@ def context(work: Path) -> Context:
 
 def seed_store() -> tuple[str, str, list[str]]:
     """One confirmed submission and one status edit, so the store's views are not empty."""
-    from app import cached, submissions
+    from app import cached
+    from app import uploads as submissions
     from app.store import measures as measures_store
     from app.queries import common, figures, measures
     header = ",".join(submissions.TEMPLATE_COLUMNS)

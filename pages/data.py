@@ -3,7 +3,7 @@ import streamlit as st
 
 import pandas as pd
 
-from app import countries, editions, submissions, ui, url_state
+from app import countries, editions, ui, url_state
 from app.store import submissions as submissions_store
 from app.cached import load, run_uncached
 from app.charts import data_sources as coverage
@@ -11,6 +11,7 @@ from app.countries import OBSERVERS, OTS_STATES
 from app.export import ChartMeta, csv_bytes
 from app.i18n import _, fmt_date, fmt_int
 from app.queries import catalog
+from app.views import submit as submissions_view
 
 PAGE_SIZES = (25, 100, 500)
 
@@ -161,7 +162,7 @@ with submissions_tab:
         ui.empty(_("No member state has submitted figures yet. Secretariat editors load them on the "
                    "“Submit figures” page."))
     else:
-        st.dataframe(submissions.history_view(history),
-                 hide_index=True, width="stretch", column_config=submissions.history_labels(),
-                 column_order=submissions.HISTORY_ORDER)
+        st.dataframe(submissions_view.history_view(history),
+                 hide_index=True, width="stretch", column_config=submissions_view.history_labels(),
+                 column_order=submissions_view.HISTORY_ORDER)
     st.page_link("pages/submit.py", label=_("Submit figures"), icon=":material/upload_file:")

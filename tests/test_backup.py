@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from app import cached, submissions
+from app import cached
+from app import uploads as submissions
 from app.store import backup
 from app.store import measures as measures_store
 from app.store import connection as state

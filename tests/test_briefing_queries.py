@@ -12,8 +12,6 @@ from etl.build import DEFAULT_RAW_DIR
 
 @pytest.fixture
 def run(app_env):
-    import app.store.measures  # noqa: F401
-    import app.store.submissions  # noqa: F401
     return cached.run_uncached
 
 

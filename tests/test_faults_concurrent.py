@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from app import cached, db, submissions
+from app import cached, db
+from app import uploads as submissions
 from app.store import measures as measures_store
 from app.store import connection as state
 from app.store import submissions as submissions_store

@@ -13,7 +13,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import cached, i18n, submissions
+from app import cached, i18n
+from app import uploads as submissions
 from app.store import connection as state
 from app.store import submissions as submissions_store
 from app.queries import common, figures

@@ -11,7 +11,6 @@ import pytest
 
 from app import i18n
 from app.store import connection as state
-from app.store import submissions as submissions_store
 from tests.conftest import run_page
 
 HUGE_VALUES = {"HUGE-1": 1e308, "HUGE-2": math.inf, "HUGE-3": 1e25}

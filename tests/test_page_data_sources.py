@@ -8,7 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import cached, submissions
+from app import cached
+from app import uploads as submissions
 from app.store import submissions as submissions_store
 from app.export import read_csv_export
 from app.queries import catalog, common, figures

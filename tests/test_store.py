@@ -19,7 +19,8 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from app import cached, submissions
+from app import cached
+from app import uploads as submissions
 from app.store import measures as measures_store
 from app.store import connection as state
 from app.store import submissions as submissions_store

@@ -30,7 +30,7 @@ WAIT = 120
 
 
 def figures_file(name: str, number: int) -> bytes:
-    from app import submissions
+    from app import uploads as submissions
     rows = [",".join(submissions.TEMPLATE_COLUMNS)]
     for line in range(2):
         cells = {"topic": "labour", "record_id": f"{name}-{number}-{line}", "nationality_iso3": "KGZ",
@@ -46,7 +46,8 @@ def figures_file(name: str, number: int) -> bytes:
 def worker(name: str, db_path: str, state_path: str, cells: list, phase_done, go_on, results) -> None:
     """A dashboard process: records statuses and confirms submissions, reading between writes."""
     os.environ["OTS_DB_PATH"], os.environ["OTS_STATE_PATH"] = db_path, state_path
-    from app import cached, submissions
+    from app import cached
+    from app import uploads as submissions
     from app.store import measures as measures_store
     from app.queries import common, figures, measures
 

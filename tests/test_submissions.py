@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from app import cached, db, submissions
+from app import cached, db
+from app import uploads as submissions
 from app.store import connection as state
 from app.store import submissions as submissions_store
 from app.queries import catalog, common, figures

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from app import cached, submissions
+from app import cached
+from app import uploads as submissions
 from app.store import submissions as submissions_store
 from app.queries import common, figures
 

@@ -69,7 +69,7 @@ def _rows(frame: pd.DataFrame, submission_id: str, corrects: pd.Series | None) -
 
 
 def store(preview, content: bytes, editor: str, at: datetime | None = None) -> str:
-    """Write a checked submission (an `app.submissions.Preview`) and keep its file; all or nothing."""
+    """Write a checked submission (an `app.uploads.Preview`) and keep its file; all or nothing."""
     if not editor:
         raise SubmissionError(_("Only a signed-in editor can submit figures."))
     at = at or _now()
