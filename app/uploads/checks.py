@@ -23,7 +23,7 @@ from datetime import date
 
 import pandas as pd
 
-from app.export import FORMULA_STARTS
+from app.export.csv import FORMULA_STARTS
 from app.i18n import N_, _
 from app.store import submissions as submissions_store
 from app.uploads.read import read_upload
