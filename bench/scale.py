@@ -158,24 +158,24 @@ def cases() -> dict[str, list[Case]]:
         # Figures (stranded, labour, submissions)
         "figures.all_figures": [case("all"), case("labour", "labour")],
         # Data and sources
-        "catalog.tables": [case("")],
-        "catalog.table_editions": [case("")],
-        "catalog.columns": [case("")],
-        "catalog.coverage": [case("")],
-        "catalog.etl_runs": [case("")],
-        "catalog.etl_run_files": [case("latest run", lambda c: c.run_id)],
-        "catalog.file_updates": [case("")],
-        "catalog.browsable": [case("")],
-        "catalog.shape": [case("migrant_stock", "migrant_stock")],
-        "catalog.browse_count": [case("migrant_stock", "migrant_stock"),
+        "data.tables": [case("")],
+        "data.table_editions": [case("")],
+        "data.columns": [case("")],
+        "data.coverage": [case("")],
+        "data.etl_runs": [case("")],
+        "data.etl_run_files": [case("latest run", lambda c: c.run_id)],
+        "data.file_updates": [case("")],
+        "data.browsable": [case("")],
+        "data.shape": [case("migrant_stock", "migrant_stock")],
+        "data.browse_count": [case("migrant_stock", "migrant_stock"),
                                  case("migrant_stock, KAZ, 2000-2010", "migrant_stock", ("KAZ",), 2000, 2010)],
-        "catalog.browse": [
+        "data.browse": [
             case("reported_figures, all rows (default table)", "reported_figures"),
             case("migrant_stock, first 50 rows", "migrant_stock", limit=50),
             case("migrant_stock, KAZ, 2000-2010, first 50", "migrant_stock", ("KAZ",), 2000, 2010, limit=50),
             case("migrant_stock, KAZ, all rows (CSV download)", "migrant_stock", ("KAZ",)),
         ],
-        "catalog.browse_parquet": [case("reported_figures (default table)", "reported_figures"),
+        "data.browse_parquet": [case("reported_figures (default table)", "reported_figures"),
                                    case("migrant_stock, KAZ", "migrant_stock", ("KAZ",))],
         # Every page
         "common.countries": [case("")],
@@ -199,7 +199,7 @@ def cases() -> dict[str, list[Case]]:
         # The app's own store (submissions): read on the store, not on the build
         "submissions.active_figures": [case("")],
         "submissions.active_record": [case("3 records", lambda c: c.record_ids)],
-        "submissions.submission_history": [case("")],
+        "submit.submission_history": [case("")],
         "submissions.submission": [case("one", lambda c: c.submission_id)],
     }
 
@@ -215,27 +215,32 @@ NOT_QUERIES = {
 # Cases read only when a reader clicks a download button (pages/data.py passes a callable to the button), whole
 # filtered tables: timed and printed, judged as a click's wait rather than against the page-query target.
 ON_CLICK = {
-    ("catalog.browse", "migrant_stock, KAZ, all rows (CSV download)"),
-    ("catalog.browse_parquet", "migrant_stock, KAZ"),
+    ("data.browse", "migrant_stock, KAZ, all rows (CSV download)"),
+    ("data.browse_parquet", "migrant_stock, KAZ"),
 }
 ON_CLICK_TARGET_MS = 1000.0
-STORE_MODULES = {"submissions"}  # their statements run on the app's store (`app.store`), not on the build
+STORE_MODULES = {"submissions"}  # modules of app/store whose statements are timed too (on the store, not the build)
+
+
+def runs_on_store(function: Callable) -> bool:
+    """A statement on the app's store (its first parameter the store's connection), not a query on the build."""
+    return next(iter(inspect.signature(function).parameters)) == "con"
 
 
 def query_functions() -> dict[str, Callable]:
-    """Every public function of app/queries/*.py whose first parameter is the cursor, and the statements of
-    app/store/submissions.py (first parameter the store's connection)."""
+    """Every public function of app/queries/*.py and app/store/submissions.py whose first parameter is a cursor on
+    the build (`cur`) or a connection on the app's store (`con`)."""
     import app.queries as package
-    modules = [(info.name, importlib.import_module(f"app.queries.{info.name}"), "cur")
+    modules = [(info.name, importlib.import_module(f"app.queries.{info.name}"))
                for info in pkgutil.iter_modules(package.__path__)]
-    modules += [(name, importlib.import_module(f"app.store.{name}"), "con") for name in sorted(STORE_MODULES)]
+    modules += [(name, importlib.import_module(f"app.store.{name}")) for name in sorted(STORE_MODULES)]
     found = {}
-    for module_name, module, first in modules:
+    for module_name, module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ != module.__name__ or name.startswith("_"):
                 continue
             parameters = list(inspect.signature(function).parameters)
-            if parameters and parameters[0] == first:
+            if parameters and parameters[0] in ("cur", "con"):  # a cursor on the build, a connection on the store
                 found[f"{module_name}.{name}"] = function
     return dict(sorted(found.items()))
 
@@ -462,7 +467,7 @@ def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: d
             if only and only not in f"{name} {one.label}":
                 continue
             args, kwargs = one.arguments(ctx)
-            store = name.split(".")[0] in STORE_MODULES
+            store = runs_on_store(function)
             print(f"  {size} {name} {one.label}".rstrip(), end=" ... ", flush=True)
             timing = time_query(function, store, args, kwargs, repeat, budget_s, work / "profile.json")
             table.setdefault(key, {})[size] = timing
@@ -573,7 +578,7 @@ def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list
             verdict = "(on click) " + ("ok" if timing.percentile(95) <= ON_CLICK_TARGET_MS else "MISS")
             if verdict.endswith("MISS"):
                 misses.append(title)
-        elif timing is not None and not timing.error and name.split(".")[0] not in STORE_MODULES:
+        elif timing is not None and not timing.error and not runs_on_store(functions[name]):
             verdict = "ok" if timing.percentile(95) <= QUERY_TARGET_MS else "MISS"
             if verdict == "MISS":
                 misses.append(title)

@@ -102,9 +102,7 @@ history = submissions_store.history()
 if history.empty:
     ui.empty(_("No file has been submitted yet."))
 else:
-    st.dataframe(view.history_view(history),
-                 hide_index=True, width="stretch", column_config=view.history_labels(),
-                 column_order=view.HISTORY_ORDER)
+    view.show_history(history)
     active = history[history["status"] == "active"]
     if editor and len(active):
         with st.expander(_("Withdraw a submission")):

@@ -224,7 +224,7 @@ def _vocabularies():
     """(table, column) -> the labels the pages show its values with (each marked for the catalogues)."""
     from app.charts import common
     from app.store.measures import STATUS_LABELS
-    from app.queries.catalog import RUN_OUTCOMES
+    from app.queries.data import RUN_OUTCOMES
     from app.views.migration import _SEXES as SEX_LABELS
     return {("etl_runs", "status"): RUN_OUTCOMES,("measure_status", "status"): STATUS_LABELS, ("reported_figures", "indicator"): common.INDICATORS,
             ("reported_figures", "indicator_group"): {key: group.label for key, group in common.GROUPS.items()},

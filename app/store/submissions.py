@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.i18n import _
+from app.queries import submit as submit_queries
 from app.store import connection as state
 from app.store.common import query
 from app.store.tables import SUBMISSIONS, SUBMITTED_FIGURES
@@ -132,9 +133,9 @@ def withdraw(submission_id: str, editor: str, reason: str, at: datetime | None =
 
 
 def history() -> pd.DataFrame:
-    """Every submission, newest first."""
+    """Every submission, newest first (`app.queries.submit.submission_history` on the store)."""
     with state.reading() as cur:
-        return submission_history(cur)
+        return submit_queries.submission_history(cur)
 
 
 def kept_file(submission_id: str) -> Path | None:
@@ -180,22 +181,6 @@ def active_record(con, record_ids: list[str]) -> pd.DataFrame:
         SELECT record_id, submission_id FROM submitted_figures
         WHERE status = 'active' AND record_id IN (SELECT value FROM json_each($ids))
     """, {"ids": _ids(record_ids)})
-
-
-def submission_history(con) -> pd.DataFrame:
-    """Every submission, newest first, with its counts and status (history tables of both data pages)."""
-    history = query(con, """
-        SELECT s.submission_id, s.file_name, s.file_format, s.file_bytes, s.file_sha256, s.submitted_by,
-               s.submitted_at, s.rows_in_file, s.rows_added, s.rows_changed, s.rows_rejected,
-               count(f.record_id) FILTER (WHERE f.status = 'active') AS rows_in_force,
-               s.status, s.withdrawn_by, s.withdrawn_at, s.withdrawn_reason, s.stored_file
-        FROM submissions s LEFT JOIN submitted_figures f USING (submission_id)
-        GROUP BY s.submission_id
-        ORDER BY s.submitted_at DESC, s.submission_id DESC
-    """)
-    for column in ("submitted_at", "withdrawn_at"):  # stored as ISO text
-        history[column] = pd.to_datetime(history[column])
-    return history
 
 
 def submission(con, submission_id: str) -> pd.DataFrame:

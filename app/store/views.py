@@ -39,5 +39,5 @@ STATE_VIEWS = {
     # statuses, meetings and measures recorded by editors (app.queries.measures)
     **{table.name: (lambda con, table=table: whole_table(con, table))
        for table in (MEASURE_STATUS_EDITS, MEETINGS_ADDED, MEASURES_ADDED)},
-    figures.STATE_VIEW: submitted_figures,  # app.queries.figures, app.queries.catalog
+    figures.STATE_VIEW: submitted_figures,  # app.queries.figures, app.queries.data
 }

@@ -3,6 +3,7 @@ submissions (also shown on the Data and sources page)."""
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from app.i18n import _
 
@@ -50,3 +51,9 @@ def history_view(history: pd.DataFrame) -> pd.DataFrame:
     return history.assign(submitted_by=history["submitted_by"].map(names),
                           withdrawn_by=history["withdrawn_by"].map(names),
                           status=history["status"].map(statuses))
+
+
+def show_history(history: pd.DataFrame) -> None:
+    """The submissions so far, newest first (Submit figures and Data and sources pages)."""
+    st.dataframe(history_view(history), hide_index=True, width="stretch", column_config=history_labels(),
+                 column_order=HISTORY_ORDER)
