@@ -14,19 +14,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, editions, measures_evidence, measures_page, url_state
+from app import countries, db, editions, measures_evidence, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
 from app.charts import measures as measure_charts
 from app.export import ChartMeta
 from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_percent
-from app.store import connection as store
-from app.store.measures import COMMITTED, status_label
 from app.queries import briefing as queries
 from app.queries import measures as measure_queries
 from app.queries import refugees as refugee_queries
 from app.queries.common import STOCK, UNHCR, WDI
+from app.store import connection as store
+from app.store.measures import COMMITTED, status_label
+from app.views import measures as measures_view
 
 REMITTANCE_STATES = ("KGZ", "UZB")
 WORLD_INDICATOR = "migrants_stranded"
@@ -523,7 +524,7 @@ def meeting_headlines(status: pd.DataFrame, implemented: pd.Series) -> list[Head
 
 def typed_only_note(status: pd.DataFrame) -> None:
     """Say so when the meeting's texts are shown as an editor typed them (no translation)."""
-    measures_page.typed_only_note(status)
+    measures_view.typed_only_note(status)
 
 
 def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
