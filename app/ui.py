@@ -175,6 +175,12 @@ def one_section_at_a_time(sections: dict[str, tuple[str, Callable[[], None]]]) -
     return chosen
 
 
+def source_links() -> dict:
+    """`column_config` for a table whose `Link` column holds each figure's source address: shown as a link
+    named by its site (kun.uz, not the whole address)."""
+    return {_("Link"): st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")}
+
+
 def empty(text: str) -> None:
     """What is missing and what to do, instead of an empty chart."""
     st.info(text, icon=":material/info:")
