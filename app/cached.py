@@ -1,9 +1,14 @@
-"""Caching of named queries: `load(query, *args)` runs a query function on the current build.
+"""The one caching layer of the read side: query results (`load`) and built figures (`figure`).
 
-Results are cached with `st.cache_data`, keyed on the query's name, its
-arguments, the build the dashboard reads and, for queries that read the app's
-own store (`@uses_state`), the store's version, so a new build or a newly
-recorded status is seen on the next rerun.
+- `load(query, *args)` runs a named query function on the current build; results are cached with
+  `st.cache_data`, keyed on the query's name, its arguments, the build the dashboard reads and, for queries
+  that read the app's own store (`@uses_state`), the store's version, so a new build or a newly recorded
+  status is seen on the next rerun.
+- `figure(builder, *args)` builds a figure (or anything holding figures, such as the Briefing's topics) once
+  per set of inputs, build and language (and store version, for a builder marked `@uses_state`) and shares
+  it between sessions with `st.cache_resource`.
+
+Nothing else in the app caches queries or figures.
 """
 from __future__ import annotations
 
@@ -112,7 +117,8 @@ def clear() -> None:
 # --- figures shared between sessions ---------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=6 * 3600)
-def _shared_figure(builder_name: str, build: str, language: str, key: tuple, _call: Callable[[], object]):
+def _shared_figure(builder_name: str, build: str, language: str, store_version, key: tuple,
+                   _call: Callable[[], object]):
     return _call()
 
 
@@ -131,8 +137,12 @@ def figure(builder: Callable, *args, **kwargs):
 
     Building a plotly figure (trace validation) is most of a warm page run; at a meeting the same views
     are opened by many at once. The figure is a resource, neither copied nor pickled: it must not be
-    changed after (`ui.chart` only sets values it already has for the same call).
+    changed after (`ui.chart` only sets values it already has for the same call). A builder that reads the
+    app's store itself (through `load`) is marked `@uses_state(...)`: its result is then keyed on the store's
+    version too, so a recorded status shows at the next rerun.
     """
     name = _hashable(builder)
     key = (tuple(_hashable(a) for a in args), tuple((k, _hashable(v)) for k, v in sorted(kwargs.items())))
-    return _shared_figure(name, db.build_id(), i18n.current_language(), key, lambda: builder(*args, **kwargs))
+    version = store.version() if getattr(builder, "state_views", ()) else 0
+    return _shared_figure(name, db.build_id(), i18n.current_language(), version, key,
+                          lambda: builder(*args, **kwargs))

@@ -14,18 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, editions, measures_evidence, url_state
+from app import cached, countries, editions, measures_evidence, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
 from app.charts import measures as measure_charts
 from app.export import ChartMeta
-from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_percent
+from app.i18n import _, fmt_date, fmt_int, fmt_number, fmt_percent
 from app.queries import briefing as queries
+from app.queries import uses_state
 from app.queries import measures as measure_queries
 from app.queries import refugees as refugee_queries
 from app.queries.common import STOCK, UNHCR, WDI
-from app.store import connection as store
+from app.queries.figures import STATE_VIEW
 from app.store.measures import COMMITTED, status_label
 from app.views import measures as measures_view
 
@@ -415,12 +416,13 @@ def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
     return (now.sub(then, fill_value=0)).astype(int).to_dict()
 
 
-# A resource cache, not a data cache: sessions share these objects instead of unpickling five plotly figures
-# on every run (about 0.2 s). They are read-only once built: the only writes the page makes on them (chart
-# height, digit separators) set the values they already have for this key.
-@st.cache_resource(show_spinner=False, max_entries=24, ttl=6 * 3600)
-def _cached_topics(build: str, store_version: int, language: str, presenting_now: bool,
-                   which: str = editions.LATEST) -> list[Topic]:
+# Built once per build, store version, language, screen and choice of editions and shared by every session
+# (`cached.figure`): sessions share these objects instead of unpickling five plotly figures on every run (about
+# 0.2 s). They are read-only once built: the only writes the page makes on them (chart height, digit separators)
+# set the values they already have for this key.
+@uses_state(*measure_queries.STATE_VIEWS, STATE_VIEW)
+def build_topics(presenting_now: bool, which: str) -> list[Topic]:
+    """The briefing's topics in order, for a shared screen or not, in the latest or the previous editions."""
     sources = load(queries.sources, ("migrant_stock", "country_indicators", "reported_figures", "measure_status"))
     stock, wdi = editions.of(STOCK, which), editions.of(WDI, which)
     built = [_diaspora(sources, stock), _corridors(sources, stock), _remittances(sources, wdi), _refugees(),
@@ -436,9 +438,8 @@ def _cached_topics(build: str, store_version: int, language: str, presenting_now
 
 
 def topics(presenting_now: bool = False, which: str = editions.LATEST) -> list[Topic]:
-    """The briefing's topics in order, built once per build, store version, language, screen and choice of
-    editions (the latest unless the link asks for the previous ones)."""
-    return _cached_topics(db.build_id(), store.version(), current_language(), presenting_now, which)
+    """The briefing's topics in order (the latest editions unless the link asks for the previous ones)."""
+    return cached.figure(build_topics, presenting_now, which)
 
 
 def chosen_editions() -> str:
@@ -482,7 +483,8 @@ def meeting_chart(meeting_id: str, label: str, presenting_now: bool = False) -> 
     status = meeting_status(meeting_id)
     meeting = meetings().set_index("meeting_id").loc[meeting_id].copy()
     meeting["meeting_id"] = meeting_id
-    return meeting_matrix(meeting_id, status, presenting_now), meeting_table(status), meeting_meta(meeting, label)
+    return (cached.figure(meeting_matrix, meeting_id, presenting_now), meeting_table(status),
+            meeting_meta(meeting, label))
 
 
 def meeting_pack_items(meeting_id: str) -> list[tuple]:
@@ -533,15 +535,11 @@ def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
     return agreed.merge(described, on="measure_id", how="left")
 
 
-def meeting_matrix(meeting_id: str, status: pd.DataFrame, presenting_now: bool = False) -> go.Figure:
-    """The meeting's status matrix, built once per meeting, build, store version, language and screen."""
-    return _cached_matrix(meeting_id, db.build_id(), store.version(), current_language(), presenting_now, status)
-
-
-@st.cache_resource(show_spinner=False, max_entries=48, ttl=6 * 3600)
-def _cached_matrix(meeting_id: str, build: str, store_version: int, language: str, presenting_now: bool,
-                   _status: pd.DataFrame) -> go.Figure:
-    figure = measure_charts.status_matrix(_status, list(countries.OTS_STATES), countries.name)
+@uses_state(*measure_queries.STATE_VIEWS)
+def meeting_matrix(meeting_id: str, presenting_now: bool = False) -> go.Figure:
+    """The meeting's status matrix (built once per meeting, build, store version, language and screen, through
+    `cached.figure`)."""
+    figure = measure_charts.status_matrix(meeting_status(meeting_id), list(countries.OTS_STATES), countries.name)
     if presenting_now:
         charts.larger_type(figure, 14)
         figure.update_layout(height=PRESENT_CHART_HEIGHT - 60)
