@@ -236,6 +236,8 @@ def choose_language() -> str:
     language thus stays in the URL across page changes, a link opens in its language, and the back button
     restores it. An unknown value in a link falls back to English with a notice.
     """
+    # The one control not kept in the URL by app.url_state: Streamlit's own binding keeps it (why: the exception
+    # written down in app/url_state.py), so it reads the address itself.
     requested = st.query_params.get(URL_KEY)
     if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
         from app.url_state import as_code

@@ -444,7 +444,7 @@ def topics(presenting_now: bool = False, which: str = editions.LATEST) -> list[T
 
 def chosen_editions() -> str:
     """The editions the link asks for (?edition=previous), without drawing a control (presentation mode)."""
-    return editions.PREVIOUS if st.query_params.get(editions.URL_KEY) == editions.PREVIOUS else editions.LATEST
+    return editions.PREVIOUS if url_state.value(editions.URL_KEY) == editions.PREVIOUS else editions.LATEST
 
 
 # ---------------------------------------------------------------- meetings
@@ -474,7 +474,7 @@ def linked_meeting(meetings_frame: pd.DataFrame) -> str:
     if meetings_frame.empty:
         return ""
     ids = list(meetings_frame["meeting_id"])
-    requested = st.query_params.get("meeting")
+    requested = url_state.value("meeting")
     return requested if requested in ids else ids[0]
 
 
@@ -572,12 +572,12 @@ def meeting_meta(meeting: pd.Series, label: str) -> ChartMeta:
 
 
 def presenting() -> bool:
-    return st.query_params.get(PRESENT_KEY) == "1"
+    return url_state.value(PRESENT_KEY) == "1"
 
 
 def topic_index(count: int) -> int:
     """The topic in the link (?topic=), kept within the topics; an invalid one falls back to the first."""
-    raw = st.query_params.get(TOPIC_KEY, "0")
+    raw = url_state.value(TOPIC_KEY) or "0"
     try:
         index = int(raw)
     except ValueError:
@@ -586,22 +586,22 @@ def topic_index(count: int) -> int:
         st.toast(_("The link's topic {value} does not exist; showing the first.").format(
             value=url_state.as_code(raw, 10)))
         index = 0
-    st.query_params[TOPIC_KEY] = str(index)
+    url_state.put(TOPIC_KEY, str(index))
     return index
 
 
 def go_to(index: int) -> None:
-    st.query_params[TOPIC_KEY] = str(index)
+    url_state.put(TOPIC_KEY, str(index))
 
 
 def start_presenting(index: int = 0) -> None:
-    st.query_params[PRESENT_KEY] = "1"
-    st.query_params[TOPIC_KEY] = str(index)
+    url_state.put(PRESENT_KEY, "1")
+    url_state.put(TOPIC_KEY, str(index))
 
 
 def stop_presenting() -> None:
-    st.query_params.pop(PRESENT_KEY, None)
-    st.query_params.pop(TOPIC_KEY, None)
+    url_state.put(PRESENT_KEY, None)
+    url_state.put(TOPIC_KEY, None)
 
 
 def escape(text: str) -> str:
