@@ -7,7 +7,6 @@ pack and the page use the same topics, so what is exported is what is shown.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -611,33 +610,6 @@ def escape(text: str) -> str:
 # ---------------------------------------------------------------- drawing
 
 
-# The strip: one figure per topic side by side, as one block of HTML (every text escaped), so the cards share
-# a height, the numbers wrap instead of being cut, and the row costs one element instead of twenty.
-STRIP_STYLE = """<style>
-.ots-strip { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.75rem;
-             margin-bottom: 0.5rem; }
-.ots-strip .card { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.7rem 0.85rem; }
-.ots-strip .label { font-size: 0.85rem; color: #1B2631; line-height: 1.25; }
-.ots-strip .value { font-size: 1.45rem; font-weight: 600; color: #1B2631; line-height: 1.2; margin: 0.3rem 0; }
-.ots-strip .delta { font-size: 0.8rem; color: #44505C; }
-.ots-strip .note { font-size: 0.75rem; color: #6B7785; margin-top: 0.35rem; line-height: 1.3; }
-</style>"""
-ARROWS = {"up": "↑ ", "down": "↓ ", "off": ""}
-
-
-def strip_html(headlines: list[Headline]) -> str:
-    cards = []
-    for h in headlines:
-        delta = ""
-        if h.delta:
-            delta = f"<div class='delta'>{ARROWS.get(h.arrow, '')}{html.escape(h.delta)}" + (
-                f" {html.escape(h.delta_note)}" if h.delta_note else "") + "</div>"
-        cards.append(f"<div class='card'><div class='label'>{html.escape(h.label)}</div>"
-                     f"<div class='value'>{html.escape(h.value)}</div>{delta}"
-                     f"<div class='note'>{html.escape(h.note)}</div></div>")
-    return STRIP_STYLE + "<div class='ots-strip'>" + "".join(cards) + "</div>"
-
-
 def show_strip(all_topics: list[Topic]) -> None:
     """One figure per topic in a row at the top of the briefing."""
     show_compact(lead_headlines(all_topics))
@@ -645,7 +617,7 @@ def show_strip(all_topics: list[Topic]) -> None:
 
 def show_compact(headlines: list[Headline]) -> None:
     """Many figures in one row of small cards (numbers wrap rather than being cut)."""
-    st.markdown(strip_html(headlines), unsafe_allow_html=True)
+    st.markdown(charts.strip_html(headlines), unsafe_allow_html=True)
 
 
 def show_headlines(headlines: list[Headline], per_row: int = 4) -> None:
