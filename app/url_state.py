@@ -100,30 +100,28 @@ def _store_single(key: str, value, default) -> None:
     _write(key, None if value == default else str(value))
 
 
-def select(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
-           container=st, **kwargs):
-    """A selectbox whose value is kept in the URL as ?key=value."""
+def _single(draw: Callable, label: str, options: Sequence, key: str, default, format_func: Callable, **kwargs):
+    """A control choosing one option (`draw`: the container's selectbox or radio), kept in the URL."""
     options = list(options)
     if not options:
         return None
     default = default if default in options else options[0]
     widget_key = _sync_single(label, options, key, default)
-    value = container.selectbox(label, options, key=widget_key, format_func=format_func, **kwargs)
+    value = draw(label, options, key=widget_key, format_func=format_func, **kwargs)
     _store_single(key, value, default)
     return value
+
+
+def select(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
+           container=st, **kwargs):
+    """A selectbox whose value is kept in the URL as ?key=value."""
+    return _single(container.selectbox, label, options, key, default, format_func, **kwargs)
 
 
 def radio(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
           container=st, **kwargs):
     """Radio buttons whose value is kept in the URL."""
-    options = list(options)
-    if not options:
-        return None
-    default = default if default in options else options[0]
-    widget_key = _sync_single(label, options, key, default)
-    value = container.radio(label, options, key=widget_key, format_func=format_func, **kwargs)
-    _store_single(key, value, default)
-    return value
+    return _single(container.radio, label, options, key, default, format_func, **kwargs)
 
 
 def multiselect(label: str, options: Sequence, key: str, default: Sequence = (), format_func: Callable = str,

@@ -67,7 +67,7 @@ def map_section() -> None:
     else:
         st.markdown(charts.legend_html(on_map["indicator_group"]), unsafe_allow_html=True)
         ui.deck_map(charts.stranded_deck(on_map), charts.map_table(on_map, countries.name),
-                    view.map_meta(sources, filters, period), key="stranded_map", height=520,
+                    view.meta("map", sources, filters, period), key="stranded_map", height=520,
                     static_figure=lambda: charts.stranded_static_map(on_map, countries.name))
 
 
@@ -80,7 +80,7 @@ def ranking_section() -> None:
                    "kind."))
     else:
         ui.chart(figure(charts.ranked_figures, ranked, countries.name), charts.figures_table(ranked, countries.name),
-                 view.ranking_meta(sources, filters, period), key="stranded_ranking")
+                 view.meta("ranking", sources, filters, period), key="stranded_ranking")
 
 
 def timeline_section() -> None:
@@ -91,7 +91,7 @@ def timeline_section() -> None:
         ui.empty(_("None of the figures chosen has a date. Choose more kinds of figure or all nationalities."))
     else:
         ui.chart(figure(charts.stranded_timeline, dated, meetings, countries.name),
-                 charts.figures_table(dated, countries.name), view.timeline_meta(sources, filters, period),
+                 charts.figures_table(dated, countries.name), view.meta("timeline", sources, filters, period),
                  key="stranded_timeline")
 
 
@@ -105,7 +105,7 @@ def table_section() -> None:
                      "the map, the ranking or the timeline.").format(count=undated))
     st.dataframe(table.drop(columns=[_("Value"), _("Qualifier")]), hide_index=True, width="stretch", height=460,
                  column_config=ui.source_links())
-    ui.export_buttons(view.table_meta(sources, filters, period), table, None, key="stranded_table")
+    ui.export_buttons(view.meta("table", sources, filters, period), table, None, key="stranded_table")
 
 
 SECTIONS = {

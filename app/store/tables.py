@@ -78,6 +78,10 @@ MEASURES_ADDED = StoreTable(
 SUBMISSION_STATUSES = ("active", "withdrawn")
 ROW_STATUSES = ("active", "superseded", "withdrawn")  # of a submitted figure: in force, corrected, withdrawn
 FILE_FORMATS = ("csv", "xlsx")
+# Who withdrew a submission, or one of its figures, when and why (empty while it is in force).
+WITHDRAWN = (Column("withdrawn_by", "VARCHAR", "Editor who withdrew it."),
+             Column("withdrawn_at", "TIMESTAMP", "When (UTC)."),
+             Column("withdrawn_reason", "VARCHAR", "Why, as the editor typed it."))
 SUBMISSIONS = StoreTable(
     "submissions",
     (Column("submission_id", "VARCHAR", "Identifier (S-<time>-<start of the file's sha256>).", nullable=False),
@@ -95,9 +99,7 @@ SUBMISSIONS = StoreTable(
          ("rows_rejected", "Rows left out, with their problems shown before confirming."))),
      Column("status", "VARCHAR", "In force or withdrawn.", nullable=False,
             check=_one_of("status", SUBMISSION_STATUSES)),
-     Column("withdrawn_by", "VARCHAR", "Editor who withdrew it."),
-     Column("withdrawn_at", "TIMESTAMP", "When (UTC)."),
-     Column("withdrawn_reason", "VARCHAR", "Why, as the editor typed it.")),
+     *WITHDRAWN),
     order_by="submission_id", primary_key=("submission_id",),
 )
 # The figures a submission added, in exactly the layout of the build's reported_figures, with their fate.
@@ -110,9 +112,7 @@ SUBMITTED_FIGURES = StoreTable(
             check=_one_of("status", ROW_STATUSES)),
      Column("corrects_submission", "VARCHAR", "The earlier submission whose figure this row corrects."),
      Column("superseded_by", "VARCHAR", "The later submission that corrected it."),
-     Column("withdrawn_by", "VARCHAR", "Editor who withdrew it."),
-     Column("withdrawn_at", "TIMESTAMP", "When (UTC)."),
-     Column("withdrawn_reason", "VARCHAR", "Why.")),
+     *WITHDRAWN),
     order_by="submission_id, record_id", primary_key=("submission_id", "record_id"),
 )
 

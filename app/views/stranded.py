@@ -69,29 +69,18 @@ def explain_empty(nationality: str, values: pd.DataFrame) -> None:
                    "more kinds of figure, or widen the dates."))
 
 
-def map_meta(sources: pd.DataFrame, filter_lines: tuple, period: str) -> ChartMeta:
-    return texts.chart_meta(sources, _("Citizens stranded and brought home: latest figure per country pair"),
-                            "stranded-map", filter_lines, data_date=period, caveat=_(
-                                "Arcs run from the country of stay to the home country; circles mark figures for "
-                                "several countries at once. Width shows the latest figure of each kind for the "
-                                "pair: a size, not a sum."))
-
-
-def ranking_meta(sources: pd.DataFrame, filter_lines: tuple, period: str) -> ChartMeta:
-    return texts.chart_meta(sources, _("Latest reported figure per nationality and country of stay, by kind"),
-                            "stranded-ranking", filter_lines, data_date=period, caveat=_(
-                                "Each panel ranks one kind of figure only, and only the latest figure for each "
-                                "pair: earlier figures are included in later ones. Bars of different panels are "
-                                "not comparable, and none may be added."))
-
-
-def timeline_meta(sources: pd.DataFrame, filter_lines: tuple, period: str) -> ChartMeta:
-    return texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens over 2020"),
-                            "stranded-timeline", filter_lines, data_date=period, caveat=_(
-                                "A dot is a figure at the date it refers to; a line before it shows the period it "
-                                "counts. Dotted lines mark the group's meetings. The scale is logarithmic."))
-
-
-def table_meta(sources: pd.DataFrame, filter_lines: tuple, period: str) -> ChartMeta:
-    return texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens"), "stranded-figures",
-                            filter_lines, data_date=period)
+def meta(view: str, sources: pd.DataFrame, filter_lines: tuple, period: str) -> ChartMeta:
+    """What the export of a section (map, ranking, timeline, table) says it is, with the filters and dates."""
+    title, slug, caveat = {
+        "map": (_("Citizens stranded and brought home: latest figure per country pair"), "stranded-map", _(
+            "Arcs run from the country of stay to the home country; circles mark figures for several countries at "
+            "once. Width shows the latest figure of each kind for the pair: a size, not a sum.")),
+        "ranking": (_("Latest reported figure per nationality and country of stay, by kind"), "stranded-ranking", _(
+            "Each panel ranks one kind of figure only, and only the latest figure for each pair: earlier figures "
+            "are included in later ones. Bars of different panels are not comparable, and none may be added.")),
+        "timeline": (_("Reported figures on stranded and repatriated citizens over 2020"), "stranded-timeline", _(
+            "A dot is a figure at the date it refers to; a line before it shows the period it counts. Dotted lines "
+            "mark the group's meetings. The scale is logarithmic.")),
+        "table": (_("Reported figures on stranded and repatriated citizens"), "stranded-figures", ""),
+    }[view]
+    return texts.chart_meta(sources, title, slug, filter_lines, caveat=caveat, data_date=period)
