@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import cached, db, i18n, url_state
+from app.charts.localise import localise_figure
 from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_path, csv_bytes, png_bytes
 from app.i18n import _
 from app.store import connection as store
@@ -68,12 +69,11 @@ def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes]
 
 def localise(fig: go.Figure) -> go.Figure:
     """Numbers and dates in the reader's language on every axis, hover and label (digit grouping, decimal
-    mark, no "k"/"M" suffixes, month names): `charts.common.localise_figure`, for every chart drawn or exported.
+    mark, no "k"/"M" suffixes, month names): `app.charts.localise`, for every chart drawn or exported.
 
     Figures may be shared between sessions through a cache (keyed on the language); running it again on a
     figure already in this language changes nothing.
     """
-    from app.charts.common import localise_figure
     try:
         return localise_figure(fig, i18n.current_language())
     except Exception:  # noqa: BLE001 - a chart with English tick labels is better than no chart at all
