@@ -23,7 +23,7 @@ import pandas as pd
 
 from app import db
 from app.countries import OTS_STATES
-from app.i18n import N_, _
+from app.i18n import N_, _, fmt_date
 from app.queries import measures as queries
 from app.store import connection as state
 from app.store import views
@@ -114,7 +114,6 @@ def _format_day(value) -> str:
     """A day in a sentence, written out in the reader's language ("7 May 2020", "7 мая 2020 г.", "7 Mayıs 2020")."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
-    from app.i18n import fmt_date
     return fmt_date(value, "long")
 
 

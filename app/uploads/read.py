@@ -12,7 +12,7 @@ import io
 import pandas as pd
 
 from app.i18n import N_
-from app.uploads import workbook
+from app.uploads.workbook import WorkbookProblem, read_sheet
 from app.uploads.sniff import Refused, extension, sniff
 from app.uploads.template import EXCEL_SHEET, TEMPLATE_COLUMNS
 from etl.validate import Problem, ValidationFailed, Words, decode_csv
@@ -31,8 +31,8 @@ def _frame(rows: list[tuple[int, list[str]]], header: list[str]) -> pd.DataFrame
 
 def _read_excel(content: bytes, filename: str, max_rows: int) -> pd.DataFrame:
     try:
-        sheet = workbook.read_sheet(content, EXCEL_SHEET, max_rows)
-    except workbook.WorkbookProblem as problem:
+        sheet = read_sheet(content, EXCEL_SHEET, max_rows)
+    except WorkbookProblem as problem:
         raise Refused([Problem(filename, None, None, problem.template, problem.params)]) from None
     if sheet.rows_over_limit:
         raise Refused([Problem(filename, None, None, TOO_MANY_ROWS, {"limit": max_rows})])

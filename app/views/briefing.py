@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import cached, countries, editions, measures_evidence, url_state
+from app import cached, countries, editions, measures_evidence, ui, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
@@ -645,8 +645,6 @@ def show_topic(topic: Topic, presenting_now: bool = False) -> None:
     On a presentation screen a topic whose figures fill two rows shows them without the chart (their
     trend is in each card), so that everything fits 1280×720.
     """
-    from app import ui
-
     per_row = headlines_per_row(topic, presenting_now)
     show_headlines(topic.headlines, per_row=per_row)
     if not presenting_now:  # on a shared screen the cards say it per state; the remark would push the chart off

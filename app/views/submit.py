@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.auth import display_name
 from app.i18n import _
 
 
@@ -44,8 +45,6 @@ def history_labels() -> dict[str, str | None]:
 
 def history_view(history: pd.DataFrame) -> pd.DataFrame:
     """The submissions history as shown: editors by their names, statuses in the reader's language."""
-    from app.auth import display_name
-
     statuses = {"active": _("in force"), "withdrawn": _("withdrawn")}
     names = {name: display_name(name) for name in set(history["submitted_by"]) | set(history["withdrawn_by"].dropna())}
     return history.assign(submitted_by=history["submitted_by"].map(names),
