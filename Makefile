@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DB := data/current.duckdb
 PORT ?= 8501
 
-.PHONY: run test install system-packages database rebuild describe translations bench backup restore clean
+.PHONY: run test install system-packages database rebuild describe translations messages bench backup restore clean
 
 run: install system-packages database translations
 	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
@@ -42,8 +42,25 @@ rebuild: install
 describe: install
 	$(PY) -m etl describe
 
+# The catalogues are Babel's, managed by its own command. `translations` compiles them (.po -> .mo; what a
+# fresh clone needs). `messages` extracts the messages marked in the code (the keywords are those of
+# `app.i18n.KEYWORDS`, which the completeness test uses) into messages.pot and merges them into the Russian
+# and Turkish .po files, where new ones appear empty to be translated (tests/test_i18n.py fails until they are).
+# Sorted, without line numbers, 100 columns and the .po files' own dates and header kept, so that two branches'
+# .po files merge without conflicts beyond the messages themselves.
+LOCALES := app/locale
 translations: install
-	$(PY) -m app.i18n compile
+	$(BIN)/pybabel compile --directory=$(LOCALES) --domain=messages
+
+messages: install
+	$(BIN)/pybabel extract --mapping-file=babel.cfg --no-default-keywords \
+	  --keyword=_ --keyword=ngettext:1,2 --keyword=N_ --add-comments=TRANSLATORS: --strip-comment-tags \
+	  --sort-output --no-location --width=100 --project="OTS Migration Dashboard" --version=1 \
+	  --msgid-bugs-address="the Secretariat" --last-translator="OTS Migration Dashboard team" \
+	  --header-comment="$$(printf '# Messages of the OTS Migration Dashboard.\n# Made by `make messages`; keep {placeholders} as they are.\n#')" \
+	  --output-file=$(LOCALES)/messages.pot .
+	$(BIN)/pybabel update --input-file=$(LOCALES)/messages.pot --output-dir=$(LOCALES) --domain=messages \
+	  --width=100 --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 # A dated copy of the app's store and the submitted files (data/state/) in data/backups/; safe while the
 # dashboard runs. Restore one with `make restore BACKUP=data/backups/store-backup-…` (add REPLACE=1 to replace

@@ -1,13 +1,13 @@
 """The frame of the dashboard: page settings, language, navigation. Pages live in `pages/`."""
 import streamlit as st
 
-from app import i18n, ui
+from app import i18n, ui, url_state
 from app.i18n import _
 
 # Presentation mode (?present=1, the Briefing's "Present" button): what the chair shares in a video call.
 # No sidebar, no toolbar, larger type, less padding, so one topic fits a 1280×720 shared screen; the
 # download buttons are hidden there (the same charts export from the normal view).
-PRESENTING = st.query_params.get("present") == "1"
+PRESENTING = url_state.value("present") == "1"
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],

@@ -54,7 +54,6 @@ SECRETS_PATH_ENV = "OTS_SECRETS_PATH"
 CLIENT_HEADER_ENV = "OTS_CLIENT_HEADER"  # a header a trusted reverse proxy fills with the reader's address
 EDITORS_TABLE = "editors"
 SESSION_EDITOR = "auth_editor"
-SESSION_FAILURES = "auth_failures"
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{3,40}")
 PASSWORD_MIN_LENGTH = 10

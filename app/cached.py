@@ -1,9 +1,14 @@
-"""Caching of named queries: `load(query, *args)` runs a query function on the current build.
+"""The one caching layer of the read side: query results (`load`) and built figures (`figure`).
 
-Results are cached with `st.cache_data`, keyed on the query's name, its
-arguments, the build the dashboard reads and, for queries that read the app's
-own store (`@uses_state`), the store's version, so a new build or a newly
-recorded status is seen on the next rerun.
+- `load(query, *args)` runs a named query function on the current build; results are cached with
+  `st.cache_data`, keyed on the query's name, its arguments, the build the dashboard reads and, for queries
+  that read the app's own store (`@uses_state`), the store's version, so a new build or a newly recorded
+  status is seen on the next rerun.
+- `figure(builder, *args)` builds a figure (or anything holding figures, such as the Briefing's topics) once
+  per set of inputs, build and language (and store version, for a builder marked `@uses_state`) and shares
+  it between sessions with `st.cache_resource`.
+
+Nothing else in the app caches queries or figures.
 """
 from __future__ import annotations
 
@@ -13,16 +18,19 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from app import db, i18n, state
+from app import db, i18n
+from app.store import connection as store
+from app.store.views import STATE_VIEWS
 
-# name -> function of a store connection returning a frame; registered by the features that keep state.
-_state_views: dict[str, Callable[[object], pd.DataFrame]] = {}
+# name -> function of a store connection returning a frame, for queries marked `@uses_state(name)`: the store's
+# own (app.store.views), and any a test declares with `state_view`.
+_state_views: dict[str, Callable[[object], pd.DataFrame]] = dict(STATE_VIEWS)
 _queries: dict[str, Callable] = {}
 
 
 def state_view(name: str) -> Callable:
-    """Register a function producing a frame from a connection on the app's store, for queries marked
-    `@uses_state(name)`."""
+    """Declare a further frame of the store, produced from a connection on it, for queries marked
+    `@uses_state(name)` (the dashboard's own are listed in `app.store.views`)."""
     def register(producer: Callable[[object], pd.DataFrame]) -> Callable[[object], pd.DataFrame]:
         _state_views[name] = producer
         return producer
@@ -36,18 +44,18 @@ _state_view_frames: dict[str, tuple[tuple, object]] = {}
 
 def _state_view_frame(name: str):
     # Read before the store: a write meanwhile only makes the frame newer than its key.
-    version = (str(state.state_path()), state.version())
+    version = (str(store.state_path()), store.version())
     held = _state_view_frames.get(name)
     if held is not None and held[0] == version:
         return held[1]
     try:
         if version[1][1] == "unavailable":
-            raise state.problem() or state.StoreUnavailable()
-        with state.reading() as con:
+            raise store.problem() or store.StoreUnavailable()
+        with store.reading() as con:
             frame = _state_views[name](con)
-    except state.StoreUnavailable:
+    except store.StoreUnavailable:
         # The pages go on with the build alone (and say so, see `store_notice`): an empty store of the same tables.
-        with state.empty_reading() as con:
+        with store.empty_reading() as con:
             return _state_views[name](con)
     _state_view_frames[name] = (version, frame)
     return frame
@@ -72,7 +80,7 @@ def load(query: Callable, *args, **kwargs):
     _queries[name] = query
     # Only queries that read the app's store are keyed on its version: an edit recorded during a meeting
     # refreshes the views of statuses and submissions, not every cached result of the build.
-    version = state.version() if getattr(query, "state_views", ()) else 0
+    version = store.version() if getattr(query, "state_views", ()) else 0
     if version and version[1] == "unavailable":
         store_notice()
     return _cached(name, db.build_id(), version, args, tuple(sorted(kwargs.items())))
@@ -94,7 +102,7 @@ def store_notice() -> None:
     if placeholder is None or getattr(_notice, "shown", False):
         return
     _notice.shown = True
-    problem = state.problem()
+    problem = store.problem()
     reason = problem.sentences_in(i18n._) + " " if problem is not None else ""
     placeholder.warning(reason + i18n._("This page shows the database build without the statuses and figures "
                                         "recorded in the dashboard until the store can be read again."),
@@ -109,7 +117,8 @@ def clear() -> None:
 # --- figures shared between sessions ---------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=6 * 3600)
-def _shared_figure(builder_name: str, build: str, language: str, key: tuple, _call: Callable[[], object]):
+def _shared_figure(builder_name: str, build: str, language: str, store_version, key: tuple,
+                   _call: Callable[[], object]):
     return _call()
 
 
@@ -128,8 +137,12 @@ def figure(builder: Callable, *args, **kwargs):
 
     Building a plotly figure (trace validation) is most of a warm page run; at a meeting the same views
     are opened by many at once. The figure is a resource, neither copied nor pickled: it must not be
-    changed after (`ui.chart` only sets values it already has for the same call).
+    changed after (`ui.chart` only sets values it already has for the same call). A builder that reads the
+    app's store itself (through `load`) is marked `@uses_state(...)`: its result is then keyed on the store's
+    version too, so a recorded status shows at the next rerun.
     """
     name = _hashable(builder)
     key = (tuple(_hashable(a) for a in args), tuple((k, _hashable(v)) for k, v in sorted(kwargs.items())))
-    return _shared_figure(name, db.build_id(), i18n.current_language(), key, lambda: builder(*args, **kwargs))
+    version = store.version() if getattr(builder, "state_views", ()) else 0
+    return _shared_figure(name, db.build_id(), i18n.current_language(), version, key,
+                          lambda: builder(*args, **kwargs))

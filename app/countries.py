@@ -54,9 +54,6 @@ def members_of(code: str) -> tuple[str, ...]:
     return GROUPS.get(code, (code,))
 
 
-def is_group(code: str) -> bool:
-    return code in GROUPS
-
 
 def choices(include_groups: bool = True, all_countries: bool = True) -> list[str]:
     """Codes for a country picker: groups, then the OTS states, then every other country by name.
@@ -71,9 +68,3 @@ def choices(include_groups: bool = True, all_countries: bool = True) -> list[str
         codes += list(others.sort_values(f"name_{language}")["iso3"])
     return codes
 
-
-def is_place(code: str) -> bool:
-    """False for codes that stand for people rather than a place (OOO, STL, TIB): never drawn on a map."""
-    frame = table()
-    kinds = dict(zip(frame["iso3"], frame["kind"]))
-    return kinds.get(code, "place") == "place"

@@ -17,13 +17,13 @@ from babel.dates import format_skeleton
 
 from app import url_state
 from app.cached import load
+from app.export import ChartMeta
 from app.i18n import N_, _, fmt_date, locale
 from app.queries import common
 from app.queries.common import FLOWS, REMITTANCE_MATRIX, STOCK, UNHCR, WDI
 
 LATEST = "latest"
 PREVIOUS = "previous"
-CHOICES = (LATEST, PREVIOUS)
 URL_KEY = "edition"
 DATASETS = (STOCK, FLOWS, REMITTANCE_MATRIX, WDI, UNHCR)
 _SHORT = {STOCK: N_("UN migrant stock"), REMITTANCE_MATRIX: N_("remittance matrix"), WDI: N_("WDI"),
@@ -117,7 +117,6 @@ def choose(datasets: tuple[str, ...], container=None) -> str:
 def meta(edition_ids, title: str, slug: str, filters=(), caveat: str = "", data_date: str = ""):
     """Export metadata naming each edition a chart reads ("UN DESA, International Migrant Stock 2024 (released
     January 2025); …"), with their licences."""
-    from app.export import ChartMeta
     ids = [e for e in dict.fromkeys([edition_ids] if isinstance(edition_ids, str) else edition_ids) if e]
     return ChartMeta(title=title, source="; ".join(source_line(e) for e in ids),
                      licence="; ".join(dict.fromkeys(licence(e) for e in ids if licence(e))), data_date=data_date,

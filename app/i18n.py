@@ -1,21 +1,17 @@
 """Languages: English, Russian and Turkish for every word the dashboard shows.
 
-Messages come from gettext catalogues (`app/locale/<lang>/LC_MESSAGES/messages.po`,
-managed with Babel); each session picks its language, so we use the class API
-and never `gettext.install`. Numbers, percentages and dates go through Babel's
-formatters. Country names come from the `countries` table, not from here.
-
-    python -m app.i18n extract   # refresh messages.pot from the code
-    python -m app.i18n update    # merge it into the .po files (creates them the first time)
-    python -m app.i18n compile   # .po -> .mo (make does this)
-    python -m app.i18n check     # list messages lacking a translation
+Messages come from gettext catalogues (`app/locale/<lang>/LC_MESSAGES/messages.po`),
+managed with Babel's own command `pybabel` from the Makefile: `make messages`
+extracts the marked messages and merges them into the .po files, `make
+translations` compiles them. Each session picks its language, so we use the
+class API and never `gettext.install`. Numbers, percentages and dates go through
+Babel's formatters. Country names come from the `countries` table, not from here.
 """
 from __future__ import annotations
 
 import gettext
 import math
 import re
-import sys
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -67,6 +63,8 @@ def current_language() -> str:
 
 
 def _compile_if_stale(language: str) -> None:
+    """Compile a catalogue whose .mo is missing or older than its .po (a checkout where `make translations`
+    was not run since the .po changed), so the pages never show a stale translation."""
     po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     mo = po.with_suffix(".mo")
     if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
@@ -238,6 +236,8 @@ def choose_language() -> str:
     language thus stays in the URL across page changes, a link opens in its language, and the back button
     restores it. An unknown value in a link falls back to English with a notice.
     """
+    # The one control not kept in the URL by app.url_state: Streamlit's own binding keeps it (why: the exception
+    # written down in app/url_state.py), so it reads the address itself.
     requested = st.query_params.get(URL_KEY)
     if SESSION_KEY not in st.session_state and requested is not None and requested not in LANGUAGES:
         from app.url_state import as_code
@@ -274,25 +274,24 @@ def _keep_chosen_language() -> None:
     st.session_state[_KEPT_KEY] = st.session_state.get(SESSION_KEY)
 
 
+# The functions that mark messages, as `make messages` passes them to `pybabel extract` (keep the two alike).
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
-LANGUAGE_NAMES_EN = {"ru": "Russian", "tr": "Turkish"}
-HEADER_COMMENT = ("# {language} of the OTS Migration Dashboard.\n"
-                  "# Made by `python -m app.i18n extract` and `update`; keep {{placeholders}} as they are.\n"
-                  "#")
 PROJECT_ROOT = LOCALE_DIR.parent.parent
 TRANSLATED_LANGUAGES = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
+
+# --- checking the catalogues (tests/test_i18n.py) ---------------------------------------------------------
 
 def po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def extract_catalogue():
-    """Every message marked in the code now (`_`, `ngettext`, `N_`), as a Babel catalogue.
+    """Every message marked in the code now, as a Babel catalogue: what `make messages` would extract.
 
-    Files and keywords come from babel.cfg and KEYWORDS; the test of completeness extracts
-    afresh with this, so it cannot drift from the code.
+    Files come from babel.cfg, keywords from KEYWORDS; the test of completeness extracts afresh with
+    this, so it cannot drift from the code.
     """
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
@@ -300,9 +299,7 @@ def extract_catalogue():
 
     with (PROJECT_ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    catalogue = Catalog(project="OTS Migration Dashboard", version="1", charset="utf-8", fuzzy=False,
-                        header_comment=HEADER_COMMENT.format(language="Messages"),
-                        msgid_bugs_address="the Secretariat", last_translator="OTS Migration Dashboard team")
+    catalogue = Catalog(fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(PROJECT_ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
             strip_comment_tags=True):
@@ -314,33 +311,6 @@ def _read_po(path: Path, language: str):
     from babel.messages.pofile import read_po
     with path.open("rb") as source:
         return read_po(source, locale=language)
-
-
-def _write_po(path: Path, catalogue, **options) -> None:
-    from babel.messages.pofile import write_po
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as target:
-        write_po(target, catalogue, width=100, sort_output=True, **options)
-
-
-def update_catalogues(template) -> None:
-    """Merge the template into each language's .po: new messages appear empty, gone ones are dropped."""
-    from babel.messages.catalog import Catalog
-    for language in TRANSLATED_LANGUAGES:
-        path = po_path(language)
-        if path.exists():
-            catalogue = _read_po(path, language)
-        else:  # what `pybabel init` does
-            catalogue = Catalog(locale=language, domain=DOMAIN, project=template.project,
-                                version=template.version, charset="utf-8", fuzzy=False)
-        catalogue.header_comment = HEADER_COMMENT.format(language=LANGUAGE_NAMES_EN[language] + " translations")
-        catalogue.last_translator = "OTS Migration Dashboard team"
-        catalogue.language_team = LANGUAGE_NAMES_EN[language]
-        catalogue.msgid_bugs_address = template.msgid_bugs_address
-        catalogue.update(template, no_fuzzy_matching=True)
-        catalogue.obsolete.clear()
-        catalogue.fuzzy = False
-        _write_po(path, catalogue, omit_header=False, include_previous=False, no_location=True)
 
 
 def placeholders(text: str) -> set[str]:
@@ -378,43 +348,7 @@ def translation_problems(template, language: str, catalogue=None) -> list[str]:
     return problems
 
 
-def main(argv: list[str]) -> int:
-    """`extract` (code -> messages.pot), `update` (pot -> ru/tr .po), `compile` (.po -> .mo),
-    `check` (list what lacks a translation; fails if anything does)."""
-    from babel.messages.pofile import read_po
-    command = argv[0] if argv else "compile"
-    pot = LOCALE_DIR / f"{DOMAIN}.pot"
-    if command == "extract":
-        template = extract_catalogue()
-        _write_po(pot, template, omit_header=False, no_location=False, include_previous=False)
-        print(f"{len(template)} messages -> {pot.relative_to(PROJECT_ROOT)}")
-    elif command == "update":
-        with pot.open("rb") as source:
-            template = read_po(source)
-        update_catalogues(template)
-        for language in TRANSLATED_LANGUAGES:
-            print(f"{language}: {len(translation_problems(template, language))} messages to translate")
-    elif command == "compile":
-        for language in LANGUAGES:
-            po = po_path(language)
-            if po.exists():
-                compile_catalogue(po, po.with_suffix(".mo"))
-    elif command == "check":
-        template = extract_catalogue()
-        problems = [p for language in TRANSLATED_LANGUAGES for p in translation_problems(template, language)]
-        print("\n".join(problems) or "every message is translated")
-        return 1 if problems else 0
-    else:
-        print(__doc__)
-        return 2
-    return 0
-
-
 def N_(message: str) -> str:
     """Mark a message for extraction where it is defined; translate it with `_()` where it is shown."""
     return message
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
 

@@ -17,7 +17,6 @@ STATE_COLOURS = {
 }
 OTHER_COLOURS = ("#8C8C8C", "#A6A6A6", "#7A8B99", "#9E9A91", "#B0B7BF", "#8E8279")
 GROUP_COLOUR = "#00688B"  # "OTS members" as one entity: the theme's primary colour
-SEQUENTIAL = ("#E6F2F7", "#9CCBDD", "#4C9DBD", "#00688B", "#003A4F")  # light -> dark, for magnitudes
 # Statuses of agreed measures, also Okabe-Ito (tests/test_palette.py checks that every pair stays apart for
 # readers with red-green or blue-yellow colour blindness); every cell and bar says its status in words too.
 STATUS_COLOURS = {
@@ -37,9 +36,6 @@ def country_colour(iso3: str) -> str:
         return GROUP_COLOUR
     return OTHER_COLOURS[sum(map(ord, iso3 or "")) % len(OTHER_COLOURS)]
 
-
-def colour_map(codes) -> dict[str, str]:
-    return {code: country_colour(code) for code in codes}
 
 
 def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:

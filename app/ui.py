@@ -14,9 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import cached, db, i18n, state, url_state
+from app import cached, db, i18n, url_state
+from app.charts.localise import localise_figure
 from app.export import ChartMeta, briefing_pack, briefing_pack_name, browser_path, csv_bytes, png_bytes
 from app.i18n import _
+from app.store import connection as store
 
 log = logging.getLogger("ots.dashboard")
 # A file to which every page run appends "<unix time>\t<page>\t<seconds>" (unset: nothing is written). The
@@ -67,12 +69,11 @@ def export_buttons(meta: ChartMeta, data: pd.DataFrame, png: Callable[[], bytes]
 
 def localise(fig: go.Figure) -> go.Figure:
     """Numbers and dates in the reader's language on every axis, hover and label (digit grouping, decimal
-    mark, no "k"/"M" suffixes, month names): `charts.common.localise_figure`, for every chart drawn or exported.
+    mark, no "k"/"M" suffixes, month names): `app.charts.localise`, for every chart drawn or exported.
 
     Figures may be shared between sessions through a cache (keyed on the language); running it again on a
     figure already in this language changes nothing.
     """
-    from app.charts.common import localise_figure
     try:
         return localise_figure(fig, i18n.current_language())
     except Exception:  # noqa: BLE001 - a chart with English tick labels is better than no chart at all
@@ -156,13 +157,6 @@ def briefing_pack_bytes(items: list[tuple[go.Figure | None, pd.DataFrame, ChartM
     return briefing_pack(figures, meeting, labels, meeting_title=meeting_title)[1]
 
 
-def source_line(meta: ChartMeta) -> None:
-    text = _("Source") + f": {meta.source}"
-    if meta.data_date:
-        text += " · " + _("Data") + f": {meta.data_date}"
-    st.caption(text)
-
-
 def caveat(text: str) -> None:
     """The caveat that applies to the view above, in plain words."""
     # A Material icon (bundled with Streamlit), not "ⓘ": many system fonts lack that character.
@@ -179,6 +173,12 @@ def one_section_at_a_time(sections: dict[str, tuple[str, Callable[[], None]]]) -
                              label_visibility="collapsed", format_func=lambda key: _(sections[key][0]))
     sections[chosen][1]()
     return chosen
+
+
+def source_links() -> dict:
+    """`column_config` for a table whose `Link` column holds each figure's source address: shown as a link
+    named by its site (kun.uz, not the whole address)."""
+    return {_("Link"): st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")}
 
 
 def empty(text: str) -> None:
@@ -213,7 +213,7 @@ def _guarded_run(page) -> None:
         page.run()
     except db.DatabaseUnavailable as problem:
         st.error(problem.sentences_in(_), icon=":material/database:")
-    except state.StoreUnavailable as problem:  # a page that cannot go on without the store (an editor's form)
+    except store.StoreUnavailable as problem:  # a page that cannot go on without the store (an editor's form)
         st.error(problem.sentences_in(_), icon=":material/database:")
     except Exception:  # noqa: BLE001 - the chair shares this screen: no traceback, ever
         log.exception("page %s failed", getattr(page, "title", page))

@@ -10,6 +10,19 @@ button returns to the previous selection.
 A value equal to the control's default is left out of the URL (the link stays short, and opening the
 dashboard adds no history entry of its own); the default is what a link without the key shows. Keep
 defaults stable (not "whatever comes first") where a link must pin the view.
+
+This module is the one way the dashboard keeps state in the URL: controls through `select`, `radio`,
+`multiselect` and `slider`; state without a control (the Briefing's presentation mode and topic, a value
+a slide reads from the link without drawing its control) through `value` and `put`. No other module reads
+or writes `st.query_params`, with one exception:
+
+- The language switch (`app.i18n.choose_language`, in the frame) is bound to the URL by Streamlit itself
+  (`bind="query-params"`). The language must stay in the address on every page, and a click in the
+  navigation starts the next page with an address that holds only what Streamlit carries over: the
+  controls here would read the missing ?lang= as a link without it (the back button) and fall back to
+  English, where Streamlit's binding knows a page change from a new link. Streamlit's page change can
+  still drop the bound parameter in a race (seen under load); `choose_language` handles it by keeping the
+  session's language apart, see the comments there and tests/test_i18n.py.
 """
 from __future__ import annotations
 
@@ -87,30 +100,28 @@ def _store_single(key: str, value, default) -> None:
     _write(key, None if value == default else str(value))
 
 
-def select(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
-           container=st, **kwargs):
-    """A selectbox whose value is kept in the URL as ?key=value."""
+def _single(draw: Callable, label: str, options: Sequence, key: str, default, format_func: Callable, **kwargs):
+    """A control choosing one option (`draw`: the container's selectbox or radio), kept in the URL."""
     options = list(options)
     if not options:
         return None
     default = default if default in options else options[0]
     widget_key = _sync_single(label, options, key, default)
-    value = container.selectbox(label, options, key=widget_key, format_func=format_func, **kwargs)
+    value = draw(label, options, key=widget_key, format_func=format_func, **kwargs)
     _store_single(key, value, default)
     return value
+
+
+def select(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
+           container=st, **kwargs):
+    """A selectbox whose value is kept in the URL as ?key=value."""
+    return _single(container.selectbox, label, options, key, default, format_func, **kwargs)
 
 
 def radio(label: str, options: Sequence, key: str, default=None, format_func: Callable = str,
           container=st, **kwargs):
     """Radio buttons whose value is kept in the URL."""
-    options = list(options)
-    if not options:
-        return None
-    default = default if default in options else options[0]
-    widget_key = _sync_single(label, options, key, default)
-    value = container.radio(label, options, key=widget_key, format_func=format_func, **kwargs)
-    _store_single(key, value, default)
-    return value
+    return _single(container.radio, label, options, key, default, format_func, **kwargs)
 
 
 def multiselect(label: str, options: Sequence, key: str, default: Sequence = (), format_func: Callable = str,
@@ -155,3 +166,16 @@ def slider(label: str, options: Sequence, key: str, default=None, format_func: C
         value = container.select_slider(label, options, key=widget_key, format_func=format_func, **kwargs)
     _store_single(key, value, default)
     return value
+
+
+# --- state without a control ---------------------------------------------------------------------------
+
+def value(key: str) -> str | None:
+    """What the link holds under `key` (None when it holds nothing there)."""
+    return _url_value(key)
+
+
+def put(key: str, text: str | None) -> None:
+    """Keep `text` in the link under `key` (None takes it out), for state no control shows: the Briefing's
+    presentation mode and topic, set by its buttons."""
+    _write(key, text)

@@ -1,7 +1,7 @@
 """What an upload at the size limit costs the server, however it is built: target under 300 MB and 5 s.
 
 Each file (from tests/hostile_files.py, plus the largest valid files) is checked by
-`app.submissions.check` — read, validated, classified — in a fresh process on a
+`app.uploads.check` — read, validated, classified — in a fresh process on a
 database built from data/raw. Printed per file: its size, the seconds the check
 took, the peak memory above the process's memory before the check (the
 server's own memory, about 300 MB, comes on top), what the check said, and
@@ -26,7 +26,7 @@ SECONDS, MEGABYTES = 5.0, 300.0
 
 
 def cases() -> dict:
-    from app.submissions import MAX_ROWS, TEMPLATE_COLUMNS
+    from app.uploads import MAX_ROWS, TEMPLATE_COLUMNS
     from bench.submissions_check import csv_file, excel_file
     from tests import hostile_files as hostile
 
@@ -80,7 +80,8 @@ def _memory_kb(field: str) -> int:
 
 def child(case: str, content_path: str) -> None:
     """In a fresh process: check one file as the page does; print the figures as JSON."""
-    from app import cached, submissions
+    from app import cached
+    from app import uploads as submissions
     from app.queries import common, figures
     known = set(cached.run_uncached(common.countries)["iso3"])
     existing = cached.run_uncached(figures.all_figures)
@@ -100,7 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run the cases whose name holds this word")
     args = parser.parse_args()
-    from app.submissions import MAX_BYTES
+    from app.uploads import MAX_BYTES
     misses = 0
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ, OTS_DB_PATH=str(Path(folder) / "current.duckdb"),

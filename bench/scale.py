@@ -158,24 +158,24 @@ def cases() -> dict[str, list[Case]]:
         # Figures (stranded, labour, submissions)
         "figures.all_figures": [case("all"), case("labour", "labour")],
         # Data and sources
-        "catalog.tables": [case("")],
-        "catalog.table_editions": [case("")],
-        "catalog.columns": [case("")],
-        "catalog.coverage": [case("")],
-        "catalog.etl_runs": [case("")],
-        "catalog.etl_run_files": [case("latest run", lambda c: c.run_id)],
-        "catalog.file_updates": [case("")],
-        "catalog.browsable": [case("")],
-        "catalog.shape": [case("migrant_stock", "migrant_stock")],
-        "catalog.browse_count": [case("migrant_stock", "migrant_stock"),
+        "data.tables": [case("")],
+        "data.table_editions": [case("")],
+        "data.columns": [case("")],
+        "data.coverage": [case("")],
+        "data.etl_runs": [case("")],
+        "data.etl_run_files": [case("latest run", lambda c: c.run_id)],
+        "data.file_updates": [case("")],
+        "data.browsable": [case("")],
+        "data.shape": [case("migrant_stock", "migrant_stock")],
+        "data.browse_count": [case("migrant_stock", "migrant_stock"),
                                  case("migrant_stock, KAZ, 2000-2010", "migrant_stock", ("KAZ",), 2000, 2010)],
-        "catalog.browse": [
+        "data.browse": [
             case("reported_figures, all rows (default table)", "reported_figures"),
             case("migrant_stock, first 50 rows", "migrant_stock", limit=50),
             case("migrant_stock, KAZ, 2000-2010, first 50", "migrant_stock", ("KAZ",), 2000, 2010, limit=50),
             case("migrant_stock, KAZ, all rows (CSV download)", "migrant_stock", ("KAZ",)),
         ],
-        "catalog.browse_parquet": [case("reported_figures (default table)", "reported_figures"),
+        "data.browse_parquet": [case("reported_figures (default table)", "reported_figures"),
                                    case("migrant_stock, KAZ", "migrant_stock", ("KAZ",))],
         # Every page
         "common.countries": [case("")],
@@ -185,7 +185,6 @@ def cases() -> dict[str, list[Case]]:
         "refugees.refugees_over_time": [case("TUR", "TUR")],
         "refugees.refugees_by_partner": [case("TUR hosted", "TUR", "hosted", refugee_year, 10),
                                          case("AFG from", "AFG", "from", refugee_year, 10)],
-        "refugees.refugee_years": [case("")],
         # What the UN revised (Migration page, ?view=revisions)
         "revisions.revised_years": [case("")],
         "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),
@@ -200,14 +199,12 @@ def cases() -> dict[str, list[Case]]:
         # The app's own store (submissions): read on the store, not on the build
         "submissions.active_figures": [case("")],
         "submissions.active_record": [case("3 records", lambda c: c.record_ids)],
-        "submissions.submission_history": [case("")],
+        "submit.submission_history": [case("")],
         "submissions.submission": [case("one", lambda c: c.submission_id)],
-        "submissions.submission_with_sha256": [case("one", lambda c: c.sha256)],
-        "submissions.snapshot": [case("")],
     }
 
 
-# Functions in app/queries that take a cursor but are not read queries of a page.
+# Functions in app/queries (or statements of app/store/submissions.py) that are not read queries of a page.
 NOT_QUERIES = {
     "submissions.insert_submission": "writes the app's store (confirming a submission)",
     "submissions.insert_figures": "writes the app's store (confirming a submission)",
@@ -218,25 +215,33 @@ NOT_QUERIES = {
 # Cases read only when a reader clicks a download button (pages/data.py passes a callable to the button), whole
 # filtered tables: timed and printed, judged as a click's wait rather than against the page-query target.
 ON_CLICK = {
-    ("catalog.browse", "migrant_stock, KAZ, all rows (CSV download)"),
-    ("catalog.browse_parquet", "migrant_stock, KAZ"),
+    ("data.browse", "migrant_stock, KAZ, all rows (CSV download)"),
+    ("data.browse_parquet", "migrant_stock, KAZ"),
 }
 ON_CLICK_TARGET_MS = 1000.0
-STORE_MODULES = {"submissions"}  # their queries run on the app's store (`app.state`), not on the build
+STORE_MODULES = {"submissions"}  # modules of app/store whose statements are timed too (on the store, not the build)
+
+
+def runs_on_store(function: Callable) -> bool:
+    """A statement on the app's store (its first parameter the store's connection), not a query on the build."""
+    return next(iter(inspect.signature(function).parameters)) == "con"
 
 
 def query_functions() -> dict[str, Callable]:
-    """Every public function of app/queries/*.py whose first parameter is the cursor."""
+    """Every public function of app/queries/*.py and app/store/submissions.py whose first parameter is a cursor on
+    the build (`cur`) or a connection on the app's store (`con`)."""
     import app.queries as package
+    modules = [(info.name, importlib.import_module(f"app.queries.{info.name}"))
+               for info in pkgutil.iter_modules(package.__path__)]
+    modules += [(name, importlib.import_module(f"app.store.{name}")) for name in sorted(STORE_MODULES)]
     found = {}
-    for module_info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"app.queries.{module_info.name}")
+    for module_name, module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ != module.__name__ or name.startswith("_"):
                 continue
             parameters = list(inspect.signature(function).parameters)
-            if parameters and parameters[0] == "cur":
-                found[f"{module_info.name}.{name}"] = function
+            if parameters and parameters[0] in ("cur", "con"):  # a cursor on the build, a connection on the store
+                found[f"{module_name}.{name}"] = function
     return dict(sorted(found.items()))
 
 
@@ -310,7 +315,8 @@ class RecordingCursor:
 
 
 def _register_views(cur, function) -> None:
-    from app import cached, state
+    from app import cached
+    from app.store import connection as state
     for name in getattr(function, "state_views", ()):
         with state.reading() as con:
             cur.register(name, cached._state_views[name](con))
@@ -360,7 +366,8 @@ class Timing:
 
 def time_query(function, store: bool, args: tuple, kwargs: dict, repeat: int, budget_s: float,
                profile_file: Path) -> Timing:
-    from app import cached, state
+    from app import cached
+    from app.store import connection as state
     timing = Timing()
 
     def once():
@@ -418,7 +425,9 @@ def context(work: Path) -> Context:
 
 def seed_store() -> tuple[str, str, list[str]]:
     """One confirmed submission and one status edit, so the store's views are not empty."""
-    from app import cached, measures_store, submissions
+    from app import cached
+    from app import uploads as submissions
+    from app.store import measures as measures_store
     from app.queries import common, figures, measures
     header = ",".join(submissions.TEMPLATE_COLUMNS)
     lines = [header]
@@ -442,7 +451,8 @@ def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: d
                  budget_s: float, only: str | None) -> None:
     import streamlit as st
 
-    from app import db, state
+    from app import db
+    from app.store import connection as state
     os.environ["OTS_DB_PATH"] = str(db_path)
     os.environ["OTS_STATE_PATH"] = str(work / f"state-{size}" / "app_state.sqlite3")
     shutil.rmtree(work / f"state-{size}", ignore_errors=True)
@@ -457,7 +467,7 @@ def measure_size(size: str, db_path: Path, work: Path, functions: dict, table: d
             if only and only not in f"{name} {one.label}":
                 continue
             args, kwargs = one.arguments(ctx)
-            store = name.split(".")[0] in STORE_MODULES
+            store = runs_on_store(function)
             print(f"  {size} {name} {one.label}".rstrip(), end=" ... ", flush=True)
             timing = time_query(function, store, args, kwargs, repeat, budget_s, work / "profile.json")
             table.setdefault(key, {})[size] = timing
@@ -473,7 +483,8 @@ def page_runs(size: str, db_path: Path, work: Path) -> list[tuple[str, float, fl
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    from app import db, state
+    from app import db
+    from app.store import connection as state
     os.environ["OTS_DB_PATH"] = str(db_path)
     os.environ["OTS_STATE_PATH"] = str(work / f"pages-state-{size}" / "app_state.sqlite3")
     db.close_all()
@@ -567,7 +578,7 @@ def report(functions: dict, table: dict, builds: list[BuildFigures], sizes: list
             verdict = "(on click) " + ("ok" if timing.percentile(95) <= ON_CLICK_TARGET_MS else "MISS")
             if verdict.endswith("MISS"):
                 misses.append(title)
-        elif timing is not None and not timing.error and name.split(".")[0] not in STORE_MODULES:
+        elif timing is not None and not timing.error and not runs_on_store(functions[name]):
             verdict = "ok" if timing.percentile(95) <= QUERY_TARGET_MS else "MISS"
             if verdict == "MISS":
                 misses.append(title)

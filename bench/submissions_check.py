@@ -1,11 +1,11 @@
-"""Checking an upload: how long `app.submissions.check` takes on files up to the row limit.
+"""Checking an upload: how long `app.uploads.check` takes on files up to the row limit.
 
 Builds the database from data/raw into a temporary folder (with an empty store
 there too), writes CSV and Excel files of 1,000 / 5,000 / 20,000 valid rows,
 and prints the time to read, validate and classify each (median of a few runs).
 Target: the largest file allowed (20,000 rows) checked in under 5 s, so the
 editor's preview appears within a page load. Excel is read by the dashboard's
-streaming reader (app/workbook.py, so that formulas arrive as formulas, not
+streaming reader (app/uploads/workbook.py, so that formulas arrive as formulas, not
 values): expect it to be slower than CSV. Files built to cost as much as
 possible are measured by bench/hostile_uploads.py. Run it on a quiet machine;
 the figures scale with load.
@@ -60,7 +60,8 @@ def main() -> int:
         os.environ["OTS_STATE_PATH"] = str(Path(folder) / "state" / "app_state.sqlite3")
         from etl.build import DEFAULT_RAW_DIR, build
         build(DEFAULT_RAW_DIR, Path(os.environ["OTS_DB_PATH"]))
-        from app import cached, submissions
+        from app import cached
+        from app import uploads as submissions
         from app.queries import common, figures
         known = set(cached.run_uncached(common.countries)["iso3"])
         existing = cached.run_uncached(figures.all_figures)

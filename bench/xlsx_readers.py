@@ -70,7 +70,7 @@ def read(reader: str, content: bytes) -> list[tuple[int, list[str]]]:
         sheet = book.get_sheet_by_name(name)
         start = sheet.start[0] if sheet.start else 0  # calamine's rows begin at the first used row
         return [(number + start, cells) for number, cells in _rows(sheet.to_python(skip_empty_area=False))]
-    from app import workbook
+    from app.uploads import workbook
     return [(number, cells) for number, cells in workbook.read_sheet(content, "figures", 10 ** 9).rows]
 
 
@@ -86,7 +86,7 @@ def child(reader: str, case: str) -> None:
     content = cases()[case]()
     import openpyxl  # noqa: F401  (imported before measuring, by every reader alike)
     import python_calamine  # noqa: F401
-    from app import workbook  # noqa: F401
+    from app.uploads import workbook
     before = _memory_kb("VmRSS")
     started = time.perf_counter()
     try:
@@ -101,7 +101,7 @@ def child(reader: str, case: str) -> None:
 
 def cases() -> dict:
     from bench.submissions_check import excel_file
-    from app.submissions import TEMPLATE_COLUMNS
+    from app.uploads import TEMPLATE_COLUMNS
     from tests import hostile_files
     return {"20,000 valid rows": lambda: excel_file(20_000, TEMPLATE_COLUMNS),
             "one shared string of 40 MB": lambda: hostile_files.shared_strings_bomb(40),

@@ -12,6 +12,7 @@ from typing import Callable
 
 import pandas as pd
 
+
 def N_(message: str) -> str:
     """Mark a message for the dashboard's translation catalogue (babel.cfg scans etl/ too).
 
@@ -192,12 +193,6 @@ class Step:
 SEX_VALUES = ("total", "female", "male")
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
-    """Mark a text for the dashboard's translation catalogues (babel.cfg reads this file); the ETL keeps the
-    English and the app shows it with `_()` in the reader's language. The ETL never imports the app."""
-    return message
-
-
 # What a measure's status in a state may say, and what each word means. A status never claims more than its
 # source: "not recorded" (the documents do not show the state taking part) is neither agreement nor failure.
 STATUS_DEFINITIONS = {
@@ -218,7 +213,7 @@ OTS_STATUS_VALUES = ("member", "observer")
 
 def sex_column() -> Column:
     return Column("sex", "VARCHAR", "Both sexes ('total'), 'female' or 'male'.", nullable=False,
-                  check="sex IN ('total', 'female', 'male')")
+                  check="sex IN (" + ", ".join(f"'{value}'" for value in SEX_VALUES) + ")")
 
 
 def split_reference(reference: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from app.charts import labour as charts
 from app.i18n import N_, _
 from app.queries import common, measures
 from app.queries import labour as queries
+from app.views import labour as view
 
 STATES = countries.OTS_STATES
 name = countries.name
@@ -22,18 +23,13 @@ WDI_EDITION = editions.of(common.WDI, which)
 MATRIX_EDITION = editions.of(common.REMITTANCE_MATRIX, which)
 MATRIX_YEAR = editions.years_text(MATRIX_EDITION).split("–")[-1]
 
-# --- where each state stands now (a figure more than two years older than the series is not "now")
+# --- where each state stands now
 years = load(queries.remittance_years, WDI_EDITION)
 years = [int(y) for y in years.loc[years["economies_with_share"] > 0, "year"]]
-latest = load(queries.latest_remittances, STATES, WDI_EDITION).set_index("iso3")
 st.caption(_("Personal remittances received, as a share of GDP ({source})").format(
     source=editions.source_line(WDI_EDITION)))
-for codes in (countries.MEMBERS, countries.OBSERVERS):
-    for column, code in zip(st.columns(len(countries.MEMBERS)), codes):
-        current, share, amount, when = charts.remittances_now(latest.loc[code], years[-1])
-        box = column.container(border=True)
-        box.markdown(f"{texts.md_escape(name(code))}  \n**{texts.md_escape(share)}**")
-        box.caption(_("{amount} in {year}").format(amount=amount, year=when) if current else when)
+view.show_remittances_now(load(queries.latest_remittances, STATES, WDI_EDITION).set_index("iso3"), years[-1])
+
 
 # --- one section at a time: each chart costs the reader's browser about as much as a small page; the
 # section is kept in the URL (?section=) so a link opens the same view.
@@ -42,7 +38,7 @@ def remittances_section() -> None:
     st.subheader(_("Remittances received, {years}").format(years=editions.years_text(WDI_EDITION)))
     left, right = st.columns([1, 2])
     measure = url_state.radio(_("Show"), charts.MEASURES, key="measure", horizontal=True, container=left,
-                              format_func=lambda m: _("Share of GDP") if m == "share" else _("US$"))
+                              format_func=view.measure_label)
     chosen = url_state.multiselect(_("Countries"), countries.choices(include_groups=False), key="countries",
                                    default=STATES, format_func=name, container=right)
     series = load(queries.remittances_over_time, tuple(chosen), WDI_EDITION)
@@ -51,16 +47,8 @@ def remittances_section() -> None:
     else:
         missing = [name(c) for c, rows in series.groupby("iso3") if rows["remittances_received_usd"].isna().all()]
         ui.chart(figure(charts.remittance_lines, series, measure, meetings, name),
-                 charts.remittance_table(series, name),
-                 editions.meta(WDI_EDITION, _("Remittances received, share of GDP") if measure == "share" else
-                               _("Remittances received, US$ million"), "remittances-over-time",
-                               ((_("Countries"), ", ".join(name(c) for c in chosen)),),
-                               data_date=editions.years_text(WDI_EDITION),
-                               caveat=_("Gaps are years with no figure, never zero. Turkmenistan publishes no "
-                                        "balance-of-payments data: its remittances are not reported. The share of "
-                                        "GDP is computed here, on the same vintage's GDP, and can differ from the "
-                                        "World Bank's own series by a few tenths of a point; a later vintage can "
-                                        "revise a year's share.")), key="remittance_lines")
+                 charts.remittance_table(series, name), view.remittances_meta(WDI_EDITION, measure, chosen),
+                 key="remittance_lines")
         if missing:
             st.caption(_("Not reported at all: {countries}.").format(countries=", ".join(missing)))
 
@@ -71,43 +59,28 @@ def dependence_section() -> None:
     year = url_state.slider(_("Year"), years, key="year", default=years[-1], container=st.columns([1, 2])[0])
     ranked = load(queries.most_dependent_economies, year, 10, STATES, WDI_EDITION)
     ui.chart(figure(charts.dependence_bars, ranked, STATES, name), charts.dependence_table(ranked, name),
-             editions.meta(WDI_EDITION, _("Remittances as a share of GDP: the ten highest, and the OTS states, {year}")
-                           .format(year=year), "remittance-dependence", ((_("Year"), str(year)),),
-                           data_date=str(year),
-                           caveat=_("Rank among the {count} economies with a figure for {year}; economies without "
-                                    "one (Turkmenistan among them) are not ranked.").format(
-                               count=int(ranked["ranked_economies"].max()), year=year)), key="dependence")
+             view.dependence_meta(WDI_EDITION, year, ranked), key="dependence")
 
 
 def corridors_section() -> None:
     """The World Bank/KNOMAD estimates of who sends the money, in the chosen matrix."""
     year = MATRIX_YEAR
     st.subheader(_("Where the money comes from: estimated corridors, {year}").format(year=year))
-    corridor_caveat = _("Estimates by the World Bank (Ratha–Shaw method) from migrant stocks and incomes, not "
-                        "reported transfers; informal channels are missed. For Uzbekistan (and in 2017 Turkmenistan) "
-                        "the method gives the whole inflow to Russia: an artefact, not a measurement.")
     flows = load(queries.corridors_into, STATES, 5, MATRIX_EDITION)
     ui.chart(figure(charts.corridor_sankey, flows, name, year), charts.corridor_flow_table(flows, name, year),
-             editions.meta(MATRIX_EDITION, _("Estimated remittances into the OTS states by sending country, {year}")
-                           .format(year=year), f"remittance-corridors-{year}", data_date=year,
-                           caveat=corridor_caveat), key="sankey")
+             view.sankey_meta(MATRIX_EDITION, year), key="sankey")
     left, right = st.columns([1, 1])
     state = url_state.select(_("Country"), STATES, key="corridor", format_func=name, container=left)
     direction = url_state.radio(_("Direction"), ("received", "sent"), key="direction", horizontal=True, container=right,
-                                format_func=lambda d: _("Received from") if d == "received" else _("Sent to"))
+                                format_func=view.direction_label)
     corridors = load(queries.remittance_corridors, state, direction, MATRIX_EDITION)
     if corridors.empty:
         ui.empty(_("The {year} estimates hold no corridor for {country} in this direction.").format(
             year=year, country=name(state)))
     else:
-        title = (_("Remittances received by {country} by sending country, {year}") if direction == "received" else
-                 _("Remittances sent from {country} by receiving country, {year}")).format(country=name(state),
-                                                                                           year=year)
         ui.chart(figure(charts.corridor_bars, corridors, state, direction, name),
                  charts.corridor_table(corridors, state, direction, name),
-                 editions.meta(MATRIX_EDITION, title, f"remittances-{state.lower()}-{direction}-{year}",
-                               ((_("Country"), name(state)),), data_date=year, caveat=corridor_caveat),
-                 key="corridor_bars")
+                 view.corridors_meta(MATRIX_EDITION, state, direction, year), key="corridor_bars")
 
 
 def labour_section() -> None:
@@ -123,16 +96,9 @@ def labour_section() -> None:
                    "“Submit figures” page."))
     else:
         ui.chart(figure(charts.labour_bars, figures, name), charts.labour_table(figures, name),
-                 texts.chart_meta(load(common.source_of, "reported_figures"),
-                                  _("Labour migration: {kind}, as reported").format(kind=texts.group_label(group)),
-                                  f"labour-{group}", ((_("Kind of figure"), texts.group_label(group)),),
-                                  caveat=_("{kind}: {meaning}. Each bar is one figure as its source reported it, at "
-                                           "its own date and in its own unit; figures are not added up.").format(
-                                      kind=texts.group_label(group), meaning=texts.group_explanation(group))),
-                 key="labour_bars")
+                 view.labour_meta(load(common.source_of, "reported_figures"), group), key="labour_bars")
         st.dataframe(charts.labour_table(figures, name).drop(columns=[_("Value"), _("Unit"), _("Qualifier")]),
-                     hide_index=True, width="stretch", column_config={_("Link"): st.column_config.LinkColumn(
-                         _("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")})
+                     hide_index=True, width="stretch", column_config=ui.source_links())
 
 
 SECTIONS = {

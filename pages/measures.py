@@ -5,21 +5,22 @@ Everyone reads; Secretariat editors sign in (sidebar) to record a status or add 
 import streamlit as st
 
 from app import auth, countries, ui, url_state
-from app import measures_page as helpers
 from app.cached import load
 from app.charts import measures as charts
 from app.charts.common import md_escape
 from app.i18n import _, fmt_date
-from app.measures_store import STATUSES, status_label
+from app.measures_evidence import category_labels
 from app.queries import measures as queries
+from app.store.measures import STATUSES, status_label
+from app.views import measures as view
 
 st.title(_("Agreed measures"))
 st.caption(_("What the Migration Coordination Group agreed at its meetings, and where each member and observer "
              "state stands on it. Choose a measure and a state below the matrix to see its full history."))
 editor = auth.sign_in_box()
 
-current = helpers.localised(load(queries.current_status))
-meetings = helpers.localised(load(queries.meetings))
+current = view.current_status()
+meetings = view.meetings()
 documents = load(queries.documents)
 AGREED_CAVEAT = _("“Agreed” means the state agreed to the measure at the meeting, not that it has been carried "
                   "out; “requested” and “not recorded” are neither agreement nor failure. Later statuses are "
@@ -29,7 +30,7 @@ REBUILD_NOTE = _("Statuses and meetings recorded here are kept in the dashboard'
 
 # ---- filters (kept in the URL)
 meeting_names = {row.meeting_id: f"{fmt_date(row.meeting_date)} · {row.title}" for row in meetings.itertuples()}
-category_names = helpers.category_labels(current)
+category_names = category_labels(current)
 columns = st.columns(4)
 chosen_meetings = url_state.multiselect(_("Meeting"), list(meeting_names), key="meetings",
                                         format_func=meeting_names.get, container=columns[0],
@@ -42,7 +43,7 @@ categories = sorted(current["category_en"].dropna().unique(), key=lambda english
 chosen_categories = url_state.multiselect(_("Category"), categories, key="categories", container=columns[3],
                                           format_func=lambda english: category_names.get(english, english),
                                           placeholder=_("All categories"))
-frame, states = helpers.filtered(current, chosen_meetings, chosen_states, chosen_statuses, chosen_categories)
+frame, states = view.filtered(current, chosen_meetings, chosen_states, chosen_statuses, chosen_categories)
 filters = ((_("Meeting"), "; ".join(meeting_names[m] for m in chosen_meetings) or _("all")),
            (_("State"), ", ".join(countries.name(s) for s in chosen_states) or _("all")),
            (_("Status"), ", ".join(status_label(s) for s in chosen_statuses) or _("any")),
@@ -50,15 +51,15 @@ filters = ((_("Meeting"), "; ".join(meeting_names[m] for m in chosen_meetings) o
 
 # ---- the matrix
 st.subheader(_("Status of each measure in each state"))
-helpers.status_definitions()
+view.status_definitions()
 if frame.empty:
     ui.empty(_("No measure matches these filters. Clear a filter above to see more measures."))
 else:
     shown = tuple(chosen_statuses) or STATUSES
-    ui.chart(charts.status_matrix(frame, states, countries.name, shown), helpers.matrix_export(frame, documents),
-             helpers.chart_meta(_("Agreed measures: current status by state"), "measures-status-matrix", filters,
+    ui.chart(charts.status_matrix(frame, states, countries.name, shown), view.matrix_export(frame, documents),
+             view.chart_meta(_("Agreed measures: current status by state"), "measures-status-matrix", filters,
                                 AGREED_CAVEAT), key="measures_matrix")
-    helpers.typed_only_note(frame)
+    view.typed_only_note(frame)
 
     # ---- one cell: its history, and (for editors) a new status
     st.subheader(_("History of one measure in one state"))
@@ -70,21 +71,21 @@ else:
     cell = current[(current["measure_id"] == measure_id) & (current["country_iso3"] == state)].iloc[0].to_dict()
     st.caption(md_escape(_("Agreed at the meeting of {date}. Category: {category}.").format(
         date=fmt_date(cell["meeting_date"], "long"), category=cell["category"])))
-    st.markdown(helpers.current_line(cell))
-    evidence = helpers.evidence_lines(cell, documents)
+    st.markdown(view.current_line(cell))
+    evidence = view.evidence_lines(cell, documents)
     if evidence:
         st.markdown(evidence)
-    helpers.show_feedback()
-    history = helpers.localised(load(queries.status_history, measure_id, state))
-    st.dataframe(helpers.history_table(history, documents), hide_index=True, width="stretch")
+    view.show_feedback()
+    history = view.status_history(measure_id, state)
+    st.dataframe(view.history_table(history, documents), hide_index=True, width="stretch")
     if editor:
-        helpers.record_status_form(cell)
+        view.record_status_form(cell)
     else:
         auth.require_editor()
 
 # ---- over time, and per state
 st.subheader(_("Meetings and status changes over time"))
-all_history = helpers.localised(load(queries.status_history))
+all_history = view.status_history()
 timeline_rows = all_history[all_history["country_iso3"].isin(states)
                             & all_history["measure_id"].isin(frame["measure_id"])]
 if timeline_rows.empty:
@@ -92,15 +93,15 @@ if timeline_rows.empty:
 else:
     shown_meetings = meetings[meetings["meeting_id"].isin(frame["meeting_id"])]
     ui.chart(charts.status_timeline(timeline_rows, shown_meetings, states, countries.name),
-             helpers.timeline_export(timeline_rows, documents),
-             helpers.chart_meta(_("Agreed measures: statuses recorded over time"), "measures-timeline", filters,
+             view.timeline_export(timeline_rows, documents),
+             view.chart_meta(_("Agreed measures: statuses recorded over time"), "measures-timeline", filters,
                                 _("Bigger dots stand for several measures on the same day.")), key="measures_timeline")
 
 st.subheader(_("Implemented, per state"))
 summary = load(queries.implemented_per_state)
 summary = summary[summary["country_iso3"].isin(states)]
-ui.chart(charts.state_summary(summary, countries.name), helpers.summary_export(summary),
-         helpers.chart_meta(_("Agreed measures implemented, per state"), "measures-implemented-per-state",
+ui.chart(charts.state_summary(summary, countries.name), view.summary_export(summary),
+         view.chart_meta(_("Agreed measures implemented, per state"), "measures-implemented-per-state",
                             filters[1:2], _("Counted over all measures, whatever the other filters. “n of m”: m is "
                                             "the measures the state committed to (agreed, in progress or "
                                             "implemented); measures it requested or is not recorded on are shown "
@@ -109,5 +110,5 @@ ui.chart(charts.state_summary(summary, countries.name), helpers.summary_export(s
 if editor:
     st.subheader(_("Add a meeting"))
     st.caption(_("For meetings held after 2020; earlier meetings come from the meeting documents."))
-    helpers.add_meeting_form(categories, lambda english: category_names.get(english, english))
+    view.add_meeting_form(categories, lambda english: category_names.get(english, english))
 ui.caveat(REBUILD_NOTE)

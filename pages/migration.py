@@ -3,9 +3,10 @@ states, and over time for one corridor."""
 import streamlit as st
 
 from app import countries, editions, ui, url_state
-from app.cached import load
+from app.cached import figure, load
+from app.charts import migration as charts
 from app.charts import stock_types
-from app.i18n import _, current_language
+from app.i18n import _
 from app.queries import common
 from app.queries import migration as queries
 from app.views import migration as view
@@ -72,9 +73,9 @@ with right:
     beside = url_state.radio(_("Beside the map"), view.BESIDE, key="beside", horizontal=True,
                              format_func=labels(view.BESIDE, view.beside_label))
     if beside == view.RANKED:
-        ui.chart(view.ranked_figure(shown, "origin" if direction == queries.FROM else "destination",
-                                    view.value_title(selection), current_language(),
-                                    editions.row(before)["title"] if "previous_persons" in shown else ""),
+        ui.chart(figure(charts.ranked_corridors, shown, "origin" if direction == queries.FROM else "destination",
+                        view.value_title(selection),
+                        editions.row(before)["title"] if "previous_persons" in shown else ""),
                  view.corridor_table(shown, selection),
                  view.meta(selection, sources, _("Largest corridors"), "largest-corridors",
                            " ".join(t for t in (view.caveat(selection), stock_types.footnote(shown)) if t)),
@@ -85,7 +86,7 @@ with right:
             ui.empty(_("No corridor between member and observer states has people in it for this year and sex. "
                        "Choose another year or “Both sexes”."))
         else:
-            ui.chart(view.sankey_figure(links, view.value_title(selection), current_language()),
+            ui.chart(figure(charts.ots_sankey, links, countries.name, view.value_title(selection)),
                      view.links_table(links, selection),
                      view.meta(selection, sources, _("Among member and observer states"), "ots-sankey",
                                view.caveat(selection), focus_filters=False),
@@ -105,8 +106,8 @@ with right:
                       if not is_flow and editions.is_latest(edition) else None)
             previous = load(queries.corridor_series, measure, origin, destination, before) if before else None
             before_name = editions.row(before)["title"] if before else ""
-            ui.chart(view.series_figure(series, view.value_title(selection), is_flow, current_language(), previous,
-                                        before_name),
+            ui.chart(figure(charts.corridor_series_chart, series, view.sex_names(), view.value_title(selection),
+                            is_flow, previous, before_name),
                      view.series_table(series, origin, destination, is_flow, edition, previous, before_name),
                      view.meta(selection, sources, view.pair_label(pair), "corridor-series",
                                view.series_caveat(selection), focus_filters=False, whole_series=True),

@@ -8,21 +8,16 @@ from app.charts import stranded as charts
 from app.i18n import N_, _, fmt_date
 from app.queries import common, measures
 from app.queries import stranded as queries
+from app.views import stranded as view
 
-ALL = "all"
+ALL = view.ALL
 st.title(_("Citizens stranded abroad and brought home, 2020"))
 st.caption(_("Figures reported by IOM, governments and news agencies during the pandemic. Each is a count "
              "at a date, often “at least” or “about”: it is shown as reported, with its date and a link to "
              "its source, and figures are never added up, because later counts include earlier ones."))
 
 # --- the world, as IOM counted it
-world = load(queries.global_stranded_figures)
-for column, row in zip(st.columns(max(len(world), 1)), world.itertuples()):
-    with column.container(border=True):
-        st.markdown(f"**{texts.md_escape(texts.figure_text(row.value, row.qualifier, row.unit_base))}**")
-        st.caption(texts.md_escape(texts.indicator_label(row.indicator)))
-        st.caption(texts.md_link(texts.date_text(row.period_start, row.period_end, row.source_date),
-                                 row.source_url) + " · " + texts.md_escape(row.source_publisher))
+view.show_world(load(queries.global_stranded_figures))
 
 # --- filters, kept in the link
 values = load(queries.stranded_filter_values)
@@ -33,13 +28,9 @@ if values.empty:
 left, middle, right = st.columns([1, 1, 2])
 nationality = url_state.select(
     _("Nationality"), [ALL, *dict.fromkeys([*countries.OTS_STATES, *values["nationality_iso3"]])], key="nationality",
-    format_func=lambda c: _("All nationalities") if c == ALL else countries.name(c), container=left)
-stays = sorted(set(values["location_iso3"]) - {queries.SEVERAL_COUNTRIES} - set(countries.OTS_STATES),
-               key=countries.name)
-location = url_state.select(
-    _("Country of stay"), [ALL, *countries.OTS_STATES, *stays, queries.SEVERAL_COUNTRIES], key="stay", container=middle,
-    format_func=lambda c: {ALL: _("All countries"), queries.SEVERAL_COUNTRIES: _("Several or unnamed countries")}
-    .get(c) or countries.name(c))
+    format_func=view.nationality_label, container=left)
+location = url_state.select(_("Country of stay"), view.stays(values), key="stay", container=middle,
+                            format_func=view.stay_label)
 present = [g for g in texts.GROUP_ORDER if g in set(values["indicator_group"])]
 groups = url_state.multiselect(_("Kind of figure"), present, key="kind", default=present,
                                format_func=texts.group_label, container=right)
@@ -49,9 +40,7 @@ date_from = url_state.select(_("Dated from"), dates, key="from", default=dates[0
                              format_func=fmt_date, container=left)
 date_to = url_state.select(_("Dated until"), [d for d in dates if d >= date_from], key="until",
                            default=dates[-1], format_func=fmt_date, container=middle) if dates else None
-
-with st.expander(_("Stranded, registered, repatriated, returned: what each kind counts"), expanded=False):
-    st.markdown("\n".join(f"- **{texts.group_label(g)}**: {texts.group_explanation(g)}" for g in present))
+view.explain_kinds(present)
 
 args = (None if nationality == ALL else nationality, None if location == ALL else location, tuple(groups),
         date_from, date_to)
@@ -59,22 +48,12 @@ figures = load(queries.stranded_figures, *args)
 latest = load(queries.latest_stranded_figures, *args)
 meetings = load(measures.meetings)
 sources = load(common.source_of, "reported_figures")
-filters = ((_("Nationality"), countries.name(nationality) if nationality != ALL else _("All nationalities")),
-           (_("Country of stay"), _("All countries") if location == ALL else
-            _("Several or unnamed countries") if location == queries.SEVERAL_COUNTRIES else countries.name(location)),
-           (_("Kind of figure"), ", ".join(texts.group_label(g) for g in groups)),
-           (_("Dates"), f"{fmt_date(date_from)} – {fmt_date(date_to)}"))
-period = f"{fmt_date(date_from)} – {fmt_date(date_to)}"
-
+filters = view.filters(nationality, location, groups, date_from, date_to)
+period = view.period_text(date_from, date_to)
 if figures.empty:
-    if nationality != ALL and nationality not in set(values["nationality_iso3"]):
-        ui.empty(_("No figures on citizens of {country} stranded abroad or brought home have been reported. A "
-                   "member state can add them on the “Submit figures” page.").format(
-            country=countries.name(nationality)))
-    else:
-        ui.empty(_("No reported figure matches these filters. Choose “All nationalities”, “All countries” or "
-                   "more kinds of figure, or widen the dates."))
+    view.explain_empty(nationality, values)
     st.stop()
+
 
 # --- one section at a time: the map and each chart cost the reader's browser about as much as a small page;
 # the section is kept in the URL (?section=) so a link opens the same view.
@@ -88,12 +67,7 @@ def map_section() -> None:
     else:
         st.markdown(charts.legend_html(on_map["indicator_group"]), unsafe_allow_html=True)
         ui.deck_map(charts.stranded_deck(on_map), charts.map_table(on_map, countries.name),
-                    texts.chart_meta(sources, _("Citizens stranded and brought home: latest figure per country pair"),
-                                     "stranded-map", filters, data_date=period, caveat=_(
-                                         "Arcs run from the country of stay to the home country; circles mark figures "
-                                         "for several countries at once. Width shows the latest figure of each kind "
-                                         "for the pair: a size, not a sum.")),
-                    key="stranded_map", height=520,
+                    view.meta("map", sources, filters, period), key="stranded_map", height=520,
                     static_figure=lambda: charts.stranded_static_map(on_map, countries.name))
 
 
@@ -106,11 +80,7 @@ def ranking_section() -> None:
                    "kind."))
     else:
         ui.chart(figure(charts.ranked_figures, ranked, countries.name), charts.figures_table(ranked, countries.name),
-                 texts.chart_meta(sources, _("Latest reported figure per nationality and country of stay, by kind"),
-                                  "stranded-ranking", filters, data_date=period, caveat=_(
-                                      "Each panel ranks one kind of figure only, and only the latest figure for each "
-                                      "pair: earlier figures are included in later ones. Bars of different panels are "
-                                      "not comparable, and none may be added.")), key="stranded_ranking")
+                 view.meta("ranking", sources, filters, period), key="stranded_ranking")
 
 
 def timeline_section() -> None:
@@ -121,12 +91,7 @@ def timeline_section() -> None:
         ui.empty(_("None of the figures chosen has a date. Choose more kinds of figure or all nationalities."))
     else:
         ui.chart(figure(charts.stranded_timeline, dated, meetings, countries.name),
-                 charts.figures_table(dated, countries.name),
-                 texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens over 2020"),
-                                  "stranded-timeline", filters, data_date=period, caveat=_(
-                                      "A dot is a figure at the date it refers to; a line before it shows the "
-                                      "period it counts. Dotted lines mark the group's meetings. The scale is "
-                                      "logarithmic.")),
+                 charts.figures_table(dated, countries.name), view.meta("timeline", sources, filters, period),
                  key="stranded_timeline")
 
 
@@ -138,12 +103,9 @@ def table_section() -> None:
     if undated:
         st.caption(_("{count} figure(s) without a date are listed here whatever the dates chosen; they are not on "
                      "the map, the ranking or the timeline.").format(count=undated))
-    links = {_("Link"): st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/?#]+)")}
     st.dataframe(table.drop(columns=[_("Value"), _("Qualifier")]), hide_index=True, width="stretch", height=460,
-                 column_config=links)
-    meta = texts.chart_meta(sources, _("Reported figures on stranded and repatriated citizens"), "stranded-figures",
-                            filters, data_date=period)
-    ui.export_buttons(meta, table, None, key="stranded_table")
+                 column_config=ui.source_links())
+    ui.export_buttons(view.meta("table", sources, filters, period), table, None, key="stranded_table")
 
 
 SECTIONS = {

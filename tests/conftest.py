@@ -64,7 +64,8 @@ def _reset_app() -> None:
     build file (a test's own database is another file) and on the store's generation, which closing the store
     bumps, so no test sees another's store; tests reading the session's build share its warm caches, as
     delegates share a server's."""
-    from app import db, state
+    from app import db
+    from app.store import connection as state
     db.close_all()
     state.close()
 

@@ -9,7 +9,12 @@ import threading
 
 import pytest
 
-from app import backup, cached, measures_store, state, submissions, submissions_store
+from app import cached
+from app import uploads as submissions
+from app.store import backup
+from app.store import measures as measures_store
+from app.store import connection as state
+from app.store import submissions as submissions_store
 from app.queries import common, figures, measures
 from tests.conftest import PROJECT_ROOT, app_reading
 

@@ -149,7 +149,7 @@ def test_stranded_figures_keep_their_qualifier_and_are_not_summed(app_env, datab
 
 
 def test_measures_headline_follows_an_edit_recorded_in_the_app(app_env):
-    from app import measures_store
+    from app.store import measures as measures_store
     at = open_briefing({"show": "measures"})
     assert metrics(at)["Kazakhstan"] == "0 of 5"
     day = measures_store.latest_allowed_date()

@@ -12,8 +12,6 @@ from etl.build import DEFAULT_RAW_DIR
 
 @pytest.fixture
 def run(app_env):
-    import app.measures_store  # noqa: F401  registers the store's views the queries read
-    import app.submissions_store  # noqa: F401
     return cached.run_uncached
 
 

@@ -93,7 +93,7 @@ def test_the_browser_starts_again_after_it_was_closed():
 
 
 def test_without_chromium_the_export_says_so_and_the_button_is_disabled(monkeypatch):
-    monkeypatch.setattr(export, "browser_path", lambda: None)
+    monkeypatch.setattr(export.browser, "browser_path", lambda: None)
     with pytest.raises(export.ExportUnavailable, match="Chromium"):
         export._Renderer().render(bar_figure().to_dict(), 100, 100, 1)
 
@@ -226,7 +226,7 @@ class _RecordingProxy:
 def proxied_renderer(monkeypatch):
     proxy = _RecordingProxy()
     renderer = export._Renderer(proxy_server=proxy.url)
-    monkeypatch.setattr(export, "_renderer", renderer)
+    monkeypatch.setattr(export.browser, "_renderer", renderer)
     yield proxy
     renderer.close()
     proxy.close()

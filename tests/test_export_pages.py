@@ -156,7 +156,7 @@ def test_the_briefing_pack_speaks_the_readers_language(app_env, watched, monkeyp
     """Index, read-me, captions and the charts' own numbers in Turkish when the briefing was read in Turkish."""
     from app import i18n
     drawn = []
-    monkeypatch.setattr(export, "png_bytes", lambda fig, meta, labels: drawn.append((fig, meta)) or b"png")
+    monkeypatch.setattr(export.pack, "png_bytes", lambda fig, meta, labels: drawn.append((fig, meta)) or b"png")
     open_page("briefing", watched, language="tr")
     pack = watched.packs[-1]
     content = ui.briefing_pack_bytes(pack["items"], pack["meeting"], pack["title"], pack["labels"], "tr")

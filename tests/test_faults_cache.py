@@ -8,7 +8,8 @@ at world scale those are the expensive ones (bench/scale.py).
 """
 from __future__ import annotations
 
-from app import cached, state
+from app import cached
+from app.store import connection as state
 from app.queries import uses_state
 
 calls = {"build": 0, "state": 0}

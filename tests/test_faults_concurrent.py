@@ -19,7 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from app import cached, db, measures_store, state, submissions, submissions_store
+from app import cached, db
+from app import uploads as submissions
+from app.store import measures as measures_store
+from app.store import connection as state
+from app.store import submissions as submissions_store
 from app.queries import common, figures, measures
 from etl.build import DEFAULT_RAW_DIR, build
 from tests.conftest import app_reading

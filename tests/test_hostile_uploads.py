@@ -13,7 +13,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import cached, i18n, state, submissions, submissions_store
+from app import cached, i18n
+from app import uploads as submissions
+from app.store import connection as state
+from app.store import submissions as submissions_store
 from app.queries import common, figures
 from tests import hostile_files as hostile
 from tests.conftest import PROJECT_ROOT

@@ -9,7 +9,8 @@ import math
 
 import pytest
 
-from app import i18n, state, submissions_store  # noqa: F401  (registers the store's tables)
+from app import i18n
+from app.store import connection as state
 from tests.conftest import run_page
 
 HUGE_VALUES = {"HUGE-1": 1e308, "HUGE-2": math.inf, "HUGE-3": 1e25}

@@ -223,8 +223,8 @@ TRANSLATED_BESIDE = {  # (table, English column) -> its Russian and Turkish colu
 def _vocabularies():
     """(table, column) -> the labels the pages show its values with (each marked for the catalogues)."""
     from app.charts import common
-    from app.measures_store import STATUS_LABELS
-    from app.queries.catalog import RUN_OUTCOMES
+    from app.store.measures import STATUS_LABELS
+    from app.queries.data import RUN_OUTCOMES
     from app.views.migration import _SEXES as SEX_LABELS
     return {("etl_runs", "status"): RUN_OUTCOMES,("measure_status", "status"): STATUS_LABELS, ("reported_figures", "indicator"): common.INDICATORS,
             ("reported_figures", "indicator_group"): {key: group.label for key, group in common.GROUPS.items()},
@@ -358,7 +358,7 @@ def test_charts_write_big_numbers_with_the_languages_own_short_words():
     import numpy as np
     import plotly.graph_objects as go
 
-    from app.charts.common import localise_figure
+    from app.charts.localise import localise_figure
     years = np.array([1990, 2000, 2020])
     stacked = go.Figure([go.Bar(x=years, y=np.array([200_000, 300_000, 330_000])),
                          go.Bar(x=years, y=np.array([100_000, 120_000, 206_905]))]).update_layout(barmode="stack")
@@ -376,7 +376,7 @@ def test_charts_write_big_numbers_with_the_languages_own_short_words():
 def test_charts_drop_plotly_si_suffixes_and_place_percent_as_the_language_does():
     import plotly.graph_objects as go
 
-    from app.charts.common import localise_figure
+    from app.charts.localise import localise_figure
     figure = go.Figure(go.Histogram(x=[1, 2, 3])).update_xaxes(tickformat="~s").update_yaxes(ticksuffix="%")
     localise_figure(figure, "tr")
     assert figure.layout.xaxis.tickformat == ",~r" and figure.layout.xaxis.exponentformat == "none"
@@ -390,7 +390,7 @@ def test_date_axes_get_month_names_from_babel_and_a_second_pass_changes_nothing(
     import pandas as pd
     import plotly.graph_objects as go
 
-    from app.charts.common import localise_figure
+    from app.charts.localise import localise_figure
     days = pd.to_datetime(pd.Series(["2020-05-07", "2020-08-07", "2021-03-01"]))
     figure = go.Figure(go.Scatter(x=days, y=[1, 2, 3]))
     localise_figure(figure, "tr")

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from app import cached, db, measures_store as store, state
+from app import cached, db
+from app.store import measures as store
+from app.store import connection as state
 from app.queries import measures as queries
 from etl.build import DEFAULT_RAW_DIR, build
 
@@ -317,7 +319,7 @@ def test_a_store_written_with_the_earlier_statuses_opens_migrated_and_takes_the_
     "not recorded", and the new words are accepted after it."""
     import duckdb
 
-    from app import state_migrate
+    from app.store import migrate as state_migrate
     state.close()
     legacy = state.legacy_path()
     legacy.parent.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,12 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import cached, submissions, submissions_store
+from app import cached
+from app import uploads as submissions
+from app.store import submissions as submissions_store
 from app.export import read_csv_export
-from app.queries import catalog, common, figures
+from app.queries import common, figures
+from app.queries import data as catalog
 from tests.conftest import PROJECT_ROOT
 
 GOOD = (PROJECT_ROOT / "tests" / "fixtures" / "submissions" / "good_bom_crlf.csv").read_bytes()

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import auth, state
+from app import auth
+from app.store import connection as state
 from tests.conftest import PROJECT_ROOT
 
 PASSWORD = "correct horse battery"

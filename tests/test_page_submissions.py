@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import cached, submissions_store
+from app import cached
+from app.store import submissions as submissions_store
 from app.queries import figures
 from tests.conftest import PROJECT_ROOT
 

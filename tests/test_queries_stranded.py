@@ -101,7 +101,7 @@ def test_filter_values_list_what_is_there(app_env, raw):
 
 def test_figures_submitted_in_the_dashboard_are_shown_and_marked(app_env):
     """A member state's confirmed submission reaches the page's queries without a rebuild."""
-    from app import state, submissions_store  # noqa: F401  (registers the store's tables and view)
+    from app.store import connection as state
 
     with state.writing() as cur:
         cur.execute("""INSERT INTO submissions (submission_id, file_name, file_sha256, file_bytes, file_format,

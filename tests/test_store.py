@@ -19,7 +19,11 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from app import cached, measures_store, state, submissions, submissions_store
+from app import cached
+from app import uploads as submissions
+from app.store import measures as measures_store
+from app.store import connection as state
+from app.store import submissions as submissions_store
 from app import i18n
 from app.i18n import speaking
 from app.queries import common, figures, measures

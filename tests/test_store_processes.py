@@ -20,7 +20,9 @@ import types
 
 from streamlit.testing.v1 import AppTest
 
-from app import cached, state, submissions_store
+from app import cached
+from app.store import connection as state
+from app.store import submissions as submissions_store
 from app.queries import measures
 from tests.conftest import PROJECT_ROOT
 
@@ -30,7 +32,7 @@ WAIT = 120
 
 
 def figures_file(name: str, number: int) -> bytes:
-    from app import submissions
+    from app import uploads as submissions
     rows = [",".join(submissions.TEMPLATE_COLUMNS)]
     for line in range(2):
         cells = {"topic": "labour", "record_id": f"{name}-{number}-{line}", "nationality_iso3": "KGZ",
@@ -46,7 +48,9 @@ def figures_file(name: str, number: int) -> bytes:
 def worker(name: str, db_path: str, state_path: str, cells: list, phase_done, go_on, results) -> None:
     """A dashboard process: records statuses and confirms submissions, reading between writes."""
     os.environ["OTS_DB_PATH"], os.environ["OTS_STATE_PATH"] = db_path, state_path
-    from app import cached, measures_store, submissions
+    from app import cached
+    from app import uploads as submissions
+    from app.store import measures as measures_store
     from app.queries import common, figures, measures
 
     outcome = {"accepted": [], "refused": 0, "submissions": {}, "reads": 0, "errors": []}

@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from app import cached, db, state, submissions, submissions_store
-from app.queries import catalog, common, figures
-from app.queries import submissions as store_queries
+from app import cached, db
+from app import uploads as submissions
+from app.store import connection as state
+from app.store import submissions as submissions_store
+from app.queries import common, figures
+from app.queries import data as catalog
+from app.store import submissions as store_queries
 from etl.build import DEFAULT_RAW_DIR, build
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "submissions"

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from app import cached, submissions, submissions_store
+from app import cached
+from app import uploads as submissions
+from app.store import submissions as submissions_store
 from app.queries import common, figures
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "submissions"

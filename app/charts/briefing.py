@@ -2,10 +2,12 @@
 
 Large type, few marks, direct labels instead of legends where possible, the
 same colour for the same state as everywhere else. Reported figures are drawn
-as reported, one marker per report, never summed.
+as reported, one marker per report, never summed. The strip of headline figures
+at the top of the page is HTML built here too (`strip_html`).
 """
 from __future__ import annotations
 
+import html
 from typing import Callable
 
 import pandas as pd
@@ -163,3 +165,31 @@ def larger_type(fig: go.Figure, size: int = 16) -> go.Figure:
     fig.update_yaxes(tickfont={"size": size}, title_font={"size": size})
     fig.update_layout(legend_font_size=size, hoverlabel_font_size=size, font_size=size)
     return fig
+
+
+# The strip: one figure per topic side by side, as one block of HTML (every text escaped), so the cards share
+# a height, the numbers wrap instead of being cut, and the row costs one element instead of twenty.
+STRIP_STYLE = """<style>
+.ots-strip { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.75rem;
+             margin-bottom: 0.5rem; }
+.ots-strip .card { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.7rem 0.85rem; }
+.ots-strip .label { font-size: 0.85rem; color: #1B2631; line-height: 1.25; }
+.ots-strip .value { font-size: 1.45rem; font-weight: 600; color: #1B2631; line-height: 1.2; margin: 0.3rem 0; }
+.ots-strip .delta { font-size: 0.8rem; color: #44505C; }
+.ots-strip .note { font-size: 0.75rem; color: #6B7785; margin-top: 0.35rem; line-height: 1.3; }
+</style>"""
+ARROWS = {"up": "↑ ", "down": "↓ ", "off": ""}
+
+
+def strip_html(headlines) -> str:
+    """The strip's HTML for headline figures (label, value, delta, delta_note, arrow, note; every text escaped)."""
+    cards = []
+    for h in headlines:
+        delta = ""
+        if h.delta:
+            delta = f"<div class='delta'>{ARROWS.get(h.arrow, '')}{html.escape(h.delta)}" + (
+                f" {html.escape(h.delta_note)}" if h.delta_note else "") + "</div>"
+        cards.append(f"<div class='card'><div class='label'>{html.escape(h.label)}</div>"
+                     f"<div class='value'>{html.escape(h.value)}</div>{delta}"
+                     f"<div class='note'>{html.escape(h.note)}</div></div>")
+    return STRIP_STYLE + "<div class='ots-strip'>" + "".join(cards) + "</div>"

@@ -19,7 +19,7 @@ from app.charts.common import add_meeting_markers, base_layout, has_value, plotl
 from app.charts.labour import labour_table, remittances_now
 from app.i18n import _, fmt_date, fmt_int, fmt_number, fmt_percent
 from app.measures_evidence import recorded_by, source_of, what_it_says
-from app.measures_store import status_label
+from app.store.measures import status_label
 from app.palette import STATUS_COLOURS, country_colour
 
 Namer = Callable[[str], str]

@@ -83,8 +83,8 @@ def remittance_lines(series: pd.DataFrame, measure: str, meetings: pd.DataFrame,
             line={"color": country_colour(code), "width": 2.5}, marker={"size": 5},
             hovertext=hover, hoverinfo="text"))
     base_layout(fig, height=460)
-    fig.update_yaxes(title_text=_("% of GDP") if measure == "share" else _("US$ million"), rangemode="tozero",
-                     tickformat="" if measure == "share" else ",.0f")
+    fig.update_yaxes(title_text=_("{percent} of GDP").format(percent="%") if measure == "share" else _("US$ million"),
+                     rangemode="tozero", tickformat="" if measure == "share" else ",.0f")
     fig.update_xaxes(title_text=_("Year"), dtick=5)
     if not series.empty:
         first, last = int(series["year"].min()), int(series["year"].max())
@@ -100,7 +100,7 @@ def remittance_table(series: pd.DataFrame, name: Namer) -> pd.DataFrame:
         _("Year"): series["year"].to_numpy(),
         _("Remittances received (US$)"): series["remittances_received_usd"].to_numpy(),
         _("GDP (US$)"): series["gdp_usd"].to_numpy(),
-        _("Remittances, % of GDP"): series["remittances_pct_gdp"].round(3).to_numpy(),
+        _("Remittances, {percent} of GDP").format(percent="%"): series["remittances_pct_gdp"].round(3).to_numpy(),
     })
 
 
@@ -117,7 +117,7 @@ def dependence_bars(ranked: pd.DataFrame, highlight: tuple[str, ...], name: Name
             amount=usd_text(r.remittances_received_usd), year=int(r.year)) for r in frame.itertuples()],
         hoverinfo="text"))
     base_layout(fig, height=120 + 26 * len(frame))
-    fig.update_xaxes(title_text=_("Remittances received, % of GDP"),
+    fig.update_xaxes(title_text=_("Remittances received, {percent} of GDP").format(percent="%"),
                      range=[0, frame["remittances_pct_gdp"].max() * 1.15])
     fig.update_layout(showlegend=False, bargap=0.25)
     return fig
@@ -130,7 +130,7 @@ def dependence_table(ranked: pd.DataFrame, name: Namer) -> pd.DataFrame:
         _("Country"): [name(c) for c in ranked["iso3"]],
         _("ISO3"): ranked["iso3"].to_numpy(),
         _("Year"): ranked["year"].to_numpy(),
-        _("Remittances, % of GDP"): ranked["remittances_pct_gdp"].round(3).to_numpy(),
+        _("Remittances, {percent} of GDP").format(percent="%"): ranked["remittances_pct_gdp"].round(3).to_numpy(),
         _("Remittances received (US$)"): ranked["remittances_received_usd"].to_numpy(),
     })
 

@@ -17,6 +17,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import pydeck as pdk
 
@@ -54,6 +55,14 @@ def _outlines() -> dict[bool, tuple[list, list]]:
                 xs.append(None)
                 ys.append(None)
     return outlines
+
+
+@lru_cache(maxsize=1)
+def outline_path() -> tuple[np.ndarray, np.ndarray]:
+    """Every country's outline as one x/y path with gaps between rings, for a drawing in one colour (arrays:
+    plotly writes them compactly)."""
+    others, ots = _outlines()[False], _outlines()[True]
+    return np.array(others[0] + ots[0], dtype="float64"), np.array(others[1] + ots[1], dtype="float64")
 
 
 def outline_traces() -> list[go.Scatter]:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from app.charts.common import add_meeting_markers, base_layout, plotly_escape
 from app.i18n import _, fmt_date, fmt_int
-from app.measures_store import STATUSES, status_label
+from app.store.measures import STATUSES, status_label
 from app.palette import STATUS_COLOURS
 
 Namer = Callable[[str], str]

@@ -11,24 +11,18 @@ from the same GeoJSON (no plotly geo: its outlines come from a CDN).
 """
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from app.charts import stock_types
+from app.charts import maps, stock_types
 from app.charts.common import plotly_escape
 from app.i18n import N_, _, fmt_int
 from app.countries import OTS_STATES
 from app.palette import GROUP_COLOUR, country_colour, hex_to_rgb
 
-GEOJSON_URL = "/app/static/countries.geojson"
-GEOJSON_FILE = Path(__file__).resolve().parent.parent.parent / "static" / "countries.geojson"
 ORIGIN_RGB = (230, 159, 0)      # Okabe-Ito orange: where people come from
 DESTINATION_RGB = (0, 114, 178)  # Okabe-Ito blue: where they live now
 ORIGIN_COLOUR = "#E69F00"
@@ -179,7 +173,7 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
 
     # pydeck turns every string argument into a JavaScript expression: constants are quoted ("'pixels'").
     layers = [
-        pdk.Layer("GeoJsonLayer", GEOJSON_URL, id="countries", stroked=True, filled=True,
+        pdk.Layer("GeoJsonLayer", maps.GEOJSON_URL, id="countries", stroked=True, filled=True,
                   get_fill_color="properties.ots_status == 'member' ? [221, 236, 243] : "
                                  "(properties.ots_status == 'observer' ? [234, 240, 228] : [240, 240, 238])",
                   get_line_color=[180, 186, 190], line_width_min_pixels=0.5, pickable=False),
@@ -206,39 +200,6 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
 # ---------------------------------------------------------------- the same map as a static figure
 
 
-@lru_cache(maxsize=1)
-def _outlines() -> tuple[np.ndarray, np.ndarray]:
-    """Every country outline as one long x/y path with breaks, read once from the shipped GeoJSON."""
-    shapes = json.loads(GEOJSON_FILE.read_text(encoding="utf-8"))
-    xs: list = []
-    ys: list = []
-    for feature in shapes["features"]:
-        geometry = feature.get("geometry") or {}
-        polygons = geometry.get("coordinates", [])
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        for polygon in polygons:
-            for ring in polygon:
-                xs.extend(point[0] for point in ring)
-                ys.extend(point[1] for point in ring)
-                xs.append(np.nan)
-                ys.append(np.nan)
-    return np.array(xs, dtype="float64"), np.array(ys, dtype="float64")
-
-
-def _curve(x0: float, y0: float, x1: float, y1: float, steps: int = 24) -> tuple[list, list]:
-    """A gentle arc from one point to another (a quadratic curve bowed to the left of travel)."""
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    dx, dy = x1 - x0, y1 - y0
-    cx, cy = mx - dy * 0.2, my + dx * 0.2
-    xs, ys = [], []
-    for i in range(steps + 1):
-        t = i / steps
-        xs.append((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x1)
-        ys.append((1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y1)
-    return xs, ys
-
-
 def _mix(t: float, alpha: float) -> str:
     r, g, b = (round(o + (d - o) * t) for o, d in zip(ORIGIN_RGB, DESTINATION_RGB))
     return f"rgba({r},{g},{b},{alpha:.2f})"
@@ -250,14 +211,14 @@ def map_snapshot(shown: pd.DataFrame, nodes: pd.DataFrame, origin_label: str, de
     Each arc is drawn in two halves, orange from the origin and blue into the destination, ending in an
     arrowhead, so direction reads on paper as it does on the map.
     """
-    xs, ys = _outlines()
+    xs, ys = maps.outline_path()
     shown = shown[shown["placed"]] if "placed" in shown else shown
     fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="#EEEEEC",
                                line={"color": "#B4BABE", "width": 0.5}, hoverinfo="skip", showlegend=False))
     widths = _scale(shown["persons"], 1.0, 12.0)
     strength = _scale(shown["persons"], 0.55, 0.95)
     for row, width, alpha in zip(shown.itertuples(), widths, strength):
-        cx, cy = _curve(row.origin_lon, row.origin_lat, row.destination_lon, row.destination_lat)
+        cx, cy = maps.arc_path((row.origin_lon, row.origin_lat), (row.destination_lon, row.destination_lat))
         half = len(cx) // 2
         fig.add_trace(go.Scatter(x=cx[:half + 1], y=cy[:half + 1], mode="lines", hoverinfo="skip",
                                  showlegend=False, line={"color": _mix(0.15, alpha), "width": width}))

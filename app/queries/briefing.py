@@ -130,10 +130,6 @@ def stranded_reports(cur, nationalities: Sequence[str], groups: Sequence[str] = 
     """, {"groups": list(groups), "nationalities": list(nationalities)}).df()
 
 
-# The two things a chair asks about stranded citizens: how many are still waiting, how many are home.
-STRANDED_KINDS = {"stranded": "waiting", "registered": "waiting", "repatriated": "home", "returned": "home"}
-
-
 @uses_state(STATE_VIEW)
 def latest_stranded(cur, nationalities: Sequence[str]) -> pd.DataFrame:
     """Per nationality and kind ("waiting": stranded or registered to return; "home": repatriated or

@@ -1,11 +1,10 @@
 """Reported figures as the pages must see them: the build's `reported_figures` plus member-state submissions.
 
-Submitted figures live in the app's store (see `app.submissions_store`), not in
+Submitted figures live in the app's store (see `app.store.submissions`), not in
 the build, so any query on stranded or labour figures should read
 `all_figures` instead of `reported_figures`:
 
     from app.queries import uses_state
-from app.queries.submissions import STATE_VIEW
     from app.queries.figures import ALL_FIGURES_SQL, STATE_VIEW
 
     @uses_state(STATE_VIEW)
@@ -23,9 +22,11 @@ from __future__ import annotations
 import pandas as pd
 
 from app.queries import uses_state
-from app.queries.submissions import STATE_VIEW
 from etl.sources.reported_figures import TABLE as REPORTED_FIGURES
 
+# The submitted figures in force, a frame of the app's store registered on the cursor under this name
+# (`app.store.submissions.submitted_figures_view`, listed in `app.store.views`).
+STATE_VIEW = "submitted_figures"
 _COLUMNS = REPORTED_FIGURES.columns
 
 
@@ -57,8 +58,3 @@ def all_figures(cur, topic: str | None = None) -> pd.DataFrame:
         WHERE $topic IS NULL OR topic = $topic
         ORDER BY origin, record_id
     """, {"topic": topic}).df()
-
-
-# The producer of the state view is registered where the store is defined; importing it here means any
-# page that uses these queries has it, whatever it imported first.
-from app import submissions_store  # noqa: E402,F401  (registers the "submitted_figures" state view)

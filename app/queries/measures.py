@@ -3,8 +3,8 @@
 The build holds what the meeting documents say (`meetings`, `measures`,
 `measure_status`); what editors record in the dashboard lives in the app's
 store and reaches these queries as the state views `meetings_added`,
-`measures_added` and `measure_status_edits` (registered by
-`app.measures_store`). Every query here reads the union of both, so an edit is
+`measures_added` and `measure_status_edits` (listed in
+`app.store.views`). Every query here reads the union of both, so an edit is
 seen at once and survives a rebuild.
 
 The current status of a measure in a state is its latest history row: latest
@@ -186,7 +186,3 @@ def documents(cur) -> pd.DataFrame:
         SELECT document_id, language, {_translations("title")}, paragraphs FROM meeting_documents
         ORDER BY document_id
     """).df()
-
-
-# The read side registers the store's frames under these names; importing the store does that.
-from app import measures_store as _registers_state_views  # noqa: E402,F401

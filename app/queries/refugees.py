@@ -60,11 +60,3 @@ def refugees_by_partner(cur, iso3: str, side: str, year: int, limit: int = 10,
         LIMIT $limit
     """, {"iso3": iso3, "year": int(year), "limit": int(limit), "edition": _edition(cur, UNHCR, edition)}).df()
 
-
-def refugee_years(cur, edition: str | None = None) -> pd.DataFrame:
-    """The years of the edition, with whether each is provisional (year choosers, captions)."""
-    return cur.execute("""
-        SELECT DISTINCT first_year AS year, first_year >= (
-                   SELECT min(year) FROM forcibly_displaced WHERE edition = $edition AND provisional) AS provisional
-        FROM country_years WHERE dataset = 'forcibly_displaced' AND edition = $edition ORDER BY year
-    """, {"edition": _edition(cur, UNHCR, edition)}).df().fillna({"provisional": False})

@@ -68,6 +68,15 @@ def stranded_filter_values(cur) -> pd.DataFrame:
     """, {"several": SEVERAL_COUNTRIES}).df()
 
 
+# Figures with the label points of both their countries (where the map draws them).
+_WITH_PLACES = f"""SELECT {_FIGURE_COLUMNS},
+               n.label_lon AS nationality_lon, n.label_lat AS nationality_lat,
+               l.label_lon AS location_lon, l.label_lat AS location_lat
+        FROM all_figures f
+        LEFT JOIN countries n ON n.iso3 = f.nationality_iso3
+        LEFT JOIN countries l ON l.iso3 = f.location_iso3"""
+
+
 @uses_state(STATE_VIEW)
 def stranded_figures(cur, nationality: str | None = None, location: str | None = None,
                      groups: tuple[str, ...] = (), date_from: date | None = None,
@@ -78,12 +87,7 @@ def stranded_figures(cur, nationality: str | None = None, location: str | None =
     """
     return cur.execute(f"""
         WITH {ALL_FIGURES_SQL}
-        SELECT {_FIGURE_COLUMNS},
-               n.label_lon AS nationality_lon, n.label_lat AS nationality_lat,
-               l.label_lon AS location_lon, l.label_lat AS location_lat
-        FROM all_figures f
-        LEFT JOIN countries n ON n.iso3 = f.nationality_iso3
-        LEFT JOIN countries l ON l.iso3 = f.location_iso3
+        {_WITH_PLACES}
         WHERE {_FILTERS}
         ORDER BY f.nationality_iso3, as_of NULLS LAST, f.indicator_group, f.location_iso3 NULLS LAST, f.record_id
     """, _params(nationality, location, groups, date_from, date_to)).df()
@@ -100,12 +104,7 @@ def latest_stranded_figures(cur, nationality: str | None = None, location: str |
     """
     return cur.execute(f"""
         WITH {ALL_FIGURES_SQL}
-        SELECT {_FIGURE_COLUMNS},
-               n.label_lon AS nationality_lon, n.label_lat AS nationality_lat,
-               l.label_lon AS location_lon, l.label_lat AS location_lat
-        FROM all_figures f
-        LEFT JOIN countries n ON n.iso3 = f.nationality_iso3
-        LEFT JOIN countries l ON l.iso3 = f.location_iso3
+        {_WITH_PLACES}
         WHERE {_FILTERS} AND coalesce(f.period_end, f.source_date) IS NOT NULL
         QUALIFY row_number() OVER (
             PARTITION BY f.nationality_iso3, coalesce(f.location_iso3, $several), f.indicator_group

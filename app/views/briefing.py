@@ -7,25 +7,27 @@ pack and the page use the same topics, so what is exported is what is shown.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import countries, db, editions, measures_evidence, measures_page, state, url_state
+from app import cached, countries, editions, measures_evidence, ui, url_state
 from app.cached import load
 from app.charts import briefing as charts
 from app.charts import common as texts
 from app.charts import measures as measure_charts
 from app.export import ChartMeta
-from app.i18n import _, current_language, fmt_date, fmt_int, fmt_number, fmt_percent
-from app.measures_store import COMMITTED, status_label
+from app.i18n import _, fmt_date, fmt_int, fmt_number, fmt_percent
 from app.queries import briefing as queries
+from app.queries import uses_state
 from app.queries import measures as measure_queries
 from app.queries import refugees as refugee_queries
 from app.queries.common import STOCK, UNHCR, WDI
+from app.queries.figures import STATE_VIEW
+from app.store.measures import COMMITTED, status_label
+from app.views import measures as measures_view
 
 REMITTANCE_STATES = ("KGZ", "UZB")
 WORLD_INDICATOR = "migrants_stranded"
@@ -267,9 +269,10 @@ def _remittances(sources: pd.DataFrame, edition: str) -> Topic:
                 # three significant figures: the published US$ 2.85 bn is not read back as 2.8 or 2.9
                 amount=fmt_number(last["remittances_received_usd"] / 1e9,
                                   2 if last["remittances_received_usd"] < 1e10 else 1))))
-    figure = charts.remittance_share(share, countries.name, _("% of GDP"))
+    figure = charts.remittance_share(share, countries.name, _("{percent} of GDP").format(percent="%"))
     data = pd.DataFrame({_("Country code"): share["iso3"], _("Country"): [countries.name(c) for c in share["iso3"]],
-                         _("Year"): share["year"], _("Remittances, % of GDP"): share["remittances_pct_gdp"],
+                         _("Year"): share["year"],
+                         _("Remittances, {percent} of GDP").format(percent="%"): share["remittances_pct_gdp"],
                          _("Remittances received, US$"): share["remittances_received_usd"],
                          _("GDP, US$"): share["gdp_usd"]})
     full, licence = _edition_source(edition)
@@ -412,12 +415,13 @@ def _implemented_changes(history: pd.DataFrame, day) -> dict[str, int]:
     return (now.sub(then, fill_value=0)).astype(int).to_dict()
 
 
-# A resource cache, not a data cache: sessions share these objects instead of unpickling five plotly figures
-# on every run (about 0.2 s). They are read-only once built: the only writes the page makes on them (chart
-# height, digit separators) set the values they already have for this key.
-@st.cache_resource(show_spinner=False, max_entries=24, ttl=6 * 3600)
-def _cached_topics(build: str, store_version: int, language: str, presenting_now: bool,
-                   which: str = editions.LATEST) -> list[Topic]:
+# Built once per build, store version, language, screen and choice of editions and shared by every session
+# (`cached.figure`): sessions share these objects instead of unpickling five plotly figures on every run (about
+# 0.2 s). They are read-only once built: the only writes the page makes on them (chart height, digit separators)
+# set the values they already have for this key.
+@uses_state(*measure_queries.STATE_VIEWS, STATE_VIEW)
+def build_topics(presenting_now: bool, which: str) -> list[Topic]:
+    """The briefing's topics in order, for a shared screen or not, in the latest or the previous editions."""
     sources = load(queries.sources, ("migrant_stock", "country_indicators", "reported_figures", "measure_status"))
     stock, wdi = editions.of(STOCK, which), editions.of(WDI, which)
     built = [_diaspora(sources, stock), _corridors(sources, stock), _remittances(sources, wdi), _refugees(),
@@ -433,14 +437,13 @@ def _cached_topics(build: str, store_version: int, language: str, presenting_now
 
 
 def topics(presenting_now: bool = False, which: str = editions.LATEST) -> list[Topic]:
-    """The briefing's topics in order, built once per build, store version, language, screen and choice of
-    editions (the latest unless the link asks for the previous ones)."""
-    return _cached_topics(db.build_id(), state.version(), current_language(), presenting_now, which)
+    """The briefing's topics in order (the latest editions unless the link asks for the previous ones)."""
+    return cached.figure(build_topics, presenting_now, which)
 
 
 def chosen_editions() -> str:
     """The editions the link asks for (?edition=previous), without drawing a control (presentation mode)."""
-    return editions.PREVIOUS if st.query_params.get(editions.URL_KEY) == editions.PREVIOUS else editions.LATEST
+    return editions.PREVIOUS if url_state.value(editions.URL_KEY) == editions.PREVIOUS else editions.LATEST
 
 
 # ---------------------------------------------------------------- meetings
@@ -470,7 +473,7 @@ def linked_meeting(meetings_frame: pd.DataFrame) -> str:
     if meetings_frame.empty:
         return ""
     ids = list(meetings_frame["meeting_id"])
-    requested = st.query_params.get("meeting")
+    requested = url_state.value("meeting")
     return requested if requested in ids else ids[0]
 
 
@@ -479,7 +482,8 @@ def meeting_chart(meeting_id: str, label: str, presenting_now: bool = False) -> 
     status = meeting_status(meeting_id)
     meeting = meetings().set_index("meeting_id").loc[meeting_id].copy()
     meeting["meeting_id"] = meeting_id
-    return meeting_matrix(meeting_id, status, presenting_now), meeting_table(status), meeting_meta(meeting, label)
+    return (cached.figure(meeting_matrix, meeting_id, presenting_now), meeting_table(status),
+            meeting_meta(meeting, label))
 
 
 def meeting_pack_items(meeting_id: str) -> list[tuple]:
@@ -521,7 +525,7 @@ def meeting_headlines(status: pd.DataFrame, implemented: pd.Series) -> list[Head
 
 def typed_only_note(status: pd.DataFrame) -> None:
     """Say so when the meeting's texts are shown as an editor typed them (no translation)."""
-    measures_page.typed_only_note(status)
+    measures_view.typed_only_note(status)
 
 
 def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
@@ -530,15 +534,11 @@ def measure_texts(agreed: pd.DataFrame) -> pd.DataFrame:
     return agreed.merge(described, on="measure_id", how="left")
 
 
-def meeting_matrix(meeting_id: str, status: pd.DataFrame, presenting_now: bool = False) -> go.Figure:
-    """The meeting's status matrix, built once per meeting, build, store version, language and screen."""
-    return _cached_matrix(meeting_id, db.build_id(), state.version(), current_language(), presenting_now, status)
-
-
-@st.cache_resource(show_spinner=False, max_entries=48, ttl=6 * 3600)
-def _cached_matrix(meeting_id: str, build: str, store_version: int, language: str, presenting_now: bool,
-                   _status: pd.DataFrame) -> go.Figure:
-    figure = measure_charts.status_matrix(_status, list(countries.OTS_STATES), countries.name)
+@uses_state(*measure_queries.STATE_VIEWS)
+def meeting_matrix(meeting_id: str, presenting_now: bool = False) -> go.Figure:
+    """The meeting's status matrix (built once per meeting, build, store version, language and screen, through
+    `cached.figure`)."""
+    figure = measure_charts.status_matrix(meeting_status(meeting_id), list(countries.OTS_STATES), countries.name)
     if presenting_now:
         charts.larger_type(figure, 14)
         figure.update_layout(height=PRESENT_CHART_HEIGHT - 60)
@@ -571,12 +571,12 @@ def meeting_meta(meeting: pd.Series, label: str) -> ChartMeta:
 
 
 def presenting() -> bool:
-    return st.query_params.get(PRESENT_KEY) == "1"
+    return url_state.value(PRESENT_KEY) == "1"
 
 
 def topic_index(count: int) -> int:
     """The topic in the link (?topic=), kept within the topics; an invalid one falls back to the first."""
-    raw = st.query_params.get(TOPIC_KEY, "0")
+    raw = url_state.value(TOPIC_KEY) or "0"
     try:
         index = int(raw)
     except ValueError:
@@ -585,22 +585,22 @@ def topic_index(count: int) -> int:
         st.toast(_("The link's topic {value} does not exist; showing the first.").format(
             value=url_state.as_code(raw, 10)))
         index = 0
-    st.query_params[TOPIC_KEY] = str(index)
+    url_state.put(TOPIC_KEY, str(index))
     return index
 
 
 def go_to(index: int) -> None:
-    st.query_params[TOPIC_KEY] = str(index)
+    url_state.put(TOPIC_KEY, str(index))
 
 
 def start_presenting(index: int = 0) -> None:
-    st.query_params[PRESENT_KEY] = "1"
-    st.query_params[TOPIC_KEY] = str(index)
+    url_state.put(PRESENT_KEY, "1")
+    url_state.put(TOPIC_KEY, str(index))
 
 
 def stop_presenting() -> None:
-    st.query_params.pop(PRESENT_KEY, None)
-    st.query_params.pop(TOPIC_KEY, None)
+    url_state.put(PRESENT_KEY, None)
+    url_state.put(TOPIC_KEY, None)
 
 
 def escape(text: str) -> str:
@@ -610,33 +610,6 @@ def escape(text: str) -> str:
 # ---------------------------------------------------------------- drawing
 
 
-# The strip: one figure per topic side by side, as one block of HTML (every text escaped), so the cards share
-# a height, the numbers wrap instead of being cut, and the row costs one element instead of twenty.
-STRIP_STYLE = """<style>
-.ots-strip { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.75rem;
-             margin-bottom: 0.5rem; }
-.ots-strip .card { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.7rem 0.85rem; }
-.ots-strip .label { font-size: 0.85rem; color: #1B2631; line-height: 1.25; }
-.ots-strip .value { font-size: 1.45rem; font-weight: 600; color: #1B2631; line-height: 1.2; margin: 0.3rem 0; }
-.ots-strip .delta { font-size: 0.8rem; color: #44505C; }
-.ots-strip .note { font-size: 0.75rem; color: #6B7785; margin-top: 0.35rem; line-height: 1.3; }
-</style>"""
-ARROWS = {"up": "↑ ", "down": "↓ ", "off": ""}
-
-
-def strip_html(headlines: list[Headline]) -> str:
-    cards = []
-    for h in headlines:
-        delta = ""
-        if h.delta:
-            delta = f"<div class='delta'>{ARROWS.get(h.arrow, '')}{html.escape(h.delta)}" + (
-                f" {html.escape(h.delta_note)}" if h.delta_note else "") + "</div>"
-        cards.append(f"<div class='card'><div class='label'>{html.escape(h.label)}</div>"
-                     f"<div class='value'>{html.escape(h.value)}</div>{delta}"
-                     f"<div class='note'>{html.escape(h.note)}</div></div>")
-    return STRIP_STYLE + "<div class='ots-strip'>" + "".join(cards) + "</div>"
-
-
 def show_strip(all_topics: list[Topic]) -> None:
     """One figure per topic in a row at the top of the briefing."""
     show_compact(lead_headlines(all_topics))
@@ -644,7 +617,7 @@ def show_strip(all_topics: list[Topic]) -> None:
 
 def show_compact(headlines: list[Headline]) -> None:
     """Many figures in one row of small cards (numbers wrap rather than being cut)."""
-    st.markdown(strip_html(headlines), unsafe_allow_html=True)
+    st.markdown(charts.strip_html(headlines), unsafe_allow_html=True)
 
 
 def show_headlines(headlines: list[Headline], per_row: int = 4) -> None:
@@ -672,8 +645,6 @@ def show_topic(topic: Topic, presenting_now: bool = False) -> None:
     On a presentation screen a topic whose figures fill two rows shows them without the chart (their
     trend is in each card), so that everything fits 1280×720.
     """
-    from app import ui
-
     per_row = headlines_per_row(topic, presenting_now)
     show_headlines(topic.headlines, per_row=per_row)
     if not presenting_now:  # on a shared screen the cards say it per state; the remark would push the chart off

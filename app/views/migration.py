@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from app import countries, editions, ui
+from app import cached, countries, editions, ui
 from app.charts import migration as charts
 from app.charts import stock_types
 from app.export import ChartMeta, png_bytes
-from app.i18n import N_, _, current_language, fmt_int
+from app.i18n import N_, _, fmt_int
 from app.queries import migration as queries
 
 TOP_CHOICES = (5, 10, 15, 20, 30, 50)
@@ -222,21 +222,6 @@ def unplaced_note(shown: pd.DataFrame, selection: Selection) -> str:
         corridors=listed)
 
 
-# Figures are shared between sessions (a resource cache: no copy, no pickling) and keyed on their inputs and
-# the language; building one costs 10-30 ms, drawing a cached one nothing. They are not changed after.
-_FIGURES = {"max_entries": 256, "ttl": 6 * 3600, "show_spinner": False}
-
-
-@st.cache_resource(**_FIGURES)
-def _deck(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_text: str, language: str):
-    return charts.corridor_map(shown, nodes, period_text, source_text)
-
-
-@st.cache_resource(**_FIGURES)
-def ranked_figure(shown: pd.DataFrame, focus_side: str, value_title: str, language: str, previous_name: str = ""):
-    return charts.ranked_corridors(shown, focus_side, value_title, previous_name)
-
-
 def with_previous(shown: pd.DataFrame, earlier: pd.DataFrame | None) -> pd.DataFrame:
     """The shown corridors with the previous edition's figure for the same year and selection beside them
     (`previous_persons`, empty where the previous edition has none). Only for a focus of OTS states, whose every
@@ -248,17 +233,6 @@ def with_previous(shown: pd.DataFrame, earlier: pd.DataFrame | None) -> pd.DataF
     return shown.assign(previous_persons=pd.array(before.reindex(keys).to_numpy(), dtype="Int64"))
 
 
-@st.cache_resource(**_FIGURES)
-def sankey_figure(links: pd.DataFrame, value_title: str, language: str):
-    return charts.ots_sankey(links, countries.name, value_title)
-
-
-@st.cache_resource(**_FIGURES)
-def series_figure(series: pd.DataFrame, value_title: str, is_flow: bool, language: str,
-                  previous: pd.DataFrame | None = None, previous_name: str = ""):
-    return charts.corridor_series_chart(series, sex_names(), value_title, is_flow, previous, previous_name)
-
-
 def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sources: pd.DataFrame) -> None:
     """The corridor map with its key, caveat, CSV of its corridors and a PNG drawn on demand.
 
@@ -266,7 +240,7 @@ def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sou
     over the same outlines, built only when the button is clicked.
     """
     st.markdown(legend(), unsafe_allow_html=True)
-    deck = _deck(shown, nodes, selection.period_text(), source_short(sources), current_language())
+    deck = cached.figure(charts.corridor_map, shown, nodes, selection.period_text(), source_short(sources))
     st.pydeck_chart(deck, height=charts.MAP_HEIGHT, key="map_corridors")
     chart_meta = meta(selection, sources, _("Corridors on the map"), "corridor-map", map_caveat(selection))
     ui.caveat(chart_meta.caveat)

@@ -8,7 +8,7 @@ pickers and maps leave them out while tables and totals show them.
 """
 import pandas as pd
 
-from etl.schema import Column, Provenance, RawColumn, RawFile, Step, Table
+from etl.schema import OTS_STATUS_VALUES, Column, Provenance, RawColumn, RawFile, Step, Table
 
 PROVENANCE = Provenance(
     dataset="Country reference (names, regions, label points)",
@@ -36,7 +36,7 @@ RAW = RawFile(
             RawColumn(f"{prefix}_lat", "float", required=False, min_value=-90, max_value=90),
             RawColumn(f"{prefix}_lon", "float", required=False, min_value=-180, max_value=180))),
         RawColumn("region", required=False), RawColumn("subregion", required=False),
-        RawColumn("ots_status", required=False, allowed=("member", "observer")),
+        RawColumn("ots_status", required=False, allowed=OTS_STATUS_VALUES),
         RawColumn("note", required=False),
     ),
     key=("iso3",),
@@ -53,7 +53,7 @@ TABLE = Table(
         Column("name_ru", "VARCHAR", "Name in Russian (English where Natural Earth has none).", nullable=False),
         Column("name_tr", "VARCHAR", "Name in Turkish (English where Natural Earth has none).", nullable=False),
         Column("ots_status", "VARCHAR", "'member' or 'observer' of the Organization of Turkic States; empty otherwise.",
-               check="ots_status IN ('member', 'observer')"),
+               check="ots_status IN (" + ", ".join(f"'{value}'" for value in OTS_STATUS_VALUES) + ")"),
         Column("region", "VARCHAR", "World region (Africa, Americas, Asia, Europe, Oceania)."),
         Column("subregion", "VARCHAR", "UN subregion."),
         Column("label_lat", "DOUBLE", "Latitude of the point where the country's marker and arcs are drawn.",

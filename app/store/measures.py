@@ -1,6 +1,6 @@
 """What editors record about agreed measures: new statuses, new meetings and their measures.
 
-Everything is appended to tables in the app's own store (`app.state`), never
+Everything is appended to tables in the app's own store (`app.store.tables`), never
 to the build: `python -m etl build` replaces the build's `measure_status`,
 `meetings` and `measures` and cannot touch these rows, and the queries in
 `app.queries.measures` read the union of both. Nothing is updated or deleted
@@ -21,10 +21,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 
-from app import cached, db, state
+from app import db
 from app.countries import OTS_STATES
-from app.i18n import N_, _
+from app.i18n import N_, _, fmt_date
 from app.queries import measures as queries
+from app.store import connection as state
+from app.store import views
+from app.store.tables import MEASURE_STATUS_EDITS, MEASURES_ADDED, MEETINGS_ADDED
 from etl.schema import STATUS_DEFINITIONS, STATUS_VALUES
 
 STATUSES = STATUS_VALUES  # agreed, in progress, implemented, requested, not recorded, not applicable
@@ -42,6 +45,8 @@ def status_label(status: str) -> str:
 def status_definition(status: str) -> str:
     """What a status means, in the reader's language (the data dictionary has the same words in English)."""
     return _(STATUS_DEFINITIONS[status]) if status in STATUS_DEFINITIONS else ""
+
+
 NOTE_MAX = 2000
 SOURCE_MAX = 500
 TITLE_MAX = 200
@@ -53,70 +58,6 @@ MEASURES_PER_MEETING_MAX = 20
 FIRST_EDITABLE_MEETING = date(2021, 1, 1)  # meetings up to 2020 come from the meeting documents in the build
 # Bidirectional-text overrides can make a note display differently from what was typed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-# The statuses a stored row may have come from one place (etl.schema.STATUS_VALUES), as SQL literals.
-_STATUS_LIST = ", ".join("'" + status.replace("'", "''") + "'" for status in STATUSES)
-
-state.register_schema(
-    f"""CREATE TABLE IF NOT EXISTS measure_status_edits (
-        edit_id INTEGER PRIMARY KEY AUTOINCREMENT,
-        measure_id VARCHAR NOT NULL,
-        country_iso3 VARCHAR NOT NULL,
-        status VARCHAR NOT NULL CHECK (status IN ({_STATUS_LIST})),
-        as_of DATE NOT NULL,
-        note VARCHAR,
-        source VARCHAR NOT NULL,
-        recorded_by VARCHAR NOT NULL,
-        recorded_at TIMESTAMP NOT NULL,
-        editor VARCHAR NOT NULL,
-        based_on VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS meetings_added (
-        meeting_id VARCHAR PRIMARY KEY,
-        meeting_date DATE NOT NULL,
-        title VARCHAR NOT NULL,
-        organiser VARCHAR,
-        participants VARCHAR,
-        source VARCHAR NOT NULL,
-        recorded_by VARCHAR NOT NULL,
-        recorded_at TIMESTAMP NOT NULL,
-        editor VARCHAR NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS measures_added (
-        measure_id VARCHAR PRIMARY KEY,
-        meeting_id VARCHAR NOT NULL,
-        title VARCHAR NOT NULL,
-        description VARCHAR NOT NULL,
-        category VARCHAR NOT NULL,
-        source VARCHAR NOT NULL,
-        recorded_by VARCHAR NOT NULL,
-        recorded_at TIMESTAMP NOT NULL,
-        editor VARCHAR NOT NULL
-    )""",
-)
-
-_STORE_TABLES = {"measure_status_edits": "edit_id", "meetings_added": "meeting_id", "measures_added": "measure_id"}
-
-
-def _read_store_table(con, name: str):
-    # Arrow, typed by the store's declared columns, so an empty table still has types on the read side.
-    return state.table_arrow(con, name, _STORE_TABLES[name])
-
-
-@cached.state_view("measure_status_edits")
-def status_edits(con):
-    return _read_store_table(con, "measure_status_edits")
-
-
-@cached.state_view("meetings_added")
-def meetings_added(con):
-    return _read_store_table(con, "meetings_added")
-
-
-@cached.state_view("measures_added")
-def measures_added(con):
-    return _read_store_table(con, "measures_added")
-
 
 class EditRefused(ValueError):
     """Input that cannot be stored; `problems` are sentences naming the field, for the editor."""
@@ -173,7 +114,6 @@ def _format_day(value) -> str:
     """A day in a sentence, written out in the reader's language ("7 May 2020", "7 мая 2020 г.", "7 Mayıs 2020")."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
-    from app.i18n import fmt_date
     return fmt_date(value, "long")
 
 
@@ -220,7 +160,8 @@ def _day(problems: _Problems, value, label: str) -> date | None:
 
 
 def _store_frames(cur) -> dict:
-    return {name: _read_store_table(cur, name) for name in _STORE_TABLES}
+    return {table.name: views.whole_table(cur, table) for table in (MEASURE_STATUS_EDITS, MEETINGS_ADDED,
+                                                                     MEASURES_ADDED)}
 
 
 def _on_build(write_cur, query, *args) -> pd.DataFrame:

@@ -145,7 +145,20 @@ class _Text:
         return "".join(self.parts)
 
 
-class _StringsReader:
+class _Handlers:
+    """What both part readers share: a tag's name without its namespace, worked out once per tag."""
+
+    def __init__(self):
+        self.local_names: dict[str, str] = {}
+
+    def local(self, tag: str) -> str:
+        name = self.local_names.get(tag)
+        if name is None:
+            name = self.local_names[tag] = tag.rsplit("}", 1)[-1]
+        return name
+
+
+class _StringsReader(_Handlers):
     """expat handlers for the shared-strings part: each string cut at MAX_CELL_CHARS, at most `limit` strings."""
 
     def __init__(self, limit: int):
@@ -155,13 +168,7 @@ class _StringsReader:
         self.text: _Text | None = None
         self.into: _Text | None = None
         self.phonetic = 0
-        self.local_names: dict[str, str] = {}
-
-    def local(self, tag: str) -> str:
-        name = self.local_names.get(tag)
-        if name is None:
-            name = self.local_names[tag] = tag.rsplit("}", 1)[-1]
-        return name
+        super().__init__()
 
     def start(self, tag, _attributes):
         local = self.local(tag)
@@ -310,7 +317,7 @@ def read_sheet(content: bytes, wanted: str, max_rows: int) -> Sheet:
         raise WorkbookProblem(N_("The Excel file cannot be opened; it may be damaged or password-protected.")) from None
 
 
-class _SheetReader:
+class _SheetReader(_Handlers):
     """expat handlers for a worksheet part: keeps non-empty rows, stops one row past the limit."""
 
     def __init__(self, sheet: Sheet, strings: list[str], string_lengths: list[int], dated: set[int], date1904: bool,
@@ -320,14 +327,8 @@ class _SheetReader:
         self.row: dict[int, str] = {}
         self.row_number, self.column, self.type, self.style = 0, -1, "n", -1
         self.value = self.formula = self.inline = self.into = None
-        self.local_names: dict[str, str] = {}
+        super().__init__()
         self.columns: dict[str, int] = {}  # "AB" -> 27, as cells name them
-
-    def local(self, tag: str) -> str:
-        name = self.local_names.get(tag)
-        if name is None:
-            name = self.local_names[tag] = tag.rsplit("}", 1)[-1]
-        return name
 
     def start(self, tag, attributes):
         local = self.local_names.get(tag) or self.local(tag)

@@ -17,8 +17,7 @@ import pandas as pd
 from app.i18n import N_
 from app.queries import measures as measure_queries
 from app.queries import uses_state
-from app.queries.figures import ALL_FIGURES_SQL
-from app.queries.submissions import STATE_VIEW
+from app.queries.figures import ALL_FIGURES_SQL, STATE_VIEW
 from etl.sources import all_steps
 from etl.sources.reported_figures import LABOUR_RAW, STRANDED_RAW
 
@@ -44,7 +43,6 @@ DATASETS = (
     ("submitted", N_("Submitted figures"), []),
     ("measure_status", N_("Measure statuses"), _FILES_OF_TABLE["measure_status"]),
 )
-EDITION_TABLES = {key for key, _label, _files in DATASETS if any(t == key for t, _e in _FILES_OF_EDITION)}
 SUBMITTED_TABLE = STATE_VIEW  # browsable beside the build's tables
 RUN_OUTCOMES = {"succeeded": N_("succeeded"), "failed": N_("failed")}  # etl_runs.status, as the page words it
 _FIGURE_YEAR = "year(coalesce(period_end, period_start, source_date))"
@@ -310,7 +308,3 @@ def browse_parquet(cur, table_name: str, countries: tuple[str, ...] = (), year_f
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
-
-
-# Importing the stores registers their state views, whatever the page imported first.
-from app import measures_store, submissions_store  # noqa: E402,F401

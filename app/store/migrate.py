@@ -1,7 +1,7 @@
 """Moving a store kept by an earlier version of the dashboard (DuckDB, `app_state.duckdb`) into SQLite.
 
 Runs once, when the SQLite store is first opened beside an old DuckDB file
-(`app.state._prepare`), inside the write transaction that creates the store, so
+(`app.store.connection._prepare`), inside the write transaction that creates the store, so
 two processes starting at once cannot both copy it: the second waits, then
 finds the copy recorded in `store_migrations` and does nothing. Every table is
 copied with every row (a status this version names differently is renamed on the way,
@@ -10,7 +10,7 @@ see RENAMED_VALUES); identifiers are kept as they were, and a sequence
 ever given twice. The old file is then renamed (`….duckdb.migrated-<UTC time>`),
 never deleted.
 
-Nothing here is shown to readers except through `app.state.StoreUnavailable`.
+Nothing here is shown to readers except through `StoreUnavailable`.
 """
 from __future__ import annotations
 
@@ -20,15 +20,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app.i18n import N_
+from app.store.common import StoreUnavailable, sql_value
+from app.store.tables import STORE_MIGRATIONS
 from etl.schema import RETIRED_STATUSES
 
-MIGRATIONS_DDL = """CREATE TABLE IF NOT EXISTS store_migrations (
-    name VARCHAR PRIMARY KEY,
-    source VARCHAR NOT NULL,
-    tables_copied INTEGER NOT NULL,
-    rows_copied INTEGER NOT NULL,
-    migrated_at TIMESTAMP NOT NULL
-)"""
 NAME = "duckdb-to-sqlite"
 
 # DuckDB type (a word it contains, first match) -> the declared type of the SQLite column.
@@ -58,13 +53,11 @@ def migrate_if_needed(con: sqlite3.Connection, legacy: Path) -> bool:
 
     True if there is an old file to put aside (copied now or by an earlier start); False if there is none.
     """
-    con.execute(MIGRATIONS_DDL)
+    con.execute(STORE_MIGRATIONS.ddl())
     if not legacy.is_file():
         return False
     if con.execute("SELECT 1 FROM store_migrations WHERE name = ?", [NAME]).fetchone():
         return True  # copied by another process that had not yet renamed the old file
-    from app.state import StoreUnavailable, sql_value
-
     import duckdb
     try:
         old = duckdb.connect(str(legacy), read_only=True)

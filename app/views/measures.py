@@ -1,11 +1,11 @@
-"""Helpers of the Agreed measures page: filtering, the history table, and the editors' forms.
+"""The Agreed measures page's words, tables and forms: filtering, the history table, and the editors' forms.
 
 The forms are drawn only for a signed-in editor. Their widgets carry no length or
 date limits on purpose: Streamlit silently drops a value outside such a limit
 (keeping the old one), while the store refuses it with a message naming the field. Saving runs in the submit
 button's callback, with the cell's current row (`row_key`) bound when the form
 was drawn: if someone else recorded a status for that cell in the meantime,
-`measures_store.record_status` refuses and the editor is told what it is now.
+`app.store.measures.record_status` refuses and the editor is told what it is now.
 Outcomes are kept in session state and shown after the rerun. Text typed by
 editors is shown as text: in tables, or escaped for markdown.
 
@@ -22,13 +22,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app import auth, countries, state
-from app import measures_store as store
+from app import auth, countries
+from app.cached import load
 from app.charts.common import md_escape
 from app.export import ChartMeta
 from app.i18n import TYPED_ONLY, _, fmt_date, fmt_int, ngettext
-from app.measures_evidence import (category_labels, citation, evidence_export, localised,  # noqa: F401 - used by
-                                   recorded_by, source_of, what_it_says)                  # the pages through here
+from app.measures_evidence import citation, evidence_export, localised, recorded_by, source_of, what_it_says
+from app.queries import measures as queries
+from app.store import connection as state
+from app.store import measures as store
 
 FEEDBACK = "measures_feedback"              # outcome of saving a status
 MEETING_FEEDBACK = "measures_meeting_feedback"  # outcome of adding a meeting
@@ -36,7 +38,21 @@ STATUS_PREFIX = "measures_new_status"
 MEETING_PREFIX = "measures_new_meeting"
 
 
-# ---------------------------------------------------------------- texts in the reader's language
+# ---------------------------------------------------------------- the data, texts in the reader's language
+
+def current_status() -> pd.DataFrame:
+    """Each measure × state with its current status (the matrix)."""
+    return localised(load(queries.current_status))
+
+
+def meetings() -> pd.DataFrame:
+    return localised(load(queries.meetings))
+
+
+def status_history(measure_id: str | None = None, country_iso3: str | None = None) -> pd.DataFrame:
+    """Every recorded status, oldest first; for one measure and/or state if given."""
+    return localised(load(queries.status_history, measure_id, country_iso3))
+
 
 def typed_only_note(frame: pd.DataFrame) -> None:
     """A small note when some texts shown are as an editor typed them, without a translation."""

@@ -1,9 +1,10 @@
-"""The app's own store: what delegates and the Secretariat record in the dashboard.
+"""The connection to the app's own store: opening it, transactions, its version, and why it cannot be had.
 
 Measure statuses recorded by editors, meetings they add and member-state
-submissions live here, in a SQLite file (`data/state/app_state.sqlite3`) that
-the ETL build never touches, so a rebuild cannot lose them. The read side
-merges them with the build (see `app.cached`).
+submissions live in a SQLite file (`data/state/app_state.sqlite3`) that the
+ETL build never touches, so a rebuild cannot lose them; their tables are
+declared in `app.store.tables` and created here on first use. The read side
+merges them with the build (see `app.cached` and `app.store.views`).
 
 Several processes may use one store at once (two dashboard processes, a
 restart that overlaps the old one, an admin command, a test beside a running
@@ -16,60 +17,45 @@ commits, so caches keyed on it see another process's edit at the next rerun.
 A store that cannot be had within that time, or at all (a read-only folder, a
 damaged file), raises `StoreUnavailable`: sentences for the reader, never a
 traceback. A store kept by an earlier version of the dashboard in DuckDB
-(`app_state.duckdb`) is copied here on first start (`app.state_migrate`).
+(`app_state.duckdb`) is copied here on first start (`app.store.migrate`).
+
+Every other module reaches the store through this one: its connections, its error and how it keeps values
+(`StoreUnavailable`, `sql_value`, `query`, from `app.store.common`).
 """
 from __future__ import annotations
 
 import errno
-import importlib
 import os
 import re
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from app.db import PROJECT_ROOT
 from app.i18n import N_
+from app.store import migrate
+from app.store.common import StoreUnavailable, query, sql_value
+from app.store.tables import TABLES
 
 STATE_PATH_ENV = "OTS_STATE_PATH"
 STORE_FILE = "app_state.sqlite3"
 WAIT_SECONDS = 5.0  # how long a write (or opening the store) waits for other processes before giving up
 RETRY_AFTER_SECONDS = 5.0  # after a failure, how long readers go on without the store before trying again
 READERS_KEPT = 4  # idle read connections kept per process
-# The modules that declare the store's tables; imported before the store is created or migrated, so that
-# every table exists with its own definition, whatever the process imported first.
-FEATURES = ("app.measures_store", "app.submissions_store")
 
 _lock = threading.RLock()        # the module's connections and counters (held briefly)
 _write_lock = threading.RLock()  # one writer at a time in this process
-_schemas: list[str] = []  # DDL registered by the features that keep state here
+_schemas: list[str] = [table.ddl() for table in TABLES]  # the store's tables (and any a test declares)
 _path: str | None = None
 _writer: sqlite3.Connection | None = None
 _probe: sqlite3.Connection | None = None  # only asks `PRAGMA data_version`
 _idle_readers: list[sqlite3.Connection] = []
 _generation = 0  # bumped by every write and every close in this process
 _failure: tuple[float, "StoreUnavailable"] | None = None  # the last failure to open the store, and when
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be read or written now: sentences for the user, each an English template and its values.
-
-    `str()` gives the English (for logs); `sentences_in(translate)` the reader's language, where it is shown.
-    """
-
-    path = ""  # the store it is about (a failure to open is remembered per path)
-
-    def __init__(self, *sentences: tuple[str, dict]):
-        self.sentences = sentences
-        super().__init__(" ".join(template.format(**values) for template, values in sentences))
-
-    def sentences_in(self, translate) -> str:
-        return " ".join(translate(template).format(**values) for template, values in self.sentences)
 
 
 def state_path() -> Path:
@@ -84,7 +70,8 @@ def legacy_path() -> Path:
 
 
 def register_schema(*ddl: str) -> None:
-    """Declare tables a feature keeps here (CREATE TABLE IF NOT EXISTS ...); applied on first use."""
+    """Declare further tables (CREATE TABLE IF NOT EXISTS ...) beside those of `app.store.tables`: created now if
+    the store is open, else when it is opened. The dashboard's own tables are all in `tables.TABLES`."""
     with _lock:
         new = [statement for statement in ddl if statement not in _schemas]
         _schemas.extend(new)
@@ -93,55 +80,6 @@ def register_schema(*ddl: str) -> None:
         with writing() as con:
             for statement in new:
                 con.execute(statement)
-
-
-def schemas() -> tuple[str, ...]:
-    return tuple(_schemas)
-
-
-# --- values ------------------------------------------------------------------------------------------
-
-def sql_value(value):
-    """A Python or pandas value as SQLite stores it here: dates and times as ISO text, missing as NULL."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (str, bytes)):
-        return value
-    if isinstance(value, datetime):  # pandas Timestamps too
-        return value.isoformat(sep=" ", timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def query(con: sqlite3.Connection, sql: str, params: dict | list | tuple = ()) -> pd.DataFrame:
-    """The rows of a statement as a frame (dates stay ISO text; callers type what they show)."""
-    cursor = con.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
-
-
-def table_arrow(con: sqlite3.Connection, table: str, order_by: str):
-    """A whole table as Arrow, typed by its declared column types (an empty table keeps its types)."""
-    import pyarrow as pa
-
-    kinds = {"DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(), "REAL": pa.float64(),
-             "INTEGER": pa.int64(), "BIGINT": pa.int64()}
-    columns = [(row[1], row[2].upper()) for row in con.execute(f"PRAGMA table_info({table})").fetchall()]
-    rows = con.execute(f"SELECT * FROM {table} ORDER BY {order_by}").fetchall()
-    arrays = {}
-    for index, (name, declared) in enumerate(columns):
-        values = [row[index] for row in rows]
-        kind = kinds.get(declared, pa.string())
-        if kind in (pa.date32(), pa.timestamp("us")):
-            arrays[name] = pa.array(values, pa.string()).cast(kind)
-        else:
-            arrays[name] = pa.array(values, kind)
-    return pa.table(arrays)
 
 
 # --- opening -------------------------------------------------------------------------------------------
@@ -207,8 +145,6 @@ def _needs_preparing(con: sqlite3.Connection) -> bool:
 
 def _prepare(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
     """Create or migrate the store at `path`; returns (writer, probe) connections."""
-    for feature in FEATURES:  # every table declared before any is created (see FEATURES)
-        importlib.import_module(feature)
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = _connect(path)
     try:
@@ -218,18 +154,17 @@ def _prepare(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
                 writer.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise sqlite3.OperationalError("the store could not be put in WAL mode")
         if _needs_preparing(writer):
-            from app import state_migrate
             writer.execute("BEGIN IMMEDIATE")
             try:
                 for statement in _schemas:
                     writer.execute(statement)
-                migrated = state_migrate.migrate_if_needed(writer, legacy_path())
+                migrated = migrate.migrate_if_needed(writer, legacy_path())
                 writer.execute("COMMIT")
             except BaseException:
                 writer.execute("ROLLBACK")
                 raise
             if migrated:
-                state_migrate.keep_aside(legacy_path())
+                migrate.keep_aside(legacy_path())
         probe = _connect(path)
     except BaseException:
         writer.close()
@@ -389,8 +324,6 @@ def frame(sql: str, params: dict | list | None = None) -> pd.DataFrame:
 @contextmanager
 def empty_reading():
     """A connection on an empty store of the same tables, in memory: what the read side shows without the store."""
-    for feature in FEATURES:
-        importlib.import_module(feature)
     con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     try:
         for statement in _schemas:
