@@ -20,7 +20,7 @@ import pytest
 from etl.build import publish
 from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, coverage_cell, matrix_cell,
                                     open_page, screenshot, server_env, wait_until_idle)
-from tests.browser.test_all_pages import PATHS
+from tests.browser.test_browser_all_pages import PATHS
 
 pytestmark = pytest.mark.browser
 
