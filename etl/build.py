@@ -34,6 +34,7 @@ DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "current.duckdb"
 BUILDS_KEPT = 3  # older builds are deleted; a reader may still be on the previous one
 TEST_PAUSE_ENV = "OTS_ETL_TEST_PAUSE"  # test-only, see _pause_for_tests
+TEST_HOLD_ENV = "OTS_ETL_TEST_HOLD_AFTER"  # test-only, see _hold_for_tests
 
 
 @dataclass
@@ -239,6 +240,17 @@ def _pause_for_tests(partial: Path) -> None:
         time.sleep(float(seconds))
 
 
+def _hold_for_tests(table_name: str) -> None:
+    """Test-only: with OTS_ETL_TEST_HOLD_AFTER=<table>, say so once that table is loaded and wait to be killed.
+
+    Lets a test kill a build while it is loading (tests/test_faults_killed_build.py) at a point it knows,
+    rather than after a guessed delay. Never set it otherwise.
+    """
+    if os.environ.get(TEST_HOLD_ENV) == table_name:
+        print(f"{TEST_HOLD_ENV}: {table_name} loaded; holding", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
 def publish(db_path: Path, build_file: Path) -> None:
     """Point the published path at a finished build, atomically."""
     link = db_path.with_name(f".{db_path.name}.{os.getpid()}.link")
@@ -345,6 +357,7 @@ def build(raw_dir: Path = DEFAULT_RAW_DIR, db_path: Path = DEFAULT_DB_PATH,
             try:
                 _insert(con, step.table, frame, step.raw.filename)
                 loaded.add(step.table.name)
+                _hold_for_tests(step.table.name)
             except ValidationFailed as failure:
                 problems.extend(failure.problems)
                 failed_tables.add(step.table.name)

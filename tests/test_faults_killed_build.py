@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.build import build
+from etl.build import TEST_HOLD_ENV, build
 from tests.conftest import PROJECT_ROOT, app_reading
 
 STOCK_FILE = "un_desa_ims2020_bilateral_stock_ots.csv"
@@ -36,10 +36,24 @@ def stock_rows(cur) -> int:
     return cur.execute("SELECT count(*) FROM migrant_stock").fetchone()[0]
 
 
-def start_build(raw: Path, db_path: Path) -> subprocess.Popen:
+HELD_AT = "migrant_stock"  # loaded early; a dozen tables still to load when the build holds there
+
+
+def start_build(raw: Path, db_path: Path, hold: bool = False) -> subprocess.Popen:
+    """`python -m etl build`; with `hold`, the build stops once HELD_AT is loaded (its test-only hook)."""
+    env = dict(os.environ, **({TEST_HOLD_ENV: HELD_AT} if hold else {}))
     return subprocess.Popen([sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db_path)],
                             cwd=str(PROJECT_ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
+
+
+def wait_until_holding(process: subprocess.Popen) -> None:
+    """Wait for the held build to say it holds: it is then surely half-way, with tables loaded and to load."""
+    said = []
+    while not (said and said[-1].startswith(f"{TEST_HOLD_ENV}: ")):
+        said.append(process.stdout.readline().decode())
+        if not said[-1]:
+            pytest.fail(f"the build ended (code {process.wait()}) without holding:\n{''.join(said)}")
 
 
 def wait_until_writing(process: subprocess.Popen, db_path: Path) -> Path:
@@ -67,10 +81,12 @@ def kill(process: subprocess.Popen) -> None:
     assert process.returncode == -signal.SIGKILL, "the build finished before the kill: nothing was tested"
 
 
-def kill_mid_build(process: subprocess.Popen, db_path: Path, delay: float) -> Path:
-    """SIGKILL the build `delay` seconds after it started writing its new file; return that partial file."""
+def kill_mid_build(process: subprocess.Popen, db_path: Path, held: bool) -> Path:
+    """SIGKILL the build as soon as it has created its new file, or once it holds (started with `hold`);
+    return that partial file."""
     partial = wait_until_writing(process, db_path)
-    time.sleep(delay)
+    if held:
+        wait_until_holding(process)
     kill(process)
     return partial
 
@@ -117,6 +133,12 @@ class Readers:
                 self.errors.append(f"{type(error).__name__}: {error}")
             time.sleep(0.002)
 
+    def wait_for_queries(self, count: int) -> None:
+        """Wait until the readers have answered `count` queries in all (or one of them failed)."""
+        deadline = time.monotonic() + KILL_DEADLINE
+        while self.queries < count and not self.errors and time.monotonic() < deadline:
+            time.sleep(0.005)
+
     def __enter__(self) -> "Readers":
         for thread in self._threads:
             thread.start()
@@ -128,8 +150,8 @@ class Readers:
             thread.join(timeout=30)
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.3], ids=["at-start", "while-loading"])
-def test_readers_keep_the_previous_build_while_a_build_is_killed(previous_build, raw_copy, delay):
+@pytest.mark.parametrize("held", [False, True], ids=["at-start", "while-loading"])
+def test_readers_keep_the_previous_build_while_a_build_is_killed(previous_build, raw_copy, held):
     from app import db
     db_path, first = previous_build
     with db.cursor() as cur:
@@ -139,9 +161,9 @@ def test_readers_keep_the_previous_build_while_a_build_is_killed(previous_build,
     old_digest = digest(first.database)
 
     with Readers() as readers:
-        partial = kill_mid_build(start_build(raw_copy, db_path), db_path, delay)
+        partial = kill_mid_build(start_build(raw_copy, db_path, hold=held), db_path, held)
         queries_at_kill = readers.queries
-        time.sleep(0.2)  # and after the kill
+        readers.wait_for_queries(queries_at_kill + 20)  # and after the kill
 
     assert readers.errors == []
     assert readers.queries > queries_at_kill > 0
@@ -158,7 +180,7 @@ def test_next_build_succeeds_and_readers_move_to_it_without_restart(previous_bui
     db_path, first = previous_build
     with db.cursor() as cur:
         old_count = stock_rows(cur)
-    kill_mid_build(start_build(raw_copy, db_path), db_path, 0.1)
+    kill_mid_build(start_build(raw_copy, db_path, hold=True), db_path, held=True)
 
     with Readers() as readers:
         rebuild = start_build(raw_copy, db_path)
@@ -200,10 +222,9 @@ def test_running_app_answers_through_a_killed_build_and_picks_up_the_next(previo
     at = AppTest.from_string(APP_SCRIPT, default_timeout=60)
     before = run_app(at)
 
-    process = start_build(raw_copy, db_path)
+    process = start_build(raw_copy, db_path, hold=True)
     wait_until_writing(process, db_path)
-    time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGSTOP)  # frozen half-way, so the rerun surely happens mid-build
+    wait_until_holding(process)  # half-way, so the rerun surely happens mid-build
     during = run_app(at)
     kill(process)
     assert during == before
