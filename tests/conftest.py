@@ -7,14 +7,17 @@ the developer's `data/` and can run in parallel.
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.build import DEFAULT_RAW_DIR, build
+from tests.fixtures.etl.site import Site, copy_site, make_site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +44,36 @@ NO_DATA_SQL = """
         UNION SELECT country_iso3 FROM measure_status)
     ORDER BY iso3 LIMIT 1
 """
+
+
+@pytest.fixture
+def database(built_db):
+    """A read-only connection to the session's build, for tests that compare a page with the database."""
+    connection = duckdb.connect(str(built_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory) -> Site:
+    """A data folder with the tiny raw set built and published once per module (tests/fixtures/etl/site.py)."""
+    return make_site(tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture
+def site(published_site, tmp_path) -> Site:
+    """A test's own copy of the published site, to spoil or rebuild."""
+    return copy_site(published_site, tmp_path / "site")
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    """The page's plotly figures as sent to the browser, in page order."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def plotly_specs_by_key(at: AppTest) -> dict[str, dict]:
+    """The page's plotly figures by their chart key without its `chart_` prefix."""
+    return {chart.key.removeprefix("chart_"): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
 
 
 @pytest.fixture

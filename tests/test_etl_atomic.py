@@ -26,23 +26,13 @@ from etl.build import TEST_PAUSE_ENV, build
 from etl.validate import ValidationFailed
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.etl import tiny_raw
-from tests.fixtures.etl.site import Site, copy_site, leftovers, make_site, published_state
+from tests.fixtures.etl.site import Site, leftovers, published_state
 from tests.fixtures.etl.tiny_raw import rewrite
 
 STOCK = "un_desa_ims2020_bilateral_stock_ots.csv"
 STOCK_ROWS = len(tiny_raw.STOCK) * 3 + len(tiny_raw.STOCK_2024) * 3 // 2  # both editions: every sex, and
 # the 2024 edition's total of women and men
 DEADLINE = 120.0
-
-
-@pytest.fixture(scope="module")
-def published_site(tmp_path_factory) -> Site:
-    return make_site(tmp_path_factory.mktemp("published"))
-
-
-@pytest.fixture
-def site(published_site, tmp_path) -> Site:
-    return copy_site(published_site, tmp_path / "site")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from etl.build import build
 from etl.validate import ValidationFailed
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.etl import tiny_raw
-from tests.fixtures.etl.site import Site, copy_site, leftovers, make_site, published_state
+from tests.fixtures.etl.site import Site, leftovers, published_state
 from tests.fixtures.etl.tiny_raw import real_header, rewrite
 
 COUNTRIES = "country_reference.csv"
@@ -42,16 +42,6 @@ DISPLACED = "unhcr_forcibly_displaced_1990_2024.csv"
 UNITS = "statistical_units.csv"
 
 NOT_CHANGED = "Build failed; the published database was not changed."
-
-
-@pytest.fixture(scope="module")
-def published_site(tmp_path_factory) -> Site:
-    return make_site(tmp_path_factory.mktemp("published"))
-
-
-@pytest.fixture
-def site(published_site, tmp_path) -> Site:
-    return copy_site(published_site, tmp_path / "site")
 
 
 def changed(rows: list[dict], index: int, **values) -> list[dict]:

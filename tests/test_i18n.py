@@ -291,13 +291,6 @@ ENGLISH_ONLY_FOR_NOW = {
 }
 
 
-@pytest.fixture(scope="module")
-def database(built_db):
-    import duckdb
-    with duckdb.connect(str(built_db), read_only=True) as con:
-        yield con
-
-
 def test_every_text_column_of_the_build_is_accounted_for(database):
     texts = set(database.execute("SELECT table_name, column_name FROM information_schema.columns "
                                  "WHERE data_type = 'VARCHAR'").fetchall())

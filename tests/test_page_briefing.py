@@ -1,14 +1,12 @@
 """The Briefing page through AppTest: headline figures against the database, presentation mode, meetings."""
 from __future__ import annotations
 
-import json
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, plotly_specs
 
 
 def open_briefing(params: dict | None = None) -> AppTest:
@@ -31,17 +29,6 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def metrics_named(at: AppTest, label: str) -> list:
     return [m for m in at.metric if m.label.replace("\\", "") == label]
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-@pytest.fixture
-def database(built_db):
-    connection = duckdb.connect(str(built_db), read_only=True)
-    yield connection
-    connection.close()
 
 
 TOPICS = ["diaspora", "corridors", "remittances", "refugees", "stranded", "measures", "meeting"]
@@ -115,7 +102,7 @@ def test_largest_corridor_and_its_bars_match_the_database(app_env, database):
         ORDER BY persons DESC LIMIT 1""").fetchone()
     names = dict(database.execute("SELECT iso3, name_en FROM countries").fetchall())
     assert metrics(at)[f"{names[origin]} → {names[destination]}"] == f"{persons:,}"
-    bars = chart_specs(at)[0]["data"][0]
+    bars = plotly_specs(at)[0]["data"][0]
     assert f"{names[origin]} → {names[destination]}" in bars["y"]
 
 
@@ -179,7 +166,7 @@ def test_meeting_selector_shows_that_meetings_measures(app_env, database):
     assert not at.exception
     titles = [t for (t,) in database.execute("SELECT title FROM measures WHERE meeting_id = $m ORDER BY measure_id",
                                              {"m": oldest}).fetchall()]
-    matrix = chart_specs(at)[-1]
+    matrix = plotly_specs(at)[-1]
     labels = " ".join(str(y) for trace in matrix["data"] for y in (trace.get("y") or []))
     for title in titles:
         assert title.split()[0] in labels

@@ -1,15 +1,13 @@
 """The Country profiles page through AppTest: default, every OTS state, a link, a country with no data at all."""
 import base64
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS, OBSERVERS
 from etl.build import DEFAULT_RAW_DIR
-from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
+from tests.conftest import PAGE_SECTIONS, plotly_specs_by_key, run_every_section, run_page
 
 ALL_CHARTS = {"stock", "partners_origins", "partners_destinations", "corridors", "remittances_share",
               "remittances_usd", "corridors_matrix_received", "corridors_matrix_sent", "refugees", "refugees_hosted",
@@ -40,10 +38,6 @@ def open_page(query: dict | None = None, sections=None):
     return at
 
 
-def charts(at) -> dict[str, dict]:
-    return {chart.key.removeprefix("chart_"): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
-
-
 def numbers(array) -> list:
     if isinstance(array, dict) and "bdata" in array:
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
@@ -59,7 +53,7 @@ def test_default_is_the_first_member_state(app_env, un_totals):
     at = open_page()
     assert at.selectbox(key="url_country").value == MEMBERS[0]
     assert at.title[0].value == "Azerbaijan"
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     assert set(specs) == ALL_CHARTS
     for year in (2020, 2024):
         assert stock_total(specs["stock"], "y", year) == un_totals.loc[("AZE", year), "immigrant_stock_total"]
@@ -72,7 +66,7 @@ def test_default_is_the_first_member_state(app_env, un_totals):
 def test_the_previous_edition_is_one_choice_away(app_env, previous_totals):
     at = open_page({"country": "KAZ", "edition": "previous"}, sections=["migrants", "remittance_corridors"])
     assert at.selectbox(key="url_edition").value == "previous"
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     # the UN's 2020 edition: Kazakhstan's immigrants before the 2024 revision
     assert stock_total(specs["stock"], "y", 2020) == previous_totals.loc[("KAZ", 2020), "immigrant_stock_total"] \
         == 3_732_073
@@ -86,7 +80,7 @@ def test_the_previous_edition_is_one_choice_away(app_env, previous_totals):
 def test_every_member_and_observer_state(app_env, un_totals, code):
     at = open_page({"country": code}, sections=["migrants", "corridors", "remittances", "reported"])
     assert at.selectbox(key="url_country").value == code
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     immigrants = stock_total(specs["stock"], "y", 2024)
     assert immigrants == un_totals.loc[(code, 2024), "immigrant_stock_total"]
     cards = " ".join(m.value for m in at.markdown)
@@ -108,7 +102,7 @@ def test_every_member_and_observer_state(app_env, un_totals, code):
 def test_link_to_a_country_outside_the_ots(app_env):
     at = open_page({"country": "DEU", "year": "2000"})
     assert at.title[0].value == "Germany"
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     assert "stock" in specs
     # the whole world: Germany's origins and destinations are every country's, not only the OTS states
     marked = specs["partners_destinations"]["data"][0]["y"]
@@ -135,7 +129,7 @@ def test_an_invalid_code_falls_back_to_the_default_with_a_notice(app_env):
     at = open_page({"country": "XXX"})
     assert at.selectbox(key="url_country").value == MEMBERS[0]
     assert any("XXX" in toast.value for toast in at.toast)
-    assert set(charts(at)) == ALL_CHARTS
+    assert set(plotly_specs_by_key(at)) == ALL_CHARTS
 
 
 def test_reported_figures_carry_their_qualifier_and_source(app_env):
@@ -153,22 +147,22 @@ def test_one_section_at_a_time_and_the_first_by_default(app_env):
         "Migrants over time", "Origins and destinations", "With the OTS states", "Remittances",
         "Remittance corridors", "Refugees", "Reported figures and measures"]
     assert at.radio(key="url_section").value == PAGE_SECTIONS["country"][0]
-    assert set(charts(at)) == {"stock"}  # one chart drawn, not eight
+    assert set(plotly_specs_by_key(at)) == {"stock"}  # one chart drawn, not eight
     at.radio(key="url_section").set_value("remittances").run()
-    assert set(charts(at)) == {"remittances_share", "remittances_usd"}
+    assert set(plotly_specs_by_key(at)) == {"remittances_share", "remittances_usd"}
     assert at.query_params["section"] in ("remittances", ["remittances"])
 
 
 def test_a_link_opens_its_section(app_env):
     at = run_page("country", {"country": "UZB", "section": "partners", "year": "2000"})
-    assert set(charts(at)) == {"partners_origins", "partners_destinations"}
+    assert set(plotly_specs_by_key(at)) == {"partners_origins", "partners_destinations"}
     assert "2000" in at.get("plotly_chart")[0].proto.spec or any("2000" in m.value for m in at.markdown)
 
 
 def test_refugees_hosted_and_from_the_country_never_added_to_stocks(app_env, built_db):
     import duckdb
     at = open_page({"country": "TUR"}, sections=["refugees"])
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     hosted = next(t for t in specs["refugees"]["data"] if t["name"] == "Refugees hosted")
     years, values = numbers(hosted["x"]), numbers(hosted["y"])
     with duckdb.connect(str(built_db), read_only=True) as con:

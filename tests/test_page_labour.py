@@ -4,11 +4,10 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app.charts.common import md_escape
 from app.countries import MEMBERS, OBSERVERS
-from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
+from tests.conftest import PAGE_SECTIONS, plotly_specs_by_key, run_every_section, run_page
 
 
 def open_page(query: dict | None = None, sections=None):
@@ -17,11 +16,6 @@ def open_page(query: dict | None = None, sections=None):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
-
-
-def charts(at) -> dict[str, dict]:
-    return {chart.key.removeprefix("chart_"): json.loads(chart.proto.spec)
-            for chart in at.get("plotly_chart")}
 
 
 def numbers(array) -> list:
@@ -33,7 +27,7 @@ def numbers(array) -> list:
 
 def test_defaults(app_env, built_db):
     at = open_page()
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     assert set(specs) == {"remittance_lines", "dependence", "sankey", "corridor_bars", "labour_bars"}
     boxes = " ".join(m.value for m in at.markdown)
     # Kyrgyzstan 2023 in the latest vintage: US$ 2.85 billion, 20.4 % of GDP
@@ -66,7 +60,7 @@ def test_defaults(app_env, built_db):
 @pytest.mark.parametrize("code", MEMBERS + OBSERVERS)
 def test_every_member_and_observer_state(app_env, code):
     at = open_page({"corridor": code, "countries": code})
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     names = [trace["name"] for trace in specs["remittance_lines"]["data"]]
     assert len(names) == 1 and names[0].startswith(at.multiselect(key="url_countries").format_func(code))
     bars = specs["corridor_bars"]["data"][0]
@@ -78,16 +72,16 @@ def test_every_member_and_observer_state(app_env, code):
 
 def test_usd_in_millions_from_a_link(app_env):
     at = open_page({"measure": "usd", "countries": "KGZ"})
-    trace = charts(at)["remittance_lines"]["data"][0]
+    trace = plotly_specs_by_key(at)["remittance_lines"]["data"][0]
     assert numbers(trace["y"])[numbers(trace["x"]).index(2023)] == pytest.approx(2850.0, rel=1e-5)
-    assert charts(at)["remittance_lines"]["layout"]["yaxis"]["title"]["text"] == "US$ million"
+    assert plotly_specs_by_key(at)["remittance_lines"]["layout"]["yaxis"]["title"]["text"] == "US$ million"
 
 
 def test_the_previous_editions_from_a_link(app_env):
     at = open_page({"measure": "usd", "countries": "KGZ", "edition": "previous", "corridor": "KGZ"},
                    sections=["remittances", "corridors"])
     assert at.selectbox(key="url_edition").value == "previous"
-    trace = charts(at)["remittance_lines"]["data"][0]
+    trace = plotly_specs_by_key(at)["remittance_lines"]["data"][0]
     years = numbers(trace["x"])
     assert max(years) == 2022 and numbers(trace["y"])[years.index(2020)] == pytest.approx(2422.825, rel=1e-5)
     # the 2017 matrix, named as such
@@ -96,7 +90,7 @@ def test_the_previous_editions_from_a_link(app_env):
 
 def test_a_country_with_no_data_at_all(app_env, no_data_country):
     at = open_page({"countries": no_data_country, "corridor": no_data_country})
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     trace = specs["remittance_lines"]["data"][0]
     assert trace["name"].endswith("(not reported)")
     assert all(v is None or v != v for v in numbers(trace["y"]))
@@ -108,7 +102,7 @@ def test_a_country_with_no_data_at_all(app_env, no_data_country):
 
 def test_sent_direction_and_labour_kinds(app_env):
     at = open_page({"corridor": "KAZ", "direction": "sent", "kind": "permits"})
-    specs = charts(at)
+    specs = plotly_specs_by_key(at)
     assert specs["corridor_bars"]["data"][0]["y"]
     permits = json.dumps(specs["labour_bars"]["data"], ensure_ascii=False)
     assert "1,774 permits" in permits and "781 persons" in permits
@@ -119,7 +113,7 @@ def test_sent_direction_and_labour_kinds(app_env):
 
 def test_no_countries_chosen_says_what_to_do(app_env):
     at = open_page({"countries": ""})
-    assert "remittance_lines" not in charts(at)
+    assert "remittance_lines" not in plotly_specs_by_key(at)
     assert any("Choose at least one country" in info.value for info in at.info)
 
 
@@ -130,7 +124,7 @@ def test_one_section_at_a_time_and_a_link_opens_its_section(app_env):
         "Remittances over time", "Most dependent economies", "Remittance corridors",
         "Labour migration as reported"]
     assert at.radio(key="url_section").value == PAGE_SECTIONS["labour"][0]
-    assert set(charts(at)) == {"remittance_lines"}
+    assert set(plotly_specs_by_key(at)) == {"remittance_lines"}
     linked = run_page("labour", {"section": "corridors", "corridor": "UZB"})
-    assert set(charts(linked)) == {"sankey", "corridor_bars"}
+    assert set(plotly_specs_by_key(linked)) == {"sankey", "corridor_bars"}
     assert linked.selectbox(key="url_corridor").value == "UZB"

@@ -1,7 +1,6 @@
 """The Agreed measures page through AppTest: reading, signing in, recording, conflicts, bad input, filters."""
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import auth
 from app.store import connection as state
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, plotly_specs
 
 PASSWORD = "correct horse battery"
 STAY, KAZ = "M1-STAY", "KAZ"
@@ -53,13 +52,9 @@ def sign_in(at: AppTest, username: str = "aydin", password: str = PASSWORD) -> A
     return at
 
 
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
 def matrix(at: AppTest) -> dict[tuple[str, str], str]:
     """(first words of the measure's title, state name) -> the status written in the cell."""
-    heatmap = charts(at)[0]["data"][0]
+    heatmap = plotly_specs(at)[0]["data"][0]
     assert heatmap["type"] == "heatmap"
     titles = [label.replace("<br>", " ") for label in heatmap["y"][1]]
     return {(title, state): heatmap["text"][row][column].replace("<br>", " ")
@@ -99,7 +94,7 @@ def messages(elements) -> str:
 
 def test_reader_sees_matrix_history_timeline_and_summary_but_no_form(editor):
     at = open_page()
-    figures = charts(at)
+    figures = plotly_specs(at)
     assert len(figures) == 3
     grid = matrix(at)
     assert len(grid) == 5 * 7
@@ -108,7 +103,7 @@ def test_reader_sees_matrix_history_timeline_and_summary_but_no_form(editor):
     assert cell(at, "Support for Uzbek", "Azerbaijan") == "not recorded"
     assert cell(at, "Longer stay allowed", "Turkmenistan") == "not recorded"
     assert cell(at, "A single migration", "Hungary") == "not recorded"
-    assert charts(at)[0]["data"][0]["x"] == ["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Türkiye", "Uzbekistan",
+    assert plotly_specs(at)[0]["data"][0]["x"] == ["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Türkiye", "Uzbekistan",
                                              "Hungary", "Turkmenistan"]
     legend = [trace["name"] for trace in figures[0]["data"][1:]]
     assert legend == ["agreed", "in progress", "implemented", "requested", "not recorded", "not applicable"]
@@ -135,7 +130,7 @@ def test_reader_sees_matrix_history_timeline_and_summary_but_no_form(editor):
 
 def test_in_russian_the_data_reads_in_russian_too(editor):
     at = open_page({"lang": "ru"})
-    heatmap = charts(at)[0]["data"][0]
+    heatmap = plotly_specs(at)[0]["data"][0]
     assert "Продление пребывания на время" in " ".join(heatmap["y"][1]).replace("<br>", " ")
     assert "Казахстан" in heatmap["x"] and "согласовано" in {t for row in heatmap["text"] for t in row}
     assert "запрошено" in {t for row in heatmap["text"] for t in row}
@@ -182,7 +177,7 @@ def test_editor_records_a_status_and_every_view_changes(editor):
     assert rows["What the record says"].iloc[0] == "Decree No. 12 in force"
     assert rows["Source"].iloc[0] == SOURCE
     assert any("Current status: implemented" in m.value.replace("\\", "") for m in at.markdown)
-    summary = charts(at)[2]
+    summary = plotly_specs(at)[2]
     assert "1 of 5 implemented" in [a["text"] for a in summary["layout"]["annotations"]]
     stored = state.frame("SELECT editor, recorded_by, status FROM measure_status_edits")
     assert stored.values.tolist() == [["aydin", "Aydın K.", "implemented"]]
@@ -309,7 +304,7 @@ def test_filters_from_the_link_narrow_the_matrix(editor):
 def test_status_filter_with_no_match_says_so(editor):
     at = open_page({"statuses": "implemented"})
     assert "No measure matches these filters" in messages(at.info)
-    assert not at.get("plotly_chart") or len(charts(at)) < 3
+    assert not at.get("plotly_chart") or len(plotly_specs(at)) < 3
 
 
 def test_status_filter_blanks_other_cells(editor):

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 
-import duckdb
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS, OTS_STATES
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, plotly_specs
 
 
 def open_migration(params: dict | None = None) -> AppTest:
@@ -35,17 +33,6 @@ def layer(spec: dict, layer_id: str) -> dict:
 
 def arcs(at: AppTest) -> list[tuple[str, str, int]]:
     return [(a["origin_code"], a["destination_code"], a["persons"]) for a in layer(deck(at), "corridors")["data"]]
-
-
-def plotly(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-@pytest.fixture
-def database(built_db):
-    connection = duckdb.connect(str(built_db), read_only=True)
-    yield connection
-    connection.close()
 
 
 LATEST, PREVIOUS = "ims2024", "ims2020"
@@ -79,7 +66,7 @@ def test_default_view_draws_the_largest_corridors_from_the_member_states(app_env
     first = layer(spec, "corridors")["data"][0]
     assert "2024" in first["tip_body"] and f"{want[0][2]:,}" in first["tip_body"]
     assert "International Migrant Stock 2024" in first["tip_body"]
-    ranked, = plotly(at)  # beside the map: the ranked corridors by default
+    ranked, = plotly_specs(at)  # beside the map: the ranked corridors by default
     assert [int(v) for v in decode(ranked["data"][0]["x"])] == [p for _, _, p in reversed(want)]
 
 
@@ -102,7 +89,7 @@ def test_the_previous_edition_is_one_choice_away_and_never_mixed_in(app_env, dat
 
 def test_beside_the_map_the_sankey_among_ots_states(app_env, database):
     at = open_migration({"beside": "ots"})
-    sankey, = plotly(at)
+    sankey, = plotly_specs(at)
     links = database.execute("""SELECT origin_iso3, destination_iso3, persons FROM migrant_stock
         WHERE edition = 'ims2024' AND year = 2024 AND sex = 'total' AND persons > 0
           AND origin_iso3 <> destination_iso3
@@ -116,7 +103,7 @@ def test_beside_the_map_the_sankey_among_ots_states(app_env, database):
 def test_ranked_chart_holds_the_corridors_of_the_map(app_env, database):
     at = open_migration()
     names = dict(database.execute("SELECT iso3, name_en FROM countries").fetchall())
-    ranked = plotly(at)[0]["data"][0]
+    ranked = plotly_specs(at)[0]["data"][0]
     want = top_corridors(database, "migrant_stock", "year", 2024, "total", MEMBERS, "from")
     assert [label.rstrip("†‡*") for label in reversed(ranked["y"])] == [f"{names[o]} → {names[d]}" for o, d, _ in want]
     # the destination's data types travel with each corridor: marks on the label, the meaning under the chart
@@ -207,7 +194,7 @@ def test_grouping_by_world_region_keeps_the_ots_states_and_russia(app_env, datab
 
 def test_corridor_series_matches_the_database(app_env, database):
     at = open_migration({"beside": "series", "corridor": "UZB>RUS"})
-    series = plotly(at)[0]
+    series = plotly_specs(at)[0]
     rows = database.execute("""SELECT year, persons FROM migrant_stock WHERE edition = 'ims2024'
         AND origin_iso3 = 'UZB' AND destination_iso3 = 'RUS' AND sex = 'total' ORDER BY year""").fetchall()
     total = next(trace for trace in series["data"] if trace["name"] == "Both sexes")
@@ -252,7 +239,7 @@ def test_what_the_un_revised_is_a_view_of_its_own_with_its_exports(app_env):
     assert (first["Origin"], first["Destination"], first["Year (mid-year)"]) == ("Russia", "Kazakhstan", 2020)
     assert (first["International Migrant Stock 2020 (previous)"], first["International Migrant Stock 2024 (latest)"],
             first["Revision"]) == (2_476_018, 579_845, -1_896_173)
-    chart, = plotly(at)
+    chart, = plotly_specs(at)
     assert {trace["name"] for trace in chart["data"] if trace.get("name")} >= {
         "International Migrant Stock 2020 (previous)", "International Migrant Stock 2024 (latest)"}
     labels = [b.label for b in at.get("download_button")]
@@ -263,6 +250,6 @@ def test_what_the_un_revised_is_a_view_of_its_own_with_its_exports(app_env):
 
 def test_a_year_both_editions_cover_shows_the_previous_figure_beside_the_latest(app_env):
     at = open_migration({"year": "2020"})
-    ranked = plotly(at)[0]["data"][0]
+    ranked = plotly_specs(at)[0]["data"][0]
     hover = {label.rstrip("†‡*"): extra for label, (_value, extra) in zip(ranked["y"], ranked["customdata"])}
     assert hover["Kazakhstan → Russia"] == "<br>International Migrant Stock 2020: 2,558,907"

@@ -2,10 +2,9 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS, OBSERVERS
-from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, run_every_section, run_page
+from tests.conftest import PAGE_SECTIONS, PROJECT_ROOT, plotly_specs, run_every_section, run_page
 
 STRANDED_NATIONALITIES = {"AZE", "KAZ", "KGZ", "TUR", "UZB"}  # nationalities in the raw file
 
@@ -16,10 +15,6 @@ def open_page(query: dict | None = None, sections=None):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
-
-
-def specs(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def chart_text(spec: dict) -> str:
@@ -40,7 +35,7 @@ def test_defaults_show_world_frame_map_ranking_timeline_and_table(app_env):
     arcs = layers["ArcLayer"]["data"]
     assert any("Kyrgyzstan citizens in Russia" in arc["tooltip"] and "at least 11,784" in arc["tooltip"]
                for arc in arcs)
-    ranking, timeline = specs(at)
+    ranking, timeline = plotly_specs(at)
     ranked = chart_text(ranking)
     assert "at least 11,784" in ranked and "nearly 70,000" in ranked
     assert "2,807" not in ranked  # an earlier Turkish count: superseded, never added
@@ -61,7 +56,7 @@ def test_every_member_and_observer_state(app_env, code):
     if code in STRANDED_NATIONALITIES:
         assert len(at.get("deck_gl_json_chart")) == 1
         assert len(at.get("plotly_chart")) >= 1
-        timeline = specs(at)[-1]
+        timeline = plotly_specs(at)[-1]
         assert timeline["layout"]["annotations"][0]["text"] != ""
         table = at.dataframe[0].value
         assert set(table["Nationality"]) == {at.selectbox(key="url_nationality").format_func(code)}
@@ -81,7 +76,7 @@ def test_link_with_filters_opens_that_view(app_env):
     at = open_page({"nationality": "UZB", "stay": "RUS", "kind": "registered,repatriated"})
     table = at.dataframe[0].value
     assert sorted(table["Record"]) == ["UZB-01", "UZB-02", "UZB-03", "UZB-05"]
-    ranking = chart_text(specs(at)[0])
+    ranking = chart_text(plotly_specs(at)[0])
     assert "55,000" in ranking and "2,087" in ranking and "10,000" not in ranking  # latest per pair and kind
     assert all(run.query_params["stay"] in ("RUS", ["RUS"]) for run in at.runs)
 
