@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.build import DEFAULT_RAW_DIR, build
+from etl.build import DEFAULT_RAW_DIR, build, builds_dir, publish
 from tests.fixtures.etl.site import Site, copy_site, make_site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,18 @@ NO_DATA_SQL = """
         UNION SELECT country_iso3 FROM measure_status)
     ORDER BY iso3 LIMIT 1
 """
+
+
+def publish_copy(built_db: Path, db_path: Path) -> Path:
+    """Publish a copy of the session's build at `db_path`, as `python -m etl build --db db_path` would have,
+    for tests that need a build of their own to rebuild or spoil (a copy costs a tenth of a build)."""
+    copy = builds_dir(db_path) / "build-copy-of-session.duckdb"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(os.path.realpath(built_db), copy)
+    if db_path.exists() or db_path.is_symlink():
+        db_path.unlink()
+    publish(db_path, copy)
+    return copy
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PAGES, PROJECT_ROOT, app_reading
+from tests.conftest import PAGES, PROJECT_ROOT, app_reading, publish_copy
 
 
 @pytest.fixture
@@ -16,10 +16,10 @@ def broken_db_env(tmp_path, monkeypatch, request):
         yield request.param
 
 
-def test_a_published_build_whose_file_was_deleted_says_so_not_that_it_was_never_built(tmp_path, monkeypatch):
-    from etl.build import DEFAULT_RAW_DIR, build
+def test_a_published_build_whose_file_was_deleted_says_so_not_that_it_was_never_built(built_db, tmp_path,
+                                                                                      monkeypatch):
     link = tmp_path / "db" / "current.duckdb"
-    build(DEFAULT_RAW_DIR, link)
+    publish_copy(built_db, link)
     target = link.resolve()
     target.unlink()
     with app_reading(link, tmp_path, monkeypatch):

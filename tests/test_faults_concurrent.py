@@ -26,7 +26,7 @@ from app.store import connection as state
 from app.store import submissions as submissions_store
 from app.queries import common, figures, measures
 from etl.build import DEFAULT_RAW_DIR, build
-from tests.conftest import app_reading
+from tests.conftest import app_reading, publish_copy
 
 SOURCE = "Note verbale of the Secretariat, 2 June 2021"
 EDITS_PER_EDITOR = 12
@@ -55,10 +55,10 @@ class Outcomes:
 
 
 @pytest.fixture
-def published(tmp_path, monkeypatch):
+def published(built_db, tmp_path, monkeypatch):
     """A build of our own (it is rebuilt during the test) and a fresh store."""
     db_path = tmp_path / "db" / "current.duckdb"
-    build(DEFAULT_RAW_DIR, db_path)
+    publish_copy(built_db, db_path)
     with app_reading(db_path, tmp_path, monkeypatch):
         yield db_path
 

@@ -12,6 +12,7 @@ from app.store import measures as store
 from app.store import connection as state
 from app.queries import measures as queries
 from etl.build import DEFAULT_RAW_DIR, build
+from tests.conftest import publish_copy
 
 SOURCE = "Letter of the Ministry of Internal Affairs, 3 March 2021"
 
@@ -279,9 +280,9 @@ def test_the_same_meeting_cannot_be_added_twice(app_env):
     assert meetings_stored() == 1
 
 
-def test_edit_survives_a_rebuild(app_env, tmp_path, monkeypatch):
+def test_edit_survives_a_rebuild(app_env, built_db, tmp_path, monkeypatch):
     published = tmp_path / "db" / "current.duckdb"
-    build(DEFAULT_RAW_DIR, published)
+    publish_copy(built_db, published)
     monkeypatch.setenv("OTS_DB_PATH", str(published))
     db.close_all()
     record(status="implemented", note="Survives rebuilds")

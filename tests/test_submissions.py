@@ -18,6 +18,7 @@ from app.queries import common, figures
 from app.queries import data as catalog
 from app.store import submissions as store_queries
 from etl.build import DEFAULT_RAW_DIR, build
+from tests.conftest import publish_copy
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "submissions"
 GOOD = (CORPUS / "good_bom_crlf.csv").read_bytes()
@@ -183,9 +184,9 @@ def test_withdrawing_twice_or_an_unknown_submission_is_refused(app_env):
         submissions_store.withdraw("S-nope", "aydin", "test")
 
 
-def test_submitted_figures_survive_a_rebuild(app_env, tmp_path, monkeypatch):
+def test_submitted_figures_survive_a_rebuild(app_env, built_db, tmp_path, monkeypatch):
     database = tmp_path / "db" / "current.duckdb"
-    build(DEFAULT_RAW_DIR, database)
+    publish_copy(built_db, database)
     monkeypatch.setenv("OTS_DB_PATH", str(database))
     db.close_all()
     submission_id = submissions.confirm(check(GOOD), GOOD, "aydin")

@@ -207,6 +207,11 @@ def wait_until_idle(page, timeout_ms: int = RUN_TIMEOUT_MS, settle_ms: int = 300
 def open_page(page, url: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     """Navigate to `url` and wait until the app has run the page's script to the end."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    wait_for_run(page, timeout_ms)
+
+
+def wait_for_run(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until the app in `page` (navigated already) has run its script to the end."""
     # The app element appears before the first run starts; give the run a moment to begin,
     # then wait for it to end.
     page.wait_for_selector('[data-testid="stApp"]', state="attached", timeout=timeout_ms)

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, count_charts, open_page, screenshot,
-                                    server_env, wait_for_charts, wait_for_url)
+                                    server_env, wait_for_charts, wait_for_run, wait_for_url)
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +22,29 @@ AT_LEAST = {"": (1, 0), "migration": (1, 1)}
 LANGUAGES = [code.strip() for code in os.environ.get("OTS_PAGE_LANGUAGES", "en").split(",") if code.strip()]
 
 
+MAP_SHAPES = "/app/static/countries.geojson"  # fetched by the migration map itself, after its canvas exists
+
+
+def requests_outside(requests: list[str], server_url: str) -> list[str]:
+    return [url for url in requests if not url.startswith((server_url, "data:", "blob:"))]
+
+
+def wait_for_request(page, requests: list[str], ending: str, timeout_ms: int = 60_000) -> None:
+    """Wait until the page has asked for a URL ending in `ending` (perhaps already: `requests` holds all)."""
+    for _ in range(timeout_ms // 100):
+        if any(url.endswith(ending) for url in requests):
+            return
+        page.wait_for_timeout(100)  # lets Playwright deliver the page's events meanwhile
+    raise AssertionError(f"the page never asked for {ending}: {requests}")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("path", list(PATHS))
-def test_page_opens_in_browser(dashboard_url, page, path, language):
+def test_page_opens_in_browser_offline(dashboard_url, page, path, language):
+    """The page runs without an error, every chart and map it laid out draws, and nothing is fetched from
+    outside the dashboard's own server (the meeting room may have no internet)."""
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
     open_page(page, f"{dashboard_url}/{path}" + (f"?lang={language}" if language != "en" else ""))
     assert_no_errors(page)
     # Every chart and map the page laid out must have drawn, not just been placed.
@@ -32,8 +52,15 @@ def test_page_opens_in_browser(dashboard_url, page, path, language):
     least_plotly, least_deck = AT_LEAST.get(path, (0, 0))
     assert plotly >= least_plotly and deck >= least_deck, (plotly, deck)
     wait_for_charts(page, plotly=plotly, deck=deck)
+    if path == "migration":  # the shapes came from the dashboard's own server, not from a tile service
+        wait_for_request(page, requests, MAP_SHAPES)
     assert_no_errors(page)
+    if path == "migration" and language == "en":
+        map_box = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        map_box.scroll_into_view_if_needed()
+        map_box.screenshot(path=str(screenshot(page, "migration-map-page").parent / "migration-map.png"))
     screenshot(page, f"page-{PATHS[path]}" + (f"-{language}" if language != "en" else ""), full_page=True)
+    assert requests_outside(requests, dashboard_url) == []
 
 
 def test_navigation_groups_and_language_switch_are_in_the_sidebar(dashboard_url, page):
@@ -78,34 +105,24 @@ def test_presentation_fits_a_shared_screen_topic_after_topic(dashboard_url, page
     assert page.locator("h3").first.inner_text() == headings[-2]
 
 
-def test_migration_map_draws_offline(dashboard_url, page):
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
-    # The country shapes are fetched by the map itself, after its canvas exists: wait for that request.
-    with page.expect_request(lambda request: request.url.endswith("/app/static/countries.geojson"),
-                             timeout=60_000):
-        open_page(page, f"{dashboard_url}/migration")
-        wait_for_charts(page, plotly=1, deck=1)
-    page.wait_for_timeout(1000)
-    outside = [url for url in requests if not url.startswith(dashboard_url) and not url.startswith("data:")
-               and not url.startswith("blob:")]
-    assert outside == []
-    map_box = page.locator('[data-testid="stDeckGlJsonChart"]').first
-    map_box.scroll_into_view_if_needed()
-    map_box.screenshot(path=str(screenshot(page, "migration-map-page").parent / "migration-map.png"))
-    screenshot(page, "migration-full", full_page=True)
-
-
-@pytest.mark.parametrize("path, title", [("migration", "Stocks and flows"), ("data", "Data and sources")])
-def test_first_visit_to_a_deep_link_gets_the_whole_app(built_db, tmp_path, page, path, title):
-    """A fresh server whose first visitor opens a page link must still run through dashboard.py."""
+def test_first_visits_to_deep_links_get_the_whole_app(built_db, tmp_path, shared_context):
+    """A fresh server whose first visitors open page links must still run them through dashboard.py: two
+    visitors at once, before the server has run anything, one on a page with a map, one on a page without."""
     server = Server(PROJECT_ROOT / "dashboard.py", server_env(built_db, tmp_path), tmp_path / "streamlit.log")
+    tabs = {}
     try:
-        open_page(page, f"{server.url}/{path}")
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_by_text(title).count() == 1
-        assert page.get_by_text("Page not found").count() == 0
-        assert sidebar.get_by_text("dashboard", exact=True).count() == 0
-        assert_no_errors(page)
+        for path in ("migration", "data"):
+            tabs[path] = shared_context.new_page()
+            tabs[path].goto(f"{server.url}/{path}", wait_until="commit")
+        for path, title in (("migration", "Stocks and flows"), ("data", "Data and sources")):
+            page = tabs[path]
+            wait_for_run(page)  # the run this first visit started
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            assert sidebar.get_by_text(title).count() == 1
+            assert page.get_by_text("Page not found").count() == 0
+            assert sidebar.get_by_text("dashboard", exact=True).count() == 0
+            assert_no_errors(page)
     finally:
+        for tab in tabs.values():
+            tab.close()
         server.stop()

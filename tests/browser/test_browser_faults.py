@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from etl.build import publish
-from tests.browser.conftest import (PROJECT_ROOT, VIEWPORT, Server, assert_no_errors, coverage_cell, matrix_cell,
+from tests.conftest import publish_copy
+from tests.browser.conftest import (PROJECT_ROOT, Server, assert_no_errors, coverage_cell, matrix_cell,
                                     open_page, screenshot, server_env, wait_until_idle)
 from tests.browser.test_browser_all_pages import PATHS
 
@@ -59,15 +58,10 @@ class ConsoleErrors(list):
 
 
 @pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+def tab(page):
+    """The test's tab, with what its console and network said."""
     page.set_default_timeout(60_000)
-    errors = ConsoleErrors(page)
-    try:
-        yield page, errors
-    finally:
-        context.close()
+    return page, ConsoleErrors(page)
 
 
 @pytest.fixture
@@ -100,17 +94,6 @@ def check_every_page_explains(page, errors, url: str, expected: str, hint: str, 
         assert "could not be drawn" not in text, f"/{path}"
     screenshot(page, f"fault-{name}")
     assert errors == [], errors
-
-
-def publish_copy_of(built_db: Path, db_path: Path) -> None:
-    """Publish a copy of the session's build at `db_path`, as `python -m etl build` would."""
-    builds = db_path.parent / "builds"
-    builds.mkdir(exist_ok=True)
-    copy = builds / "build-recovered.duckdb"
-    shutil.copyfile(os.path.realpath(built_db), copy)
-    if db_path.exists() or db_path.is_symlink():
-        db_path.unlink()
-    publish(db_path, copy)
 
 
 def check_dashboard_works_again(page, errors, url: str) -> None:
@@ -146,7 +129,7 @@ def test_a_missing_then_damaged_database_is_explained_on_every_page_until_a_buil
     for name, prepare, expected, hint in states:
         prepare(db_path)
         check_every_page_explains(page, errors, url, expected, hint, name)
-    publish_copy_of(built_db, db_path)
+    publish_copy(built_db, db_path)
     check_dashboard_works_again(page, errors, url)
 
 
@@ -160,12 +143,11 @@ LOCK_WORDS = ("Could not set lock", "Conflicting lock", "lock on file", "is lock
 
 
 @pytest.fixture
-def rebuildable_dashboard(tmp_path):
-    """A server on a build of its own (rebuilt during the test), with two editors."""
+def rebuildable_dashboard(tmp_path, built_db):
+    """A server on a build of its own (a copy of the session's, rebuilt during the test), with two editors."""
     from app import auth
-    from etl.build import DEFAULT_RAW_DIR, build
     db_path = tmp_path / "db" / "current.duckdb"
-    build(DEFAULT_RAW_DIR, db_path)
+    publish_copy(built_db, db_path)
     for username, name in EDITORS.items():
         auth.add_editor(username, PASSWORD, name, path=tmp_path / "secrets.toml")
     server = Server(PROJECT_ROOT / "dashboard.py", server_env(db_path, tmp_path), tmp_path / "streamlit.log")
@@ -184,13 +166,15 @@ def sign_in(page, username: str) -> None:
     wait_until_idle(page)
 
 
-def open_cell_as(browser, url: str, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 2000})
+def open_cell_as(context, url: str, username: str):
+    """A tab signed in as `username` at Kazakhstan's cell of the first measure. Signing in belongs to the
+    Streamlit session, not to cookies, so each tab of one context is an editor of its own."""
     page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 2000})
     page.set_default_timeout(60_000)
     open_page(page, f"{url}/measures?measure=M1-STAY&cell=KAZ")
     sign_in(page, username)
-    return context, page
+    return page
 
 
 def fill_status(page, status: str, source: str) -> None:
@@ -208,15 +192,17 @@ def assert_nothing_broke(page, where: str) -> None:
     assert "could not be drawn" not in text, where
 
 
-def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuildable_dashboard, browser):
+def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuildable_dashboard, shared_context):
     url, db_path, log_path = rebuildable_dashboard
-    contexts = []
+    tabs = []
     try:
         # Both editors open the same cell (each form is based on the status shown: "agreed").
-        context_a, editor_a = open_cell_as(browser, url, "aydin")
-        context_b, editor_b = open_cell_as(browser, url, "gulnara")
-        context_s, submitter = open_cell_as(browser, url, "aydin")
-        contexts += [context_a, context_b, context_s]
+        editor_a = open_cell_as(shared_context, url, "aydin")
+        tabs.append(editor_a)
+        editor_b = open_cell_as(shared_context, url, "gulnara")
+        tabs.append(editor_b)
+        submitter = open_cell_as(shared_context, url, "aydin")
+        tabs.append(submitter)
         submitter.get_by_test_id("stSidebarNav").get_by_text("Submit figures", exact=True).click()
         submitter.locator('[data-testid="stFileUploader"]').wait_for()
         wait_until_idle(submitter)
@@ -255,5 +241,5 @@ def test_two_editors_and_a_submission_during_a_rebuild_on_a_real_server(rebuilda
         assert_nothing_broke(submitter, "Data page after the rebuild")
         assert "Traceback" not in log_path.read_text()
     finally:
-        for context in contexts:
-            context.close()
+        for tab in tabs:
+            tab.close()
