@@ -201,8 +201,27 @@ def test_cli_add_editor_from_stdin(tmp_path):
     assert PASSWORD not in done.stdout + done.stderr
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert auth.attempt_sign_in("aydin", PASSWORD, "s", path=path, limiter=auth.Throttle()).editor == "aydin"
-    listed = run_cli(["list-editors"], "", path)
-    assert listed.stdout == "aydin\tAydın K.\n"
+    assert run_in_process(["list-editors"], "", path) == (0, "aydin\tAydın K.\n", "")
+
+
+def run_in_process(args, stdin, secrets_path) -> tuple[int, str, str]:
+    """The command's `main` as `python -m app.auth` runs it, without starting an interpreter: code, out, err.
+    (The test above runs the real command once.)"""
+    import contextlib
+    import io
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get(auth.SECRETS_PATH_ENV), sys.stdin
+    os.environ[auth.SECRETS_PATH_ENV], sys.stdin = str(secrets_path), io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = auth.main(args)
+    finally:
+        if saved[0] is None:
+            os.environ.pop(auth.SECRETS_PATH_ENV, None)
+        else:
+            os.environ[auth.SECRETS_PATH_ENV] = saved[0]
+        sys.stdin = saved[1]
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("args, stdin, message", [
@@ -213,9 +232,9 @@ def test_cli_add_editor_from_stdin(tmp_path):
 ])
 def test_cli_refuses_bad_input_and_writes_nothing(tmp_path, args, stdin, message):
     path = tmp_path / "secrets.toml"
-    done = run_cli(args, stdin, path)
-    assert done.returncode == 2
-    assert message in done.stderr
+    code, _, stderr = run_in_process(args, stdin, path)
+    assert code == 2
+    assert message in stderr
     assert not path.exists()
 
 
