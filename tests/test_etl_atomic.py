@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from bench.synthetic import generate
-from etl.build import TEST_PAUSE_ENV, build
+from etl.build import TEST_HOLD_ENV, TEST_PAUSE_ENV, build
 from etl.validate import ValidationFailed
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.etl import tiny_raw
@@ -87,11 +87,14 @@ def test_a_failed_build_leaves_everything_as_it_was(site: Site):
     assert stock_rows(site.db) == STOCK_ROWS
 
 
-def test_a_build_killed_while_loading_changes_nothing_and_the_next_one_cleans_up(site: Site, large_raw: Path):
+def test_a_build_killed_while_loading_changes_nothing_and_the_next_one_cleans_up(site: Site):
     before = published_state(site.db)
-    process = start_build(large_raw, site.db)
+    process = start_build(site.raw, site.db, **{TEST_HOLD_ENV: "migrant_stock"})  # holds with tables to load
+    said = []
+    while not (said and said[-1].startswith(f"{TEST_HOLD_ENV}: ")):
+        said.append(process.stderr.readline())
+        assert said[-1], f"the build ended without holding: {''.join(said)}"
     partial = wait_for_partial(process, site)
-    time.sleep(0.3)  # well inside the load: the large folder takes seconds
     kill(process)
 
     assert published_state(site.db) == before
