@@ -30,7 +30,8 @@ def first_page() -> None:
                         ui.localise(topic.figure)
                 meetings = briefing.meetings()
                 briefing.meeting_label(meetings)
-                briefing.meeting_pack_items(briefing.linked_meeting(meetings))
+                if not meetings.empty:  # the latest, which a link without ?meeting= shows
+                    briefing.meeting_pack_items(meetings["meeting_id"].iloc[0])
     except Exception:  # noqa: BLE001 - the page says what is wrong with the build; the server starts anyway
         log.warning("the first page's caches could not be filled at start", exc_info=True)
         return
