@@ -11,7 +11,7 @@ PORT ?= 8501
 .PHONY: run test install system-packages database rebuild describe translations messages bench backup restore clean
 
 run: install system-packages database translations
-	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
+	$(BIN)/streamlit run serve.py --server.port=$(PORT) --browser.gatherUsageStats=false
 
 # Two workers: the machines have two cores, and most tests wait on Streamlit or Chromium.
 test: install system-packages translations
