@@ -11,7 +11,7 @@ PORT ?= 8501
 .PHONY: run test install system-packages database rebuild describe translations messages bench backup restore clean
 
 run: install system-packages database translations
-	$(BIN)/streamlit run dashboard.py --server.port=$(PORT) --browser.gatherUsageStats=false
+	$(BIN)/streamlit run serve.py --server.port=$(PORT) --browser.gatherUsageStats=false
 
 # Three workers on the machines' two cores: much of a test is waiting on a Streamlit server or Chromium (with
 # two workers the suite kept the cores only 55% busy), and a third worker fills those waits.

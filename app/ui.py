@@ -4,6 +4,7 @@ Pages stay thin: they call these with data and figures built elsewhere.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -13,6 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app import cached, db, i18n, url_state
 from app.charts.localise import localise_figure
@@ -163,18 +165,6 @@ def caveat(text: str) -> None:
     st.caption(f":material/info: {text}")
 
 
-def one_section_at_a_time(sections: dict[str, tuple[str, Callable[[], None]]]) -> str:
-    """Draw the section chosen in a row of choices (kept in the URL as ?section=, the first by default).
-
-    `sections`: key -> (label marked with N_, function drawing the section). A page with several charts
-    shows one section at a time: each chart costs the reader's browser about as much as a small page.
-    """
-    chosen = url_state.radio(_("Section"), list(sections), key="section", horizontal=True,
-                             label_visibility="collapsed", format_func=lambda key: _(sections[key][0]))
-    sections[chosen][1]()
-    return chosen
-
-
 def source_links() -> dict:
     """`column_config` for a table whose `Link` column holds each figure's source address: shown as a link
     named by its site (kun.uz, not the whole address)."""
@@ -186,37 +176,99 @@ def empty(text: str) -> None:
     st.info(text, icon=":material/info:")
 
 
+# What this session's last page run read: its page (url path), and the build and store version then.
+_PAGE_KEY = "_ots_page"
+_DATA_KEY = "_ots_page_data"
+
+
 def run_page(page) -> None:
     """Run a navigation page; any failure becomes a sentence, never a stack trace."""
     started = time.perf_counter()
+    name = getattr(page, "url_path", "") or "briefing"
+    st.session_state[_PAGE_KEY] = name
     try:
-        _guarded_run(page)
+        _guarded_run(page.run, getattr(page, "title", page))
     finally:  # also when a newer action interrupts the run (Streamlit's rerun exceptions pass through)
-        _record_run_time(page, time.perf_counter() - started)
+        _record_run_time(name, time.perf_counter() - started)
 
 
-def _record_run_time(page, seconds: float) -> None:
+def rerun_alone(draw: Callable) -> Callable:
+    """A part of a page that a change of its own controls reruns alone (`st.fragment`): the rest of the page
+    stays as it is, in the server and in the reader's browser, where every chart drawn again costs about as
+    much as a small page. Delegates change filters more often than pages.
+
+    Only for a part whose controls change nothing outside it. If the build or the app's store changed since
+    the page ran (a status recorded, by this reader or another, a new build), the whole page runs instead, so
+    the part never shows newer data than the rest. When the part reruns alone it is guarded like a page (a
+    sentence, never a stack trace) and its run time is recorded as the page's.
+    """
+    @functools.wraps(draw)
+    def part(*args, **kwargs):
+        if not running_alone():  # within the page's own run and guard
+            return draw(*args, **kwargs)
+        started = time.perf_counter()
+        try:
+            _guarded_run(lambda: draw(*args, **kwargs), draw.__qualname__, alone=True)
+        finally:
+            _record_run_time(st.session_state.get(_PAGE_KEY, ""), time.perf_counter() - started)
+    return st.fragment(part)
+
+
+def running_alone() -> bool:
+    """True while a part of the page (`rerun_alone`) reruns without the rest of it."""
+    context = get_script_run_ctx()
+    return bool(context is not None and context.fragment_ids_this_run)
+
+
+def _data_version() -> tuple:
+    return db.build_id(), store.version()
+
+
+def _record_run_time(page: str, seconds: float) -> None:
     path = os.environ.get(RUN_TIMINGS_ENV)
     if not path:
         return
     try:
         with open(path, "a", encoding="utf-8") as timings:  # one short append per run: whole lines
-            timings.write(f"{time.time():.3f}\t{getattr(page, 'url_path', '') or 'briefing'}\t{seconds:.4f}\n")
+            timings.write(f"{time.time():.3f}\t{page}\t{seconds:.4f}\n")
     except OSError:
         log.warning("could not append the run time to %s", path)
 
 
-def _guarded_run(page) -> None:
+def _guarded_run(run: Callable[[], None], what, alone: bool = False) -> None:
     try:
         db.check_available()
+        if not alone:  # read before the page reads anything: a write meanwhile shows at the part's next rerun
+            st.session_state[_DATA_KEY] = _data_version()
+        elif st.session_state.get(_DATA_KEY) != _data_version():
+            st.rerun(scope="app")
         cached.begin_run(st.empty())  # where the page says, once, that the app's own store cannot be read
-        page.run()
+        run()
     except db.DatabaseUnavailable as problem:
         st.error(problem.sentences_in(_), icon=":material/database:")
     except store.StoreUnavailable as problem:  # a page that cannot go on without the store (an editor's form)
         st.error(problem.sentences_in(_), icon=":material/database:")
     except Exception:  # noqa: BLE001 - the chair shares this screen: no traceback, ever
-        log.exception("page %s failed", getattr(page, "title", page))
+        log.exception("page %s failed", what)
         st.error(_("This view could not be drawn. Try another selection or reload the page; "
                    "if it happens again, tell the Secretariat which page and selection it was."),
                  icon=":material/error:")
+
+
+def one_section_at_a_time(sections: dict[str, tuple[str, Callable[[], None]]]) -> str:
+    """Draw the section chosen in a row of choices (kept in the URL as ?section=, the first by default).
+
+    `sections`: key -> (label marked with N_, function drawing the section). A page with several charts
+    shows one section at a time: each chart costs the reader's browser about as much as a small page. Choosing
+    another section, or changing a control inside one, reruns the sections alone (`rerun_alone`): what is above
+    them (title, filters, headline figures) stays as drawn.
+    """
+    return _sections(sections)
+
+
+@rerun_alone
+def _sections(sections: dict[str, tuple[str, Callable[[], None]]]) -> str:
+    chosen = url_state.radio(_("Section"), list(sections), key="section", horizontal=True,
+                             label_visibility="collapsed", format_func=lambda key: _(sections[key][0]))
+    sections[chosen][1]()
+    return chosen

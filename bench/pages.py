@@ -2,7 +2,7 @@
 filter change to its last chart redrawn, in a real browser, as a ratio to a minimal Streamlit page of its
 kind measured in the same run; and the first page a new browser opens on a server just started.
 
-Three servers on loopback: the dashboard (reading the current build, with a
+Servers on loopback: the dashboard (reading the current build, with a
 store of its own), a reference page with one small plotly chart
 (`bench/reference_plotly.py`) and a reference with that chart and a small
 offline pydeck map (`bench/reference_map.py`, served with the project's config
@@ -20,12 +20,15 @@ in its default view and its heaviest. Target: at most 1.5 for every page, warm.
 
 A filter change is timed from the click on the page's most used control (found
 by its widget key, so in any language) until the rerun it started has finished
-and every chart is drawn again, against a fourth server: a selectbox that
-redraws one chart (`bench/reference_filter.py`). Target: at most 1.5.
+and every chart is drawn again, against a minimal page of its kind: a selectbox that
+redraws one chart (`bench/reference_filter.py`), or, where the view holds a map, one
+chart and a map (`bench/reference_filter_map.py`; the ratio to the one-chart change
+is printed beside it). Target: at most 1.5.
 
-`--cold N` starts the dashboard and the one-chart reference N times each and
-times the first page a new browser opens right after the server answers its
-health check (nothing cached anywhere). Target: at most 2.
+`--cold N` starts the dashboard (as `make run` does: `serve.py`, which fills the
+first page's caches before the server answers) and the one-chart reference N
+times each and times the first page a new browser opens right after the server
+answers its health check (nothing cached in the browser). Target: at most 2.
 
     python bench/pages.py [--db PATH] [--rounds 7] [--warm 2] [--only TEXT] [--languages en,ru,tr]
                           [--no-changes] [--cold 3] [--json FILE]
@@ -71,8 +74,9 @@ PAGES = {  # label -> path on the dashboard: each page's default view, then its 
     "Data and sources": "/data",
     "Submit figures": "/submit",
 }
-# label -> (path, widget key of the page's most used control, its kind): the control is found by the class
-# Streamlit gives a keyed widget (`st-key-<key>`; url_state keys its widgets `url_<name>`).
+# label -> (path, widget key of the page's most used control, its kind[, the tab it is in, counted from 0]): the
+# control is found by the class Streamlit gives a keyed widget (`st-key-<key>`; url_state keys its widgets
+# `url_<name>`), in any language.
 CHANGES = {
     "Briefing: topic": ("/", "url_show", "radio"),
     "Migration: country or group": ("/migration", "url_focus", "select"),
@@ -80,7 +84,7 @@ CHANGES = {
     "Labour and remittances: section": ("/labour", "url_section", "radio"),
     "Agreed measures: measure": ("/measures", "url_measure", "select"),
     "Country profiles: country": ("/country", "url_country", "select"),
-    "Data and sources: table": ("/data", "url_table", "select"),
+    "Data and sources: table": ("/data", "url_table", "select", 2),
 }
 REFERENCE_CHANGE = ("/", "url_country", "select")
 # Watches the app's run state from before the click: the change counts as done once a run has ended after
@@ -113,13 +117,14 @@ class Target:
     deck: int = 0
     reference: str = ""
     seconds: list[float] = field(default_factory=list)
-    control: tuple[str, str] | None = None  # (widget key, "select" or "radio") for a filter change
+    control: tuple | None = None  # (widget key, "select" or "radio"[, tab]) for a filter change
     turn: int = 0  # which option the next change picks
+    failures: list[str] = field(default_factory=list)  # visits that did not finish within the time limit
 
     @property
     def kind(self) -> str:
         if self.control is not None:
-            return "change"
+            return "change with map" if self.deck else "change"
         return "map" if self.deck else "chart"
 
 
@@ -130,7 +135,7 @@ def reference_folder(work: Path) -> Path:
     (folder / "static").mkdir()
     shutil.copy(PROJECT_ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     shutil.copy(PROJECT_ROOT / "static" / "countries.geojson", folder / "static" / "countries.geojson")
-    for name in ("reference_plotly.py", "reference_map.py", "reference_filter.py"):
+    for name in ("reference_plotly.py", "reference_map.py", "reference_filter.py", "reference_filter_map.py"):
         shutil.copy(PROJECT_ROOT / "bench" / name, folder / name)
     return folder
 
@@ -147,7 +152,9 @@ def change(page, target: Target, timeout_ms: int = 60_000) -> float:
     last chart redrawn. Options 1 and 2 take turns, so every change is a real one."""
     open_page(page, target.url)
     page.wait_for_function(DRAWN, arg=[target.plotly, target.deck], polling="raf", timeout=timeout_ms)
-    key, kind = target.control
+    key, kind, *tab = target.control
+    if tab:  # a control in another tab than the first: shown by a click, without a rerun
+        page.locator('[data-testid="stTabs"] [role="tab"]').nth(tab[0]).click()
     widget = page.locator(f".st-key-{key}").first
     target.turn = 2 if target.turn == 1 else 1
     if kind == "radio":
@@ -195,11 +202,19 @@ def measure(targets: list[Target], rounds: int, warm: int) -> None:
         try:
             context = browser.new_context(viewport=VIEWPORT)
             page = context.new_page()
-            for target in targets:
+            for number, target in enumerate(targets, 1):
                 learn(page, target)
+                print(f"  learnt {number}/{len(targets)}: {target.label}", file=sys.stderr)
             for round_number in range(warm + rounds):
                 for target in targets:
-                    seconds = timed(page, target)
+                    try:
+                        seconds = timed(page, target)
+                    except RuntimeError as problem:  # counted and shown, not timed; the run goes on
+                        target.failures.append(str(problem).splitlines()[0][:300])
+                        print(f"  not completed: {target.failures[-1]}", file=sys.stderr)
+                        page.close()
+                        page = context.new_page()
+                        continue
                     if round_number >= warm:
                         target.seconds.append(seconds)
                 print(f"  round {round_number + 1}/{warm + rounds}{' (warm-up)' if round_number < warm else ''}",
@@ -217,17 +232,27 @@ def report(targets: list[Target], references: dict[str, Target]) -> list[dict]:
     print(f"\n{'view':52s} {'charts':>6s} {'maps':>4s} {'median s':>9s} {'p90 s':>6s} {'reference':>10s} "
           f"{'ratio':>6s}  target <= {TARGET}")
     for target in list(references.values()) + targets:
+        if not target.seconds:
+            print(f"{target.label:52s} no visit completed: {'; '.join(target.failures)[:200]}")
+            continue
         median = statistics.median(target.seconds)
         p90 = sorted(target.seconds)[max(0, int(round(0.9 * len(target.seconds))) - 1)]
         reference = references.get(target.kind)
         is_reference = target in references.values()
         ratio = None if is_reference else median / statistics.median(reference.seconds)
+        # a change on a page with a map, also against the one-chart change (the map reference's own cost shown)
+        plain = (median / statistics.median(references["change"].seconds)
+                 if target.kind == "change with map" else None)
         print(f"{target.label:52s} {target.plotly:6d} {target.deck:4d} {median:9.2f} {p90:6.2f} "
               f"{'-' if is_reference else reference.label.split(': ')[-1]:>10s} "
-              f"{'-' if ratio is None else f'{ratio:.2f}':>6s}  {verdict(ratio, TARGET)}")
+              f"{'-' if ratio is None else f'{ratio:.2f}':>6s}  {verdict(ratio, TARGET)}"
+              + (f"  (against the one-chart change: {plain:.2f})" if plain is not None else "")
+              + (f"  ({len(target.failures)} not completed)" if target.failures else ""))
         rows.append({"view": target.label, "url_path": target.url.split("127.0.0.1", 1)[-1], "plotly": target.plotly,
                      "maps": target.deck, "median_s": round(median, 3), "p90_s": round(p90, 3),
-                     "ratio": None if ratio is None else round(ratio, 2), "runs": len(target.seconds)})
+                     "ratio": None if ratio is None else round(ratio, 2), "runs": len(target.seconds),
+                     "not_completed": len(target.failures),
+                     "ratio_to_one_chart_change": None if plain is None else round(plain, 2)})
     return rows
 
 
@@ -244,8 +269,8 @@ def cold_first_visits(db: Path, work: Path, served: Path, times: int) -> list[di
                 for name in seconds:
                     folder = work / f"cold-{name}-{attempt}"
                     folder.mkdir()
-                    if name == "dashboard":
-                        server = Server(PROJECT_ROOT / "dashboard.py", server_env(db, folder), folder / "log")
+                    if name == "dashboard":  # served as `make run` serves it: the first page warmed at start
+                        server = Server(PROJECT_ROOT / "serve.py", server_env(db, folder), folder / "log")
                     else:
                         server = Server(served / "reference_plotly.py", server_env(db, folder), folder / "log",
                                         cwd=served)
@@ -309,10 +334,16 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(with_map)
             filtering = Server(served / "reference_filter.py", env, work / "reference_filter.log", cwd=served)
             servers.append(filtering)
+            filtering_map = Server(served / "reference_filter_map.py", env, work / "reference_filter_map.log",
+                                   cwd=served)
+            servers.append(filtering_map)
             references = {"chart": Target("Reference: one chart", plain.url + "/"),
                           "map": Target("Reference: chart + map", with_map.url + "/"),
                           "change": Target("Reference: filter change", filtering.url + REFERENCE_CHANGE[0],
-                                           control=REFERENCE_CHANGE[1:])}
+                                           control=REFERENCE_CHANGE[1:]),
+                          "change with map": Target("Reference: filter change, chart + map",
+                                                    filtering_map.url + REFERENCE_CHANGE[0],
+                                                    control=REFERENCE_CHANGE[1:])}
             wanted = [text.strip().lower() for text in (args.only or "").split(",") if text.strip()]
             languages = [code.strip() for code in args.languages.split(",") if code.strip()]
             chosen = lambda label: not wanted or any(text in label.lower() for text in wanted)  # noqa: E731
@@ -320,8 +351,8 @@ def main(argv: list[str] | None = None) -> int:
                        for label, path in PAGES.items() if chosen(label) for language in languages]
             if not args.no_changes:
                 targets += [Target(f"{label} [{language}]", dashboard.url + with_language(path, language),
-                                   control=(key, kind))
-                            for label, (path, key, kind) in CHANGES.items() if chosen(label)
+                                   control=tuple(control))
+                            for label, (path, *control) in CHANGES.items() if chosen(label)
                             for language in languages]
             print(f"Measuring {len(targets)} views and {len(references)} references, {args.warm} warm-up and "
                   f"{args.rounds} timed visits each, headless Chromium at {VIEWPORT['width']}x{VIEWPORT['height']}.",

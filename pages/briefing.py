@@ -68,17 +68,25 @@ else:
     topics = view.topics(False, editions.choose((common.STOCK, common.WDI), container=st.columns([2, 1])[0]))
     view.show_strip(topics)
     keys = [t.key for t in topics] + [view.MEETING]
-    titles = {t.key: t.title for t in topics} | {view.MEETING: view.MEETING_TITLE()}
-    names = {t.key: t.short or t.title for t in topics} | {view.MEETING: view.MEETING_SHORT()}
-    shown = url_state.radio(_("Topic"), keys, key="show", format_func=names.get, horizontal=True)
-    pack_slot.button(_("Present"), icon=":material/slideshow:", on_click=view.start_presenting,
-                     args=(keys.index(shown),), type="primary", width="stretch",
+    pack_slot.button(_("Present"), icon=":material/slideshow:", on_click=view.start_presenting_shown, args=(keys,),
+                     type="primary", width="stretch",
                      help=_("One topic per screen, large type, no sidebar: for sharing in a call."))
-    st.subheader(titles[shown], divider="gray")
-    if shown == view.MEETING:
-        show_meeting(presenting_now=False)
-    else:
-        view.show_topic(next(t for t in topics if t.key == shown))
     chosen = view.linked_meeting(meetings)
     ui.briefing_pack_button([(t.figure, t.data, t.meta) for t in topics] + view.meeting_pack_items(chosen),
                             chosen, meeting_label(chosen) if chosen else "", container=pack_slot)
+
+    # Choosing another topic reruns this part alone; a meeting chosen in it changes the pack above: the whole page.
+    @ui.rerun_alone
+    def one_topic(topics: list, keys: list[str], pack_meeting: str) -> None:
+        titles = {t.key: t.title for t in topics} | {view.MEETING: view.MEETING_TITLE()}
+        names = {t.key: t.short or t.title for t in topics} | {view.MEETING: view.MEETING_SHORT()}
+        shown = url_state.radio(_("Topic"), keys, key="show", format_func=names.get, horizontal=True)
+        st.subheader(titles[shown], divider="gray")
+        if shown == view.MEETING:
+            show_meeting(presenting_now=False)
+            if view.linked_meeting(meetings) != pack_meeting:
+                st.rerun(scope="app")
+        else:
+            view.show_topic(next(t for t in topics if t.key == shown))
+
+    one_topic(topics, keys, chosen)

@@ -36,7 +36,9 @@ with tables_tab:
     st.caption(_("Figures submitted by member states are kept in the dashboard's own store, not in the "
                  "build, and are browsable as “{name}”.").format(name=queries.SUBMITTED_TABLE))
 
-with browse_tab:
+# Choosing a table, countries, years or a page of rows reruns the browsing alone: the other tabs stay as drawn.
+@ui.rerun_alone
+def browse(tables) -> None:
     names = load(queries.browsable)
     left, middle, right = st.columns([2, 2, 1])
     table_name = url_state.select(_("Table"), names, key="table", container=left, default="reported_figures")
@@ -87,6 +89,10 @@ with browse_tab:
                               file_name=f"{meta.slug}.parquet",
                               mime="application/vnd.apache.parquet", icon=":material/download:",
                               on_click="ignore", key="browse_parquet")
+
+
+with browse_tab:
+    browse(tables)
 
 with runs_tab:
     runs = view.runs_table(load(queries.etl_runs))

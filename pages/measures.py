@@ -5,7 +5,7 @@ Everyone reads; Secretariat editors sign in (sidebar) to record a status or add 
 import streamlit as st
 
 from app import auth, countries, ui, url_state
-from app.cached import load
+from app.cached import figure, load
 from app.charts import measures as charts
 from app.charts.common import md_escape
 from app.i18n import _, fmt_date
@@ -56,12 +56,15 @@ if frame.empty:
     ui.empty(_("No measure matches these filters. Clear a filter above to see more measures."))
 else:
     shown = tuple(chosen_statuses) or STATUSES
-    ui.chart(charts.status_matrix(frame, states, countries.name, shown), view.matrix_export(frame, documents),
+    ui.chart(figure(charts.status_matrix, frame, states, countries.name, shown), view.matrix_export(frame, documents),
              view.chart_meta(_("Agreed measures: current status by state"), "measures-status-matrix", filters,
                                 AGREED_CAVEAT), key="measures_matrix")
     view.typed_only_note(frame)
 
-    # ---- one cell: its history, and (for editors) a new status
+
+# ---- one cell: its history, and (for editors) a new status; choosing another cell reruns this part alone
+@ui.rerun_alone
+def one_cell(frame, states: list[str], current, documents, editor: str | None) -> None:
     st.subheader(_("History of one measure in one state"))
     measure_titles = dict(zip(frame["measure_id"], frame["measure_title"]))
     left, right = st.columns([3, 1])
@@ -83,6 +86,10 @@ else:
     else:
         auth.require_editor()
 
+
+if not frame.empty:
+    one_cell(frame, states, current, documents, editor)
+
 # ---- over time, and per state
 st.subheader(_("Meetings and status changes over time"))
 all_history = view.status_history()
@@ -92,7 +99,7 @@ if timeline_rows.empty:
     ui.empty(_("No status has been recorded for these measures and states yet."))
 else:
     shown_meetings = meetings[meetings["meeting_id"].isin(frame["meeting_id"])]
-    ui.chart(charts.status_timeline(timeline_rows, shown_meetings, states, countries.name),
+    ui.chart(figure(charts.status_timeline, timeline_rows, shown_meetings, states, countries.name),
              view.timeline_export(timeline_rows, documents),
              view.chart_meta(_("Agreed measures: statuses recorded over time"), "measures-timeline", filters,
                                 _("Bigger dots stand for several measures on the same day.")), key="measures_timeline")
@@ -100,7 +107,7 @@ else:
 st.subheader(_("Implemented, per state"))
 summary = load(queries.implemented_per_state)
 summary = summary[summary["country_iso3"].isin(states)]
-ui.chart(charts.state_summary(summary, countries.name), view.summary_export(summary),
+ui.chart(figure(charts.state_summary, summary, countries.name), view.summary_export(summary),
          view.chart_meta(_("Agreed measures implemented, per state"), "measures-implemented-per-state",
                             filters[1:2], _("Counted over all measures, whatever the other filters. “n of m”: m is "
                                             "the measures the state committed to (agreed, in progress or "

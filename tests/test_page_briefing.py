@@ -228,3 +228,20 @@ def test_a_topic_in_the_link_is_named_as_text_never_rendered(app_env):
     assert at.query_params["topic"] == "0"
     notices = [t.value for t in at.toast]
     assert notices == ["The link's topic `![x](http:` does not exist; showing the first."]
+
+
+def test_the_first_page_is_built_before_the_server_answers(app_env, monkeypatch):
+    """serve.py fills the Briefing's topics in every language when the server starts (app.warm): the first visit
+    then builds none of them, and shows the same page."""
+    from app import cached, editions, i18n, warm
+    from app.views import briefing
+    cached._shared_figure.clear()
+    warm.first_page()
+
+    def built_again(*_args, **_kwargs):
+        raise AssertionError("the Briefing's topics were built again on the first visit")
+    monkeypatch.setattr(briefing, "_diaspora", built_again)
+    for language in i18n.LANGUAGES:
+        with i18n.speaking(language):
+            assert briefing.topics(False, editions.LATEST)[0].key == "diaspora"
+    assert "Living in another member state" in metrics(open_briefing())

@@ -598,6 +598,13 @@ def start_presenting(index: int = 0) -> None:
     url_state.put(TOPIC_KEY, str(index))
 
 
+def start_presenting_shown(keys: list[str]) -> None:
+    """Present from the topic shown now (?show=, the first when the link names none): read when the button is
+    clicked, since choosing a topic reruns only the topic's part of the page, not the button."""
+    shown = url_state.value("show")
+    start_presenting(keys.index(shown) if shown in keys else 0)
+
+
 def stop_presenting() -> None:
     url_state.put(PRESENT_KEY, None)
     url_state.put(TOPIC_KEY, None)
