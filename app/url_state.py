@@ -198,8 +198,10 @@ def _with_language(params: dict[str, str | None]) -> dict[str, str]:
 
 def open_page(page: str, params: dict[str, str | None]) -> None:
     """Go to another page of the navigation (its file, "pages/country.py") with `params` in its link, as if the
-    reader had opened that link: the page reads them through its own controls."""
-    st.switch_page(page, query_params=_with_language(params))
+    reader had opened that link: the page reads them through its own controls. The language goes along by
+    itself: Streamlit keeps the language switch's parameter, bound to the switch, across the change (and refuses
+    it among `params`)."""
+    st.switch_page(page, query_params={key: str(text) for key, text in params.items() if text is not None})
 
 
 def page_link(page: str, label: str, params: dict[str, str | None], container=st, **kwargs) -> None:

@@ -16,7 +16,7 @@ st.caption(_("One figure per country, for the whole world: where migrants live, 
 # --- controls, all kept in the link
 row = st.columns([1.6, 1.6, 2])
 indicator = url_state.select(_("Indicator"), view.INDICATORS, key="indicator", container=row[0],
-                             format_func=view.indicator_label)
+                             format_func=view.worded(view.INDICATORS, view.indicator_label))
 which = editions.choose((view.dataset_of(indicator),), container=row[2])
 edition = editions.of(view.dataset_of(indicator), which)
 years = [int(y) for y in load(queries.indicator_years, indicator, edition)["year"]]

@@ -37,10 +37,10 @@ _LABELS = {
 _UNITS = {
     "immigrants": N_("Migrants living in the country, persons"),
     "emigrants": N_("People born in the country living abroad, persons"),
-    "immigrant_share": N_("Immigrants, % of the population"),
+    "immigrant_share": N_("Immigrants, {percent} of the population"),
     "net_migration": N_("Immigrants minus emigrants over the year, persons"),
     "remittances_received": N_("Personal remittances received, US$"),
-    "remittances_share_gdp": N_("Personal remittances received, % of GDP"),
+    "remittances_share_gdp": N_("Personal remittances received, {percent} of GDP"),
     "refugees_hosted": N_("Refugees in the country at the end of the year, persons"),
 }
 # The profile's section that shows the indicator over time (pages/country.py, ?section=).
@@ -54,6 +54,13 @@ PROFILE_PAGE = "pages/country.py"
 
 def indicator_label(indicator: str) -> str:
     return _(_LABELS[indicator])
+
+
+def worded(options, label) -> callable:
+    """A control's format function with every label worded now, in the session's language: a widget may call it
+    later, outside the session (tests do), where the language is not known."""
+    words = {option: label(option) for option in options}
+    return lambda option: words.get(option, str(option))
 
 
 def dataset_of(indicator: str) -> str:
@@ -300,7 +307,9 @@ def draw_map(shown: pd.DataFrame, indicator: str, year: int, edition: str, which
     scale = scale_of(indicator, values)
     labels = scale.labels(limit_text(indicator))
     names = (_("no figure reported"), _("member state"), _("observer state"))
-    st.markdown(charts.legend(scale, labels, _(_UNITS[indicator]), *names), unsafe_allow_html=True)
+    # "%" is kept out of the messages: the catalogue tools read it as a printf placeholder
+    unit = _(_UNITS[indicator]).format(percent="%")
+    st.markdown(charts.legend(scale, labels, unit, *names), unsafe_allow_html=True)
     deck = figure(charts.world_map, shown[["iso3", "tip_title", "tip_body", "value", "ots_status"]], scale)
     event = st.pydeck_chart(deck, height=charts.MAP_HEIGHT, key="world_map", on_select="rerun",
                             selection_mode="single-object")
@@ -335,7 +344,7 @@ def draw_table(shown: pd.DataFrame, indicator: str, which: str) -> None:
     its profile too."""
     codes = list(_table_rows(shown)["iso3"])
     chosen = st.selectbox(_("Open a country's profile"), sorted(codes, key=countries.name), index=None,
-                          format_func=countries.name, placeholder=_("Choose a country"), key="world_profile_picker")
+                          format_func=worded(codes, countries.name), placeholder=_("Choose a country"), key="world_profile_picker")
     if chosen:
         open_profile(chosen, indicator, which)
     event = st.dataframe(screen_table(shown, indicator), hide_index=True, width="stretch", height=420,
