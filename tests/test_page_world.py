@@ -121,7 +121,19 @@ def test_what_the_un_revised_is_in_the_hover_and_the_csv(app_env):
     assert "Immigrants: 11,636,911" in map_features(at)["RUS"]["tip_body"]
 
 
-@pytest.mark.parametrize("indicator", ["immigrant_share", "emigrants", "remittances_received"])
-def test_every_indicator_on_the_previous_edition(app_env, indicator):
+@pytest.mark.parametrize("indicator, year, source", [
+    ("emigrants", 2020, "International Migrant Stock 2020 (released January 2021)"),
+    ("remittances_share_gdp", 2022, "World Development Indicators (Oct. 2023)"),
+])
+def test_the_previous_edition_is_read_and_named(app_env, indicator, year, source):
     at = open_page({"indicator": indicator, "edition": "previous"})
-    assert at.get("deck_gl_json_chart") or at.info
+    assert at.get("select_slider")[0].value == year  # the edition's own latest year
+    assert source in captions(at)
+    assert at.get("deck_gl_json_chart")
+
+
+def test_an_edition_without_the_indicator_says_so(app_env):
+    # The October 2023 vintage of the WDI holds no net migration.
+    at = open_page({"indicator": "net_migration", "edition": "previous"})
+    assert not at.get("deck_gl_json_chart")
+    assert "holds no figures for “Net migration”" in at.info[0].value
