@@ -188,14 +188,20 @@ def cases() -> dict[str, list[Case]]:
         # What the UN revised (Migration page, ?view=revisions)
         "revisions.revised_years": [case("")],
         "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),
-                                         case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50)],
+                                         case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50),
+                                         case("OTS states, 2020, every row (Briefing's corridors)", OTS_STATES,
+                                              2020, None),
+                                         case("KAZ, 2020, every row (profile's partners)", ("KAZ",), 2020, None)],
         "revisions.total_revisions": [case("immigrants, OTS states and Russia, 2020", "immigrants",
                                            OTS_STATES + ("RUS",), 2020, 20),
-                                      case("emigrants, every country and year", "emigrants", None, None, None)],
+                                      case("emigrants, every country and year", "emigrants", None, None, None),
+                                      case("immigrants, every country, 2020 (world map)", "immigrants", None, 2020,
+                                           None)],
         # A world map's figures: every country, one indicator and year
         "world.indicator_by_country": [case(indicator, indicator, lambda c, i=indicator: c.world_years[i])
                                        for indicator in WORLD_INDICATORS],
         "world.indicator_years": [case(indicator, indicator) for indicator in WORLD_INDICATORS],
+        "world.indicator_countries": [case(indicator, indicator) for indicator in WORLD_INDICATORS],
         # The app's own store (submissions): read on the store, not on the build
         "submissions.active_figures": [case("")],
         "submissions.active_record": [case("3 records", lambda c: c.record_ids)],
