@@ -13,10 +13,9 @@ defaults stable (not "whatever comes first") where a link must pin the view.
 
 This module is the one way the dashboard keeps state in the URL: controls through `select`, `radio`,
 `multiselect` and `slider`; state without a control (the Briefing's presentation mode and topic, a value
-a slide reads from the link without drawing its control) through `value` and `put`; a link to another page
-with its state (the World map opening a Country profile, `?country=BHR`) through `open_page` and `page_link`,
-which keep the reader's language. No other module reads
-or writes `st.query_params`, with one exception:
+a slide reads from the link without drawing its control) through `value` and `put`; another page opened
+with its state (the World map opening a Country profile, `?country=BHR`) through `open_page`. No other
+module reads or writes `st.query_params`, with one exception:
 
 - The language switch (`app.i18n.choose_language`, in the frame) is bound to the URL by Streamlit itself
   (`bind="query-params"`). The language must stay in the address on every page, and a click in the
@@ -32,7 +31,6 @@ from typing import Callable, Sequence
 
 import streamlit as st
 
-from app import i18n
 from app.i18n import _
 
 _SEEN = "_url_state_seen"  # key -> the URL's value after this session last read or wrote it
@@ -184,17 +182,7 @@ def put(key: str, text: str | None) -> None:
     _write(key, text)
 
 
-# --- links to another page with its state --------------------------------------------------------------
-
-def _with_language(params: dict[str, str | None]) -> dict[str, str]:
-    """The link's parameters, without empty ones, and the reader's language (?lang=, left out for English, as
-    the language switch leaves it out)."""
-    kept = {key: str(text) for key, text in params.items() if text is not None}
-    language = i18n.current_language()
-    if language != i18n.DEFAULT_LANGUAGE:
-        kept[i18n.URL_KEY] = language
-    return kept
-
+# --- another page, opened with its state ----------------------------------------------------------------
 
 def open_page(page: str, params: dict[str, str | None]) -> None:
     """Go to another page of the navigation (its file, "pages/country.py") with `params` in its link, as if the
@@ -203,7 +191,3 @@ def open_page(page: str, params: dict[str, str | None]) -> None:
     it among `params`)."""
     st.switch_page(page, query_params={key: str(text) for key, text in params.items() if text is not None})
 
-
-def page_link(page: str, label: str, params: dict[str, str | None], container=st, **kwargs) -> None:
-    """A link to another page of the navigation with `params` in its address (opened in the same tab)."""
-    container.page_link(page, label=label, query_params=_with_language(params), **kwargs)
