@@ -55,7 +55,8 @@ def test_coverage_years_holds_each_year_of_the_ots_states_in_every_data_set(con)
         "SELECT iso3 FROM countries WHERE ots_status IS NOT NULL").fetchall()}
     # the same years as the tables themselves: Kazakhstan's immigrants in each edition, its remittances, a topic
     for dataset, sql in (
-            ("migrant_stock_totals", "SELECT edition, year FROM migrant_stock_totals WHERE iso3 = 'KAZ' AND sex = 'total'"),
+            ("migrant_stock_totals",
+             "SELECT edition, year FROM migrant_stock_totals WHERE iso3 = 'KAZ' AND sex = 'total'"),
             ("remittance_totals", "SELECT edition, year FROM remittance_totals WHERE iso3 = 'KAZ'"),
             ("labour", """SELECT NULL, year(coalesce(period_end, period_start, source_date)) FROM reported_figures
                           WHERE topic = 'labour' AND 'KAZ' IN (nationality_iso3, location_iso3)"""),

@@ -12,7 +12,8 @@ from app.charts import world as charts
 from app.palette import MAP_DIVERGING, MAP_NO_FIGURE, MAP_SEQUENTIAL
 
 
-@pytest.mark.parametrize("value, expected", [(7_605_774, 1e7), (3_200, 5e3), (140, 100), (0.34, 0.5), (0.25, 0.2), (1.6, 2.0)])
+@pytest.mark.parametrize("value, expected", [(7_605_774, 1e7), (3_200, 5e3), (140, 100), (0.34, 0.5), (0.25, 0.2),
+                                             (1.6, 2.0)])
 def test_class_limits_are_one_two_or_five_times_a_power_of_ten(value, expected):
     assert charts.nice(value) == pytest.approx(expected)
 

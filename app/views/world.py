@@ -344,7 +344,8 @@ def draw_table(shown: pd.DataFrame, indicator: str, which: str) -> None:
     its profile too."""
     codes = list(_table_rows(shown)["iso3"])
     chosen = st.selectbox(_("Open a country's profile"), sorted(codes, key=countries.name), index=None,
-                          format_func=worded(codes, countries.name), placeholder=_("Choose a country"), key="world_profile_picker")
+                          format_func=worded(codes, countries.name), placeholder=_("Choose a country"),
+                          key="world_profile_picker")
     if chosen:
         open_profile(chosen, indicator, which)
     event = st.dataframe(screen_table(shown, indicator), hide_index=True, width="stretch", height=420,
