@@ -119,46 +119,37 @@ def map_rows(figures: pd.DataFrame, covered: pd.DataFrame, indicator: str, year:
     """One row per country the data set covers and per other country with an outline: its value (NaN where not
     reported), the tooltip's title and lines, whether it has an outline, its rank and the columns of the table."""
     places = countries.table()
-    places = places[places["kind"] == "place"].set_index("iso3")
+    statuses = dict(zip(places["iso3"], places["ots_status"]))
+    place_codes = set(places.loc[places["kind"] == "place", "iso3"])
     shapes = set(maps.country_shapes())
     covered_codes = set(covered["iso3"])
-    codes = sorted((covered_codes | set(figures["iso3"]) | (shapes & set(places.index))) & set(places.index))
-    by_code = figures.set_index("iso3")
-    before = previous.set_index("iso3") if previous is not None and not previous.empty else None
-    source = editions.short_name(edition)
-    previous_title = editions.row(previous["previous_edition"].iloc[0])["title"] if before is not None else ""
-    label = indicator_label(indicator)
+    # Records by code, not pandas lookups row by row: a map has some 250 countries, and this runs on every rerun.
+    by_code = figures.set_index("iso3").to_dict("index")
+    before = dict(zip(previous["iso3"], previous["previous_persons"])) if previous is not None else {}
+    previous_title = editions.row(previous["previous_edition"].iloc[0])["title"] if before else ""
+    revised_text = (_("Immigrants revised by the UN from {before} ({edition})") if indicator == "immigrant_share"
+                    else _("Revised by the UN from {before} ({edition})"))
+    source, label, click = editions.short_name(edition), indicator_label(indicator), _(
+        "Click to open the country's profile.")
     rows = []
-    for code in codes:
-        row = by_code.loc[code] if code in by_code.index else None
+    for code in sorted((covered_codes | set(by_code) | shapes) & place_codes):
+        row = by_code.get(code)
         value = row["value"] if row is not None else float("nan")
-        lines = []
         if row is not None:
-            lines.append(f"{label}: {value_text(indicator, value)}")
-            lines.append(_when(row, year))
-            lines.append(source)
-            lines += stock_types.meanings(row["basis_citizenship"], row["refugees_added"], row["imputed"])
+            lines = [f"{label}: {value_text(indicator, value)}", _when(row, year), source,
+                     *stock_types.meanings(row["basis_citizenship"], row["refugees_added"], row["imputed"])]
         else:
-            lines.append(no_figure_text(indicator, year, code in covered_codes, source))
-        previous_persons = None
-        if before is not None and code in before.index:
-            previous_persons = before.loc[code, "previous_persons"]
-            lines.append(_("Revised by the UN from {before} ({edition})").format(
-                before=fmt_int(previous_persons), edition=previous_title) if indicator != "immigrant_share" else
-                _("Immigrants revised by the UN from {before} ({edition})").format(
-                    before=fmt_int(previous_persons), edition=previous_title))
-        lines.append(_("Click to open the country's profile."))
+            lines = [no_figure_text(indicator, year, code in covered_codes, source)]
+        if code in before:
+            lines.append(revised_text.format(before=fmt_int(before[code]), edition=previous_title))
+        lines.append(click)
+        name = countries.name(code)
         rows.append({
-            "iso3": code, "name": countries.name(code), "value": value, "value_text": value_text(indicator, value),
-            "ots_status": places.loc[code, "ots_status"], "tip_title": countries.name(code),
+            "iso3": code, "name": name, "value": value, "ots_status": statuses.get(code), "tip_title": name,
             "tip_body": "\n".join(lines), "drawn": code in shapes, "covered": code in covered_codes or row is not None,
-            "year": row["year"] if row is not None else None,
-            "provisional": row["provisional"] if row is not None else None,
-            "population_year": row["population_year"] if row is not None else None,
-            "basis_citizenship": row["basis_citizenship"] if row is not None else None,
-            "refugees_added": row["refugees_added"] if row is not None else None,
-            "imputed": row["imputed"] if row is not None else None,
-            "previous_persons": previous_persons,
+            **{column: (row[column] if row is not None else None)
+               for column in ("year", "provisional", "population_year", *stock_types.TYPES)},
+            "previous_persons": before.get(code),
         })
     shown = pd.DataFrame(rows)
     shown["rank"] = shown["value"].rank(ascending=False, method="min").astype("Int64")
@@ -241,7 +232,7 @@ def table(shown: pd.DataFrame, indicator: str, edition: str) -> pd.DataFrame:
     frame = pd.DataFrame({
         _("Rank"): rows["rank"], _("Country code"): rows["iso3"], _("Country"): rows["name"],
         indicator_label(indicator): rows["value"], _("Year"): rows["year"].astype("Int64"),
-        _("Edition"): [editions.short_name(edition) if pd.notna(v) else "" for v in rows["value"]],
+        _("Edition"): rows["value"].notna().map({True: editions.short_name(edition), False: ""}),
         _("On the map"): [_("yes") if drawn else _("too small to draw") for drawn in rows["drawn"]],
     })
     if indicator in _STOCK_COUNT:
@@ -271,7 +262,7 @@ def screen_table(shown: pd.DataFrame, indicator: str) -> pd.DataFrame:
     frame = pd.DataFrame({
         _("Rank"): rows["rank"], _("Country"): [f"{n} {m}".strip() for n, m in zip(rows["name"], marks)],
         indicator_label(indicator): [value_text(indicator, v) for v in rows["value"]],
-        _("Year"): [_when(r, int(r["year"])) if pd.notna(r["value"]) else "" for _i, r in rows.iterrows()],
+        _("Year"): [_when(r, int(r["year"])) if pd.notna(r["value"]) else "" for r in rows.to_dict("records")],
         _("On the map"): [_("yes") if drawn else _("too small to draw") for drawn in rows["drawn"]],
     })
     if rows["previous_persons"].notna().any():
