@@ -155,6 +155,7 @@ def cases() -> dict[str, list[Case]]:
         "measures.cell_status": [case("M1-STAY KAZ", "M1-STAY", "KAZ")],
         "measures.status_history": [case("all"), case("M1-STAY KAZ", "M1-STAY", "KAZ")],
         "measures.implemented_per_state": [case("")],
+        "measures.documents": [case("")],
         # Figures (stranded, labour, submissions)
         "figures.all_figures": [case("all"), case("labour", "labour")],
         # Data and sources
@@ -189,9 +190,14 @@ def cases() -> dict[str, list[Case]]:
         "revisions.revised_years": [case("")],
         "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),
                                          case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50),
-                                         case("OTS states, 2020, every row (Briefing's corridors)", OTS_STATES,
-                                              2020, None),
-                                         case("KAZ, 2020, every row (profile's partners)", ("KAZ",), 2020, None)],
+                                         case("OTS states, 2020, 6 corridors (Briefing's)", OTS_STATES, 2020, None,
+                                              None, ("KAZ>RUS", "UZB>RUS", "TUR>DEU", "SYR>TUR", "RUS>KAZ",
+                                                     "KAZ>DEU")),
+                                         case("KAZ, 2020, 20 partners (profile's)", ("KAZ",), 2020, None, None,
+                                              tuple(f"KAZ>{c}" for c in ("RUS", "DEU", "UKR", "UZB", "USA", "BLR",
+                                                                         "ISR", "KGZ", "TUR", "CAN"))
+                                              + tuple(f"{c}>KAZ" for c in ("RUS", "UZB", "UKR", "CHN", "KGZ",
+                                                                           "DEU", "BLR", "TJK", "AZE", "TKM")))],
         "revisions.total_revisions": [case("immigrants, OTS states and Russia, 2020", "immigrants",
                                            OTS_STATES + ("RUS",), 2020, 20),
                                       case("emigrants, every country and year", "emigrants", None, None, None),

@@ -271,7 +271,8 @@ def _corridor_revisions(largest: pd.DataFrame, edition: str) -> tuple[list[int |
     year = int(largest["previous_year"].iloc[0])
     if year not in {int(y) for y in load(revision_queries.revised_years, edition)["year"]}:
         return [None] * len(largest), ""
-    found = load(revision_queries.corridor_revisions, countries.OTS_STATES, year, None, edition)
+    shown = tuple(f"{o}>{d}" for o, d in zip(largest["origin_iso3"], largest["destination_iso3"]))
+    found = load(revision_queries.corridor_revisions, countries.OTS_STATES, year, None, edition, shown)
     previous = {(o, d): int(b) for o, d, b in zip(found["origin_iso3"], found["destination_iso3"],
                                                    found["previous_persons"])}
     return [previous.get((o, d)) for o, d in zip(largest["origin_iso3"], largest["destination_iso3"])], \

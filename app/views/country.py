@@ -108,11 +108,15 @@ def partners(p: Profile) -> None:
     only_ots = "" if p.iso3 in countries.OTS_STATES or editions.is_latest(p.stock) else " " + _(
         "Outside the OTS states, this edition holds only corridors with them.")
     titles = (_("Where its immigrants come from, {year}"), _("Where its emigrants live, {year}"))
-    revised, before_title = partner_revisions(p, year)
+    partners_of = {side: load(queries.top_partners, p.iso3, year, side, 10, p.stock)
+                   for side in ("origins", "destinations")}
+    shown = tuple(f"{c}>{p.iso3}" for c in partners_of["origins"]["partner_iso3"]) + tuple(
+        f"{p.iso3}>{c}" for c in partners_of["destinations"]["partner_iso3"])
+    revised, before_title = partner_revisions(p, year, shown)
     for column, side, title in zip(st.columns(2), ("origins", "destinations"), titles):
         with column:
             st.markdown(f"**{title.format(year=year)}**")
-            partners = load(queries.top_partners, p.iso3, year, side, 10, p.stock)
+            partners = partners_of[side]
             if partners.empty:
                 ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
                 continue
@@ -133,16 +137,17 @@ def partners(p: Profile) -> None:
                      key=f"partners_{side}")
 
 
-def partner_revisions(p: Profile, year: int) -> tuple[dict[str, dict[str, int]], str]:
+def partner_revisions(p: Profile, year: int, shown: tuple[str, ...]) -> tuple[dict[str, dict[str, int]], str]:
     """Per side ("origins", "destinations"), the previous edition's figure of each partner the UN revised for
-    `year` ({partner: persons}), and the previous edition's title; empty unless the latest edition is shown and
-    the previous one covers the year. Reads what the revisions view computes (`corridor_revisions`). The previous
-    edition's copy holds the corridors with an OTS state at one end: for another country, only those."""
+    `year` ({partner: persons}) among the corridors `shown` ("ORIGIN>DESTINATION"), and the previous edition's
+    title; empty unless the latest edition is shown and the previous one covers the year. Reads what the revisions
+    view computes (`corridor_revisions`). The previous edition's copy holds the corridors with an OTS state at one
+    end: for another country, only those."""
     empty = {"origins": {}, "destinations": {}}
     before = editions.of(common.STOCK, editions.PREVIOUS) if editions.is_latest(p.stock) else None
     if before is None or int(year) not in {int(y) for y in load(revision_queries.revised_years, p.stock)["year"]}:
         return empty, ""
-    found = load(revision_queries.corridor_revisions, (p.iso3,), int(year), None, p.stock)
+    found = load(revision_queries.corridor_revisions, (p.iso3,), int(year), None, p.stock, shown)
     found = found[found["status"] != "not estimated"]
     if p.iso3 not in countries.OTS_STATES:
         found = found[found["origin_iso3"].isin(countries.OTS_STATES) | found["destination_iso3"].isin(
