@@ -40,6 +40,7 @@ PAGES = {
                 url_path="stranded"),
         st.Page("pages/labour.py", title=_("Labour and remittances"), icon=":material/payments:",
                 url_path="labour"),
+        st.Page("pages/world.py", title=_("World map"), icon=":material/public:", url_path="world"),
     ],
     _("Cooperation"): [
         st.Page("pages/measures.py", title=_("Agreed measures"), icon=":material/fact_check:", url_path="measures"),

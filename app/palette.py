@@ -41,3 +41,13 @@ def country_colour(iso3: str) -> str:
 def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
     colour = colour.lstrip("#")
     return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+# The world map's classes (tests/test_palette.py checks that neighbouring classes, and each class and "no figure",
+# stay apart for readers with red-green or blue-yellow colour blindness). Counts and shares: viridis, light to
+# dark, changing in lightness as well as hue. Net migration: orange where more people left than came, blue where
+# more came, near white about zero (the Migration map's orange origin and blue destination; no red and green).
+# No figure reported: a plain grey, never a class colour, so "not reported" is never read as a value.
+MAP_SEQUENTIAL = ("#FDE725", "#7AD151", "#22A884", "#2A788E", "#414487", "#440154")
+MAP_DIVERGING = ("#B35806", "#F1A340", "#FDD49E", "#F7F7F7", "#ABD0E6", "#4393C3", "#2166AC")
+MAP_NO_FIGURE = "#BDBDBD"

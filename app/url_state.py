@@ -13,8 +13,9 @@ defaults stable (not "whatever comes first") where a link must pin the view.
 
 This module is the one way the dashboard keeps state in the URL: controls through `select`, `radio`,
 `multiselect` and `slider`; state without a control (the Briefing's presentation mode and topic, a value
-a slide reads from the link without drawing its control) through `value` and `put`. No other module reads
-or writes `st.query_params`, with one exception:
+a slide reads from the link without drawing its control) through `value` and `put`; another page opened
+with its state (the World map opening a Country profile, `?country=BHR`) through `open_page`. No other
+module reads or writes `st.query_params`, with one exception:
 
 - The language switch (`app.i18n.choose_language`, in the frame) is bound to the URL by Streamlit itself
   (`bind="query-params"`). The language must stay in the address on every page, and a click in the
@@ -179,3 +180,14 @@ def put(key: str, text: str | None) -> None:
     """Keep `text` in the link under `key` (None takes it out), for state no control shows: the Briefing's
     presentation mode and topic, set by its buttons."""
     _write(key, text)
+
+
+# --- another page, opened with its state ----------------------------------------------------------------
+
+def open_page(page: str, params: dict[str, str | None]) -> None:
+    """Go to another page of the navigation (its file, "pages/country.py") with `params` in its link, as if the
+    reader had opened that link: the page reads them through its own controls. The language goes along by
+    itself: Streamlit keeps the language switch's parameter, bound to the switch, across the change (and refuses
+    it among `params`)."""
+    st.switch_page(page, query_params={key: str(text) for key, text in params.items() if text is not None})
+

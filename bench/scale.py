@@ -155,6 +155,7 @@ def cases() -> dict[str, list[Case]]:
         "measures.cell_status": [case("M1-STAY KAZ", "M1-STAY", "KAZ")],
         "measures.status_history": [case("all"), case("M1-STAY KAZ", "M1-STAY", "KAZ")],
         "measures.implemented_per_state": [case("")],
+        "measures.documents": [case("")],
         # Figures (stranded, labour, submissions)
         "figures.all_figures": [case("all"), case("labour", "labour")],
         # Data and sources
@@ -188,14 +189,25 @@ def cases() -> dict[str, list[Case]]:
         # What the UN revised (Migration page, ?view=revisions)
         "revisions.revised_years": [case("")],
         "revisions.corridor_revisions": [case("OTS states, 2020, 20 rows (default)", OTS_STATES, 2020, 20),
-                                         case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50)],
+                                         case("OTS states, 1990, 50 rows (the widest choice)", OTS_STATES, 1990, 50),
+                                         case("OTS states, 2020, 6 corridors (Briefing's)", OTS_STATES, 2020, None,
+                                              None, ("KAZ>RUS", "UZB>RUS", "TUR>DEU", "SYR>TUR", "RUS>KAZ",
+                                                     "KAZ>DEU")),
+                                         case("KAZ, 2020, 20 partners (profile's)", ("KAZ",), 2020, None, None,
+                                              tuple(f"KAZ>{c}" for c in ("RUS", "DEU", "UKR", "UZB", "USA", "BLR",
+                                                                         "ISR", "KGZ", "TUR", "CAN"))
+                                              + tuple(f"{c}>KAZ" for c in ("RUS", "UZB", "UKR", "CHN", "KGZ",
+                                                                           "DEU", "BLR", "TJK", "AZE", "TKM")))],
         "revisions.total_revisions": [case("immigrants, OTS states and Russia, 2020", "immigrants",
                                            OTS_STATES + ("RUS",), 2020, 20),
-                                      case("emigrants, every country and year", "emigrants", None, None, None)],
+                                      case("emigrants, every country and year", "emigrants", None, None, None),
+                                      case("immigrants, every country, 2020 (world map)", "immigrants", None, 2020,
+                                           None)],
         # A world map's figures: every country, one indicator and year
         "world.indicator_by_country": [case(indicator, indicator, lambda c, i=indicator: c.world_years[i])
                                        for indicator in WORLD_INDICATORS],
         "world.indicator_years": [case(indicator, indicator) for indicator in WORLD_INDICATORS],
+        "world.indicator_countries": [case(indicator, indicator) for indicator in WORLD_INDICATORS],
         # The app's own store (submissions): read on the store, not on the build
         "submissions.active_figures": [case("")],
         "submissions.active_record": [case("3 records", lambda c: c.record_ids)],

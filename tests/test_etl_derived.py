@@ -43,3 +43,26 @@ def test_country_years_tells_the_editions_apart(con):
 def test_country_years_is_in_the_data_dictionary(con):
     assert con.execute("SELECT row_count FROM sources WHERE table_name = 'country_years'").fetchone()[0] == \
         con.execute("SELECT count(*) FROM country_years").fetchone()[0]
+
+
+def test_coverage_years_holds_each_year_of_the_ots_states_in_every_data_set(con):
+    from etl.derived import COVERAGE_DATASETS
+    held = {dataset: count for dataset, count in con.execute(
+        "SELECT dataset, count(*) FROM coverage_years GROUP BY 1").fetchall()}
+    assert set(held) == set(COVERAGE_DATASETS)
+    states = {code for (code,) in con.execute("SELECT DISTINCT iso3 FROM coverage_years").fetchall()}
+    assert states == {code for (code,) in con.execute(
+        "SELECT iso3 FROM countries WHERE ots_status IS NOT NULL").fetchall()}
+    # the same years as the tables themselves: Kazakhstan's immigrants in each edition, its remittances, a topic
+    for dataset, sql in (
+            ("migrant_stock_totals",
+             "SELECT edition, year FROM migrant_stock_totals WHERE iso3 = 'KAZ' AND sex = 'total'"),
+            ("remittance_totals", "SELECT edition, year FROM remittance_totals WHERE iso3 = 'KAZ'"),
+            ("labour", """SELECT NULL, year(coalesce(period_end, period_start, source_date)) FROM reported_figures
+                          WHERE topic = 'labour' AND 'KAZ' IN (nationality_iso3, location_iso3)"""),
+            ("migrant_stock", "SELECT edition, first_year FROM country_years WHERE dataset = 'migrant_stock' "
+                              "AND iso3 = 'KAZ'")):
+        expected = sorted(set(con.execute(sql).fetchall()), key=str)
+        derived = sorted(con.execute("SELECT edition, year FROM coverage_years WHERE dataset = $d AND iso3 = 'KAZ'",
+                                     {"d": dataset}).fetchall(), key=str)
+        assert derived == expected, dataset

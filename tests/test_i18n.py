@@ -239,9 +239,10 @@ SHOWN_THROUGH_BABEL = {("meeting_documents", "language"), ("editions", "released
 # Shown in other words: the build's statuses show their documents (`measures_evidence.source_of`), the
 # state's membership shows as a sentence of the catalogue.
 SHOWN_OTHERWISE = {("measure_status", "source"), ("countries", "ots_status"), ("reported_figures", "topic"),
-                   ("country_years", "dataset")}
+                   ("country_years", "dataset"), ("coverage_years", "dataset")}
 NOT_WORDS = {  # codes, identifiers, numbers as text, addresses, checksums: the same in every language
     ("countries", "iso3"), ("countries", "iso2"), ("country_indicators", "iso3"), ("country_years", "iso3"),
+    ("coverage_years", "iso3"),
     ("migrant_stock", "origin_iso3"), ("migrant_stock", "destination_iso3"), ("migrant_stock_totals", "iso3"),
     ("migration_flows", "origin_iso3"), ("migration_flows", "destination_iso3"), ("remittance_totals", "iso3"),
     ("remittances_bilateral", "sending_iso3"), ("remittances_bilateral", "receiving_iso3"),
@@ -256,7 +257,7 @@ NOT_WORDS = {  # codes, identifiers, numbers as text, addresses, checksums: the 
     ("table_columns", "type"),
     # editions: identifiers, shown through `app.editions` as the edition's title and release date
     *{(table, "edition") for table in ("migrant_stock", "migrant_stock_totals", "remittances_bilateral",
-                                       "remittance_totals", "country_indicators", "country_years",
+                                       "remittance_totals", "country_indicators", "country_years", "coverage_years",
                                        "forcibly_displaced", "table_editions", "editions")},
     ("editions", "previous_edition"), ("editions", "based_on"), ("editions", "url"), ("editions", "accessed"),
     ("table_editions", "table_name"), ("countries", "kind"),

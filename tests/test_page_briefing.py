@@ -104,6 +104,13 @@ def test_largest_corridor_and_its_bars_match_the_database(app_env, database):
     assert metrics(at)[f"{names[origin]} → {names[destination]}"] == f"{persons:,}"
     bars = plotly_specs(at)[0]["data"][0]
     assert f"{names[origin]} → {names[destination]}" in bars["y"]
+    # the marks of 2020, a year both editions cover, say where the UN revised the figure (hover, and a remark)
+    marks = chart_specs(at)[0]["data"][1]
+    hover = dict(zip(marks["y"], marks["customdata"]))
+    assert hover["Kazakhstan → Russia"] == ["1,635,008", "<br>revised by the UN from 2,558,907 (International "
+                                                        "Migrant Stock 2020)"]
+    assert any("Kazakhstan → Russia\\: 1,635,008, where International Migrant Stock 2020 gave 2,558,907" in c.value
+               for c in at.caption)
 
 
 def test_remittance_headline_is_the_latest_reported_year(app_env, database):

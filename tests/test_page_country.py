@@ -118,6 +118,16 @@ def test_link_to_a_country_outside_the_ots(app_env):
     assert not [df for df in at.dataframe if "Measure" in df.value.columns]
 
 
+def test_partners_say_what_the_un_revised(app_env):
+    at = open_page({"country": "KAZ", "year": "2020"}, sections=["partners"])
+    destinations = charts(at)["partners_destinations"]["data"][0]
+    hover = {label.rstrip("†‡*"): text for label, text in zip(destinations["y"], destinations["hovertext"])}
+    assert hover["Russia"] == ("Russia: 1,635,008 persons in 2020<br>revised by the UN from 2,558,907 "
+                               "(International Migrant Stock 2020)")
+    assert any("give the figure of International Migrant Stock 2020 where the UN revised it" in c.value
+               for c in at.caption)
+
+
 def test_a_country_with_no_data_at_all(app_env, no_data_country):
     at = open_page({"country": no_data_country}, sections=["migrants"])  # it stops before the sections
     assert at.selectbox(key="url_country").value == no_data_country

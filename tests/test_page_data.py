@@ -19,7 +19,7 @@ from tests.conftest import PROJECT_ROOT
 GOOD = (PROJECT_ROOT / "tests" / "fixtures" / "submissions" / "good_bom_crlf.csv").read_bytes()
 
 
-TABLES_IN_BUILD = 20  # 13 loaded from data/raw, 1 derived by the build (country_years), 6 catalogue tables
+TABLES_IN_BUILD = 21  # 13 loaded from data/raw, 2 derived by the build (country_years, coverage_years), 6 catalogue tables
 
 
 def open_page(params: dict | None = None, language: str = "en") -> AppTest:

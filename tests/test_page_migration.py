@@ -253,3 +253,9 @@ def test_a_year_both_editions_cover_shows_the_previous_figure_beside_the_latest(
     ranked = plotly_specs(at)[0]["data"][0]
     hover = {label.rstrip("†‡*"): extra for label, (_value, extra) in zip(ranked["y"], ranked["customdata"])}
     assert hover["Kazakhstan → Russia"] == "<br>International Migrant Stock 2020: 2,558,907"
+    # the map's arc says it too, in its tooltip
+    arcs = next(layer for layer in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]
+                if layer["id"] == "corridors")["data"]
+    russia = next(arc for arc in arcs if (arc["origin_code"], arc["destination_code"]) == ("KAZ", "RUS"))
+    assert russia["tip_body"].endswith(" · revised by the UN from 2,558,907 (International Migrant Stock 2020)")
+    assert russia["tip_body"].startswith("1,635,008 persons")

@@ -19,6 +19,7 @@ TITLES = {
     "migration": "Migration: stocks and flows",
     "stranded": "Citizens stranded abroad and brought home, 2020",
     "labour": "Labour migration and remittances",
+    "world": "World map",
     "measures": "Agreed measures",
     "country": None,
     "data": "Data and sources",

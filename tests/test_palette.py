@@ -10,7 +10,7 @@ from itertools import combinations
 
 import pytest
 
-from app.palette import STATUS_COLOURS
+from app.palette import MAP_DIVERGING, MAP_NO_FIGURE, MAP_SEQUENTIAL, STATUS_COLOURS
 from etl.schema import STATUS_VALUES
 
 # Machado et al. (2009), full severity.
@@ -61,6 +61,16 @@ def test_status_colours_stay_apart(vision):
              for a, b in combinations(STATUS_VALUES, 2)
              if difference(STATUS_COLOURS[a], STATUS_COLOURS[b], vision) < LEAST_DIFFERENCE]
     assert not close, f"status colours too alike with {vision}: {close}"
+
+
+@pytest.mark.parametrize("vision", list(VISION))
+@pytest.mark.parametrize("scale", [MAP_SEQUENTIAL, MAP_DIVERGING], ids=["sequential", "diverging"])
+def test_world_map_classes_stay_apart_from_their_neighbours_and_from_no_figure(vision, scale):
+    close = [(a, b, round(difference(a, b, vision), 1)) for a, b in zip(scale, scale[1:])
+             if difference(a, b, vision) < LEAST_DIFFERENCE]
+    close += [(colour, MAP_NO_FIGURE, round(difference(colour, MAP_NO_FIGURE, vision), 1)) for colour in scale
+              if difference(colour, MAP_NO_FIGURE, vision) < LEAST_DIFFERENCE]
+    assert not close, f"world map colours too alike with {vision}: {close}"
 
 
 def test_the_check_tells_red_from_green_only_with_normal_vision():

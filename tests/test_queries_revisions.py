@@ -57,3 +57,13 @@ def test_the_states_the_un_did_not_revise_are_absent_from_the_totals(app_env):
     assert (world["iso3"], world["previous_persons"], world["latest_persons"]) == ("RUS", 11_636_911, 7_297_611)
     with pytest.raises(ValueError):
         run_uncached(q.total_revisions, "corridors", OTS_STATES)
+
+
+def test_only_the_corridors_a_chart_shows(app_env):
+    shown = run_uncached(q.corridor_revisions, OTS_STATES, 2020, None, None, ("KAZ>RUS", "RUS>UZB", "RUS>KAZ"))
+    # Russia-born in Uzbekistan: the same in both editions (the UN left Uzbekistan's immigrants as they were)
+    assert set(zip(shown["origin_iso3"], shown["destination_iso3"])) == {("KAZ", "RUS"), ("RUS", "KAZ")}
+    kazakhs = shown[shown["origin_iso3"] == "KAZ"].iloc[0]
+    assert (kazakhs["previous_persons"], kazakhs["latest_persons"]) == (2_558_907, 1_635_008)
+    everything = run_uncached(q.corridor_revisions, OTS_STATES, 2020, None)
+    assert len(everything) > len(shown)

@@ -104,3 +104,33 @@ def test_refugees_hosted_by_turkiye_and_from_it(app_env):
     assert "TUR" in set(asylum["partner_iso3"]) and asylum["provisional"].all()
     with pytest.raises(ValueError):
         run_uncached(refugees.refugees_by_partner, "TUR", "sideways", 2024)
+
+
+def test_a_remittance_of_zero_is_no_figure(app_env, wdi):
+    # The October 2023 vintage's copy writes 0 where WDI has no figure (Singapore 2005-2022): not reported, no row.
+    received = by_country("remittances_received", 2020, "wdi2023")
+    assert "SGP" not in received.index and "SYR" not in received.index
+    assert (received["value"] > 0).all()
+    share = by_country("remittances_share_gdp", 2020, "wdi2023")
+    assert "SGP" not in share.index and (share["value"] > 0).all()
+    # net migration of 0 is WPP's estimate, kept
+    assert 0 in set(by_country("net_migration", 2020)["value"])
+
+
+def test_the_countries_each_data_set_covers(app_env, stock):
+    covered = {indicator: set(run_uncached(world.indicator_countries, indicator)["iso3"])
+               for indicator in world.INDICATORS}
+    # Turkmenistan is in the World Bank's data (its population, its net migration) with no remittance: "not
+    # reported", not "not covered"
+    assert "TKM" in covered["remittances_received"]
+    assert "TKM" not in set(by_country("remittances_received", 2023).index)
+    assert covered["immigrants"] == set(stock["destination_iso3"]) - {"OOO"}
+    assert "OOO" not in covered["refugees_hosted"] and "TUR" in covered["refugees_hosted"]
+    assert covered["immigrants"] == covered["emigrants"] == covered["immigrant_share"]
+    assert len(run_uncached(world.indicator_countries, "immigrants", "ims2020")) == 232
+
+
+def test_each_indicator_names_its_data_set(app_env):
+    assert [world.dataset_of(i) for i in world.INDICATORS] == ["un_desa_ims"] * 3 + ["wdi"] * 3 + ["unhcr"]
+    with pytest.raises(ValueError):
+        world.dataset_of("population")

@@ -13,6 +13,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from app.charts.common import plotly_escape
 from app.countries import OTS_STATES
 from app.i18n import fmt_int, fmt_percent
 from app.palette import country_colour
@@ -53,8 +54,10 @@ def stock_by_origin(by_origin: pd.DataFrame, name_of: Callable[[str], str], valu
 
 
 def largest_corridors(corridors: pd.DataFrame, name_of: Callable[[str], str], latest_label: str,
-                      previous_label: str, first_label: str, height: int = 340) -> go.Figure:
-    """The largest corridors now, with where they stood five years before and in the first year."""
+                      previous_label: str, first_label: str, revised: list[str] | None = None,
+                      height: int = 340) -> go.Figure:
+    """The largest corridors now, with where they stood in the year before and in the first year. `revised`: per
+    corridor, what the UN revised in the year before (the previous edition's figure, in words), for its hover."""
     frame = corridors.iloc[::-1]
     labels = [f"{name_of(o)} → {name_of(d)}" for o, d in zip(frame["origin_iso3"], frame["destination_iso3"])]
     colours = [country_colour(d) if o not in OTS_STATES and d in OTS_STATES else country_colour(o)
@@ -64,14 +67,16 @@ def largest_corridors(corridors: pd.DataFrame, name_of: Callable[[str], str], la
         text=[fmt_int(v) for v in frame["persons"]], textposition="outside", cliponaxis=False,
         textfont={"color": "#1B2631", "size": FONT_SIZE - 1},
         customdata=[fmt_int(v) for v in frame["persons"]], hovertemplate="%{y}: %{customdata}<extra></extra>"))
+    notes = list(reversed(revised)) if revised else [""] * len(frame)  # the frame is drawn bottom up
     for column, label, symbol in (("previous_persons", previous_label, "line-ns"),
                                   ("first_persons", first_label, "circle-open")):
+        extra = ["<br>" + plotly_escape(n) if n and column == "previous_persons" else "" for n in notes]
         fig.add_trace(go.Scatter(
             x=frame[column], y=labels, mode="markers", name=label,
             marker={"symbol": symbol, "size": 16 if symbol == "line-ns" else 11, "color": "#1B2631",
                     "line": {"width": 2.5, "color": "#1B2631"}},
-            customdata=[fmt_int(v) for v in frame[column]],
-            hovertemplate="%{y}<br>" + label + ": %{customdata}<extra></extra>"))
+            customdata=[[fmt_int(v), e] for v, e in zip(frame[column], extra)],
+            hovertemplate="%{y}<br>" + label + ": %{customdata[0]}%{customdata[1]}<extra></extra>"))
     _layout(fig, height, bargap=0.28)
     most = float(pd.concat([corridors["persons"], corridors["previous_persons"], corridors["first_persons"]]).max())
     fig.update_xaxes(tickformat="~s", range=[0, most * 1.18])

@@ -204,10 +204,13 @@ def refugee_table(over_time: pd.DataFrame, iso3: str, name: Namer, labels: dict[
     })
 
 
-def partner_bars(partners: pd.DataFrame, colour: str, name: Namer, marked: bool = False) -> go.Figure:
+def partner_bars(partners: pd.DataFrame, colour: str, name: Namer, marked: bool = False,
+                 revised: dict[str, int] | None = None, previous_name: str = "") -> go.Figure:
     """The largest partner countries, each with its share of the country's total. `marked`: each partner is a
-    destination, whose data types (counted by citizenship, refugees added, imputed) mark its name."""
+    destination, whose data types (counted by citizenship, refugees added, imputed) mark its name. `revised`: the
+    previous edition's figure of the partners the UN revised, said in their hover."""
     frame = partners.iloc[::-1]
+    revised = revised or {}
     marks = stock_types.row_marks(frame) if marked else [""] * len(frame)
     fig = go.Figure(go.Bar(
         x=frame["persons"], y=[name(c) + m for c, m in zip(frame["partner_iso3"], marks)], orientation="h",
@@ -216,6 +219,8 @@ def partner_bars(partners: pd.DataFrame, colour: str, name: Namer, marked: bool 
               for p, s in zip(frame["persons"], frame["share_pct"])],
         textposition="outside", cliponaxis=False, hoverinfo="text",
         hovertext=[_("{country}: {persons} persons in {year}").format(country=name(c), persons=fmt_int(p), year=int(y))
+                   + ("<br>" + plotly_escape(_("revised by the UN from {before} ({edition})").format(
+                       before=fmt_int(revised[c]), edition=previous_name)) if c in revised else "")
                    for c, p, y in zip(frame["partner_iso3"], frame["persons"], frame["year"])]))
     base_layout(fig, height=110 + 30 * len(frame))
     fig.update_xaxes(range=[0, float(frame["persons"].max()) * 1.45], tickformat=",.0f")
@@ -223,8 +228,9 @@ def partner_bars(partners: pd.DataFrame, colour: str, name: Namer, marked: bool 
     return fig
 
 
-def partner_table(partners: pd.DataFrame, iso3: str, side: str, name: Namer, edition: str = "") -> pd.DataFrame:
-    return pd.DataFrame({
+def partner_table(partners: pd.DataFrame, iso3: str, side: str, name: Namer, edition: str = "",
+                  revised: dict[str, int] | None = None, previous_name: str = "") -> pd.DataFrame:
+    table = pd.DataFrame({
         _("Country"): name(iso3),
         _("Origin") if side == "origins" else _("Destination"): [name(c) for c in partners["partner_iso3"]],
         _("Year (mid-year)"): partners["year"].to_numpy(),
@@ -233,6 +239,10 @@ def partner_table(partners: pd.DataFrame, iso3: str, side: str, name: Namer, edi
         _("Edition"): edition,
         **stock_types.table_columns(partners.reset_index(drop=True)),
     })
+    if revised:  # where the UN revised the figure: what the previous edition gave (empty where it did not)
+        table[_("Persons, as {edition} gave it").format(edition=previous_name)] = pd.array(
+            [revised.get(c) for c in partners["partner_iso3"]], dtype="Int64")
+    return table
 
 
 def corridor_pairs(corridors: pd.DataFrame, iso3: str, name: Namer) -> go.Figure:

@@ -3,6 +3,9 @@
 - On the page: `country_layer()` draws the shipped Natural Earth countries from the static file the
   server serves (`/app/static/countries.geojson`, never inlined: it would be sent on every rerun), and
   `deck()` builds a Deck with `map_provider=None`, so no tiles or styles are fetched.
+- A map coloured per country (the World map) cannot take its colours and tooltips from the static file:
+  `country_shapes()` gives the same outlines, coordinates rounded to what a world view shows, for a layer
+  of its own, and `CompactDeck` sends them without pydeck's indentation (five times the bytes).
 - For the PNG export: `static_map()` draws the same countries as plotly scatter polygons built from the
   shipped coordinates (plotly's own geo maps would make kaleido fetch outlines from a CDN), on which a
   page adds the same markers and arcs with `arc_path()`.
@@ -20,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pydeck as pdk
+
+from pydeck.bindings.json_tools import default_serialize
 
 from app.countries import OTS_STATES
 
@@ -166,3 +171,47 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: dict | None = No
     # fetch a base-map style from the internet.
     return pdk.Deck(layers=[sea_layer(), country_layer(), *layers], initial_view_state=view, map_provider=None,
                     tooltip=tooltip or False)
+
+
+# Natural Earth draws Antarctica as the widest shape of all; no data set here has a figure for it.
+NOT_DRAWN = ("ATA",)
+
+
+@lru_cache(maxsize=1)
+def country_shapes() -> dict[str, dict]:
+    """Every shipped country outline as a GeoJSON MultiPolygon geometry by ISO3 code, coordinates rounded to
+    0.01 degree (about a kilometre: finer than a world map shows) with repeated points dropped; Antarctica
+    left out."""
+    shapes: dict[str, dict] = {}
+    for feature in json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))["features"]:
+        code = feature["properties"].get("iso3")
+        if not code or code in NOT_DRAWN:
+            continue
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        rounded = []
+        for polygon in polygons:
+            rings = [_rounded_ring(ring) for ring in polygon]
+            rings = [ring for ring in rings if len(ring) >= 4]  # a ring needs three corners and its closing point
+            if rings:
+                rounded.append(rings)
+        if rounded:
+            shapes[code] = {"type": "MultiPolygon", "coordinates": rounded}
+    return shapes
+
+
+def _rounded_ring(ring: list) -> list[list[float]]:
+    points: list[list[float]] = []
+    for x, y in ring:
+        point = [round(x, 2), round(y, 2)]
+        if not points or points[-1] != point:
+            points.append(point)
+    return points
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck written as compact JSON. pydeck indents its JSON, which for inline country outlines (every
+    coordinate pair on lines of its own) is about five times the bytes the browser has to receive and read."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))

@@ -145,9 +145,10 @@ def _node_colour(code: str, alpha: int = 215) -> list[int]:
 
 
 def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, source_text: str,
-                 height: int = MAP_HEIGHT) -> pdk.Deck:
+                 height: int = MAP_HEIGHT, previous_name: str = "") -> pdk.Deck:
     """Arcs from origin (orange) to destination (blue) over the country shapes, circles by total, hover text.
-    Only corridors with both ends placed are drawn."""
+    Only corridors with both ends placed are drawn. With a `previous_persons` column (the previous edition's
+    figure for the same year), an arc's hover says where the UN revised it."""
     arcs = shown[shown["placed"]].copy() if "placed" in shown else shown.copy()
     arcs["width"] = _scale(arcs["persons"], 1.5, 16.0)
     strength = _scale(arcs["persons"], 0.45, 1.0)
@@ -156,6 +157,9 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
     arcs["tip_title"] = [f"{o} → {d}" for o, d in zip(arcs["origin_name"], arcs["destination_name"])]
     arcs["tip_body"] = [_("{persons} persons · {period} · {source}").format(
         persons=fmt_int(p), period=period_text, source=source_text) for p in arcs["persons"]]
+    if "previous_persons" in arcs:
+        arcs["tip_body"] = [body + revision_note(p, before, previous_name)
+                            for body, p, before in zip(arcs["tip_body"], arcs["persons"], arcs["previous_persons"])]
     arcs = arcs[["origin_code", "destination_code", "persons", "origin_lon", "origin_lat", "destination_lon",
                  "destination_lat", "width", "source_colour", "target_colour", "tip_title", "tip_body"]]
 
@@ -195,6 +199,15 @@ def corridor_map(shown: pd.DataFrame, nodes: pd.DataFrame, period_text: str, sou
     # map_provider=None and no map_style: any map_style (None included) makes the page fetch a base map.
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**EURASIA), map_provider=None,
                     tooltip=tooltip, height=height)
+
+
+def revision_note(persons, before, previous_name: str) -> str:
+    """ " · revised by the UN from 2,558,907 (International Migrant Stock 2020)" where the previous edition gave
+    another figure for the same corridor and year; "" where it gave the same or none."""
+    if before is None or pd.isna(before) or int(before) == int(persons):
+        return ""
+    return " · " + _("revised by the UN from {before} ({edition})").format(before=fmt_int(before),
+                                                                          edition=previous_name)
 
 
 # ---------------------------------------------------------------- the same map as a static figure

@@ -35,6 +35,12 @@ def marks(basis_citizenship=None, refugees_added=None, imputed=None) -> str:
     return "".join(MARKS[name] for name in TYPES if _true(values[name]))
 
 
+def meanings(basis_citizenship=None, refugees_added=None, imputed=None) -> list[str]:
+    """What each type of one figure means, with its mark ("‡ includes refugees …"), for a tooltip."""
+    values = {"basis_citizenship": basis_citizenship, "refugees_added": refugees_added, "imputed": imputed}
+    return [MARKS[name] + " " + _(_MEANINGS[name]) for name in TYPES if _true(values[name])]
+
+
 def row_marks(frame: pd.DataFrame) -> list[str]:
     """The marks of every row of a frame with the three type columns (empty where it has none of them)."""
     if not set(TYPES) <= set(frame.columns):

@@ -9,6 +9,7 @@ browsing queries only ever use names read from the database itself, quoted.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import pandas as pd
 from app.i18n import N_
 from app.queries import measures as measure_queries
 from app.queries import uses_state
-from app.queries.figures import ALL_FIGURES_SQL, STATE_VIEW
+from app.queries.figures import STATE_VIEW
 from etl.sources import all_steps
 from etl.sources.reported_figures import LABOUR_RAW, STRANDED_RAW
 
@@ -45,7 +46,6 @@ DATASETS = (
 )
 SUBMITTED_TABLE = STATE_VIEW  # browsable beside the build's tables
 RUN_OUTCOMES = {"succeeded": N_("succeeded"), "failed": N_("failed")}  # etl_runs.status, as the page words it
-_FIGURE_YEAR = "year(coalesce(period_end, period_start, source_date))"
 
 
 def tables(cur) -> pd.DataFrame:
@@ -94,9 +94,8 @@ def etl_run_files(cur, run_id: str) -> pd.DataFrame:
     """, {"run": run_id}).df()
 
 
-def file_updates(cur) -> pd.DataFrame:
-    """Per raw file of the current build: when the build first loaded the file's present content (by checksum)."""
-    return cur.execute("""
+# Per raw file of the current build: when the build first loaded the file's present content (by checksum).
+_FILE_UPDATES_SQL = """
         WITH runs AS (SELECT run_id, timezone('UTC', finished_at) AS finished_at FROM etl_runs
                       WHERE status = 'succeeded'),
         current_run AS (SELECT run_id FROM runs ORDER BY finished_at DESC LIMIT 1),
@@ -111,7 +110,12 @@ def file_updates(cur) -> pd.DataFrame:
         LEFT JOIN last_different d ON d.file = c.file
         WHERE d.at IS NULL OR h.finished_at > d.at
         GROUP BY c.file, c.sha256
-    """).df()
+    """
+
+
+def file_updates(cur) -> pd.DataFrame:
+    """Per raw file of the current build: when the build first loaded the file's present content (by checksum)."""
+    return cur.execute(_FILE_UPDATES_SQL).df()
 
 
 @uses_state(STATE_VIEW, *measure_queries.STATE_VIEWS)
@@ -123,68 +127,66 @@ def coverage(cur) -> pd.DataFrame:
     that must not be confused: the publisher's release (in `editions`, by `edition`), the load into this
     database (`loaded_at`), and an edit or submission made in the dashboard (`recorded_at`).
     """
-    # One statement: the years held per pair (latest editions only), and the last edit or submission made in
-    # the dashboard for it.
+    # One statement: the years the build holds per pair (its summary `coverage_years`, latest editions only), and
+    # what was recorded in the dashboard: submitted figures in force and edited statuses of known measures, with
+    # when the latest was recorded. The store's rows reach DuckDB as frames (cast: an empty one has no types), each
+    # read once: scanning a frame costs more than the build's summary.
     held = cur.execute(f"""
         WITH ots AS (SELECT iso3 FROM countries WHERE ots_status IS NOT NULL),
         latest AS (SELECT edition FROM editions WHERE is_latest),
-        {ALL_FIGURES_SQL},
-        statuses AS ({measure_queries.RECORDED_STATUSES_SQL}),
+        submitted AS (
+            SELECT unnest([CAST(nationality_iso3 AS VARCHAR), CAST(location_iso3 AS VARCHAR)]) AS iso3,
+                   year(coalesce(CAST(period_end AS DATE), CAST(period_start AS DATE),
+                                 CAST(source_date AS DATE))) AS year,
+                   CAST(submitted_at AS TIMESTAMP) AS changed_at
+            FROM {STATE_VIEW}
+            -- a figure the build has since loaded under the same identifier is the build's (all_figures)
+            WHERE CAST(record_id AS VARCHAR) NOT IN (SELECT record_id FROM reported_figures)),
+        edits AS (
+            SELECT CAST(country_iso3 AS VARCHAR) AS iso3, year(CAST(as_of AS DATE)) AS year,
+                   CAST(recorded_at AS TIMESTAMP) AS changed_at
+            FROM measure_status_edits
+            -- of a measure the build or the dashboard knows
+            WHERE CAST(measure_id AS VARCHAR) IN (SELECT measure_id FROM ({measure_queries.MEASURE_IDS_SQL}))),
         held AS (
-            -- the bilateral tables through the build's summary of them (etl.derived): millions of rows at world
-            -- scale; each part keeps the OTS states' rows at once (a filter after the union is not pushed into it)
-            SELECT dataset, iso3, unnest([first_year, last_year]) AS year, edition FROM country_years
-                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
-            UNION ALL SELECT 'migrant_stock_totals', iso3, year, edition FROM migrant_stock_totals
-                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots) AND sex = 'total'
-            UNION ALL SELECT 'remittance_totals', iso3, year, edition FROM remittance_totals
-                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
-            UNION ALL SELECT 'country_indicators', iso3, year, edition FROM country_indicators
-                WHERE edition IN (SELECT edition FROM latest) AND iso3 IN (SELECT iso3 FROM ots)
-                  AND coalesce(remittances_received_usd, remittances_paid_usd, gdp_usd, remittances_pct_gdp,
-                               population, net_migration, refugees_by_origin) IS NOT NULL
-            UNION ALL SELECT CASE origin WHEN 'submission' THEN 'submitted' ELSE topic END, unnest(
-                    [nationality_iso3, location_iso3]), {_FIGURE_YEAR}, NULL FROM all_figures
-            UNION ALL SELECT 'measure_status', country_iso3, year(as_of), NULL FROM statuses
-        ),
-        by_app AS (
-            SELECT 'submitted' AS dataset, unnest([nationality_iso3, location_iso3]) AS iso3, submitted_at AS changed_at
-            FROM all_figures WHERE origin = 'submission'
-            UNION ALL
-            SELECT 'measure_status', country_iso3, recorded_at FROM statuses WHERE edit_id IS NOT NULL
-        ),
-        latest_by_app AS (
-            SELECT dataset, iso3, max(changed_at) AS changed_at FROM by_app WHERE iso3 IS NOT NULL GROUP BY ALL
-        )
-        SELECT h.dataset, h.iso3, list(DISTINCT CAST(h.year AS INTEGER) ORDER BY CAST(h.year AS INTEGER)) AS years,
-               any_value(h.edition) AS edition, any_value(l.changed_at) AS recorded_at
-        FROM held h LEFT JOIN latest_by_app l USING (dataset, iso3)
-        WHERE h.iso3 IN (SELECT iso3 FROM ots) AND h.year IS NOT NULL
-        GROUP BY h.dataset, h.iso3
-        ORDER BY h.dataset, h.iso3
-    """).df()
-    held["years"] = [list(map(int, years)) for years in held["years"]]
-
-    updates = file_updates(cur)
-    files = dict(zip(updates["file"], updates["updated_at"]))
+            SELECT dataset, iso3, year, edition, NULL::TIMESTAMP AS changed_at FROM coverage_years
+            WHERE edition IS NULL OR edition IN (SELECT edition FROM latest)  -- the OTS states' rows only
+            UNION ALL SELECT 'submitted', iso3, year, NULL, changed_at FROM submitted
+            UNION ALL SELECT 'measure_status', iso3, year, NULL, changed_at FROM edits)
+        -- a row recorded in the dashboard without a year still says when the pair was last recorded
+        SELECT dataset, iso3, list(year) FILTER (WHERE year IS NOT NULL) AS years,
+               any_value(edition) AS edition, max(changed_at) AS recorded_at
+        FROM held WHERE iso3 IN (SELECT iso3 FROM ots)
+        GROUP BY dataset, iso3 HAVING count(year) > 0
+        ORDER BY dataset, iso3
+    """).fetchall()
+    # The rows are few (a data set per state): Python tuples, then one frame, cost a fraction of DuckDB's frames.
+    files = dict(cur.execute(f"SELECT file, updated_at FROM ({_FILE_UPDATES_SQL})").fetchall())
     sources = {key: names for key, _label, names in DATASETS}
 
-    def loaded(dataset: str, edition) -> pd.Timestamp:
+    def loaded(dataset: str, edition) -> datetime | None:
         """When the build first loaded the present content of the files behind the data set (its edition's)."""
-        names = _FILES_OF_EDITION.get((dataset, edition)) if isinstance(edition, str) else sources.get(dataset)
-        return max((files[f] for f in names or [] if f in files), default=pd.NaT)
+        names = _FILES_OF_EDITION.get((dataset, edition)) if edition is not None else sources.get(dataset)
+        return max((files[f] for f in names or [] if f in files), default=None)
 
     # Once per data set and edition (a dozen), not once per state and data set.
-    pairs = [(d, e if isinstance(e, str) else None) for d, e in zip(held["dataset"], held["edition"])]
-    when = {pair: loaded(*pair) for pair in set(pairs)}
-    held["loaded_at"] = pd.to_datetime(pd.Series([when[pair] for pair in pairs], index=held.index, dtype="object"))
-    held["recorded_at"] = pd.to_datetime(held["recorded_at"])
-    steps = {dataset: _usual_step(group) for dataset, group in held.groupby("dataset")["years"]}
-    held["periods"] = [year_ranges(years, steps[dataset]) for years, dataset in zip(held["years"], held["dataset"])]
-    return held[["dataset", "iso3", "years", "periods", "edition", "loaded_at", "recorded_at"]]
+    when = {pair: loaded(*pair) for pair in {(dataset, edition) for dataset, _iso3, _years, edition, _at in held}}
+    years = [sorted({int(year) for year in row[2]}) for row in held]  # sorted here: cheaper than in the aggregate
+    by_dataset: dict[str, list[list[int]]] = {}
+    for row, held_years in zip(held, years):
+        by_dataset.setdefault(row[0], []).append(held_years)
+    steps = {dataset: _usual_step(year_lists) for dataset, year_lists in by_dataset.items()}
+    return pd.DataFrame({
+        "dataset": [row[0] for row in held], "iso3": [row[1] for row in held],
+        "years": years,
+        "periods": [year_ranges(y, steps[row[0]]) for y, row in zip(years, held)],
+        "edition": [row[3] if row[3] is not None else float("nan") for row in held],
+        "loaded_at": pd.to_datetime([when[(row[0], row[3])] for row in held]).as_unit("us"),
+        "recorded_at": pd.to_datetime([row[4] for row in held]).as_unit("us"),
+    })
 
 
-def _usual_step(year_lists: pd.Series) -> int:
+def _usual_step(year_lists) -> int:
     """The data set's usual spacing of years (5 for the UN estimates, whose last step 2020-2024 is four; 1 for
     yearly series): the most common gap."""
     gaps = Counter(b - a for years in year_lists for a, b in zip(years, years[1:]) if b > a)

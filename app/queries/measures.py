@@ -79,10 +79,14 @@ _HISTORY = f"""
            CAST(recorded_by AS VARCHAR), CAST(recorded_at AS TIMESTAMP)
     FROM measure_status_edits
 """
-# Every recorded status of a known measure, from the build and from the dashboard (edit_id set), for
-# queries elsewhere that summarise the statuses (the coverage matrix of Data and sources).
-RECORDED_STATUSES_SQL = f"""
-    SELECT h.* FROM ({_HISTORY}) h JOIN ({_MEASURES}) m USING (measure_id)
+# The identifiers of the known measures (the build's, and those added in the dashboard at a known meeting), as the
+# join in `_MEASURES` keeps them, without their texts: for a query that only asks whether a status is of one.
+MEASURE_IDS_SQL = """
+    SELECT measure_id FROM measures
+    UNION ALL
+    SELECT CAST(measure_id AS VARCHAR) FROM measures_added
+    WHERE CAST(meeting_id AS VARCHAR) IN (SELECT meeting_id FROM meetings
+                                          UNION ALL SELECT CAST(meeting_id AS VARCHAR) FROM meetings_added)
 """
 # Identifies one history row, so an edit can say which current row it was based on.
 _ROW_KEY = """CASE WHEN edit_id IS NULL

@@ -41,10 +41,11 @@ def revised_years(cur, edition: str | None = None) -> pd.DataFrame:
 
 
 def corridor_revisions(cur, states: Sequence[str], year: int | None = None, limit: int | None = 20,
-                       edition: str | None = None) -> pd.DataFrame:
+                       edition: str | None = None, pairs: Sequence[str] | None = None) -> pd.DataFrame:
     """Corridors with one of `states` at either end, both sexes, as the previous edition and the latest give them,
-    largest revision first (What the UN revised). `year` None: every year both cover. Columns: year,
-    origin_iso3, destination_iso3, previous_persons, latest_persons, change, change_pct, status,
+    largest revision first (What the UN revised). `year` None: every year both cover. `pairs`: only these
+    corridors, as "ORIGIN>DESTINATION" (the few a chart shows: the Briefing's, a profile's partners). Columns:
+    year, origin_iso3, destination_iso3, previous_persons, latest_persons, change, change_pct, status,
     previous_edition, latest_edition, and the latest figure's data types."""
     latest, previous = _editions(cur, edition)
     years = _common_years(cur, latest, previous) if previous else []
@@ -78,9 +79,11 @@ def corridor_revisions(cur, states: Sequence[str], year: int | None = None, limi
                $previous AS previous_edition, $latest AS latest_edition, basis_citizenship, refugees_added, imputed
         FROM compared
         WHERE coalesce(latest_persons, 0) <> previous_persons
+          AND ($all_pairs OR list_contains($pairs, origin_iso3 || '>' || destination_iso3))
         ORDER BY abs(coalesce(latest_persons, 0) - previous_persons) DESC, year DESC, origin_iso3, destination_iso3
         LIMIT $limit
     """, {"latest": latest, "previous": previous, "years": years, "states": list(states),
+          "pairs": list(pairs or []), "all_pairs": pairs is None,
           "limit": limit if limit is not None else 2 ** 31 - 1}).df()
 
 

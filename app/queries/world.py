@@ -16,7 +16,9 @@ Indicators:
   2023 population), named in `population_year`;
 - `net_migration`: persons, negative where more left than came (WPP via WDI);
 - `remittances_received` (US$) and `remittances_share_gdp` (% of GDP, computed
-  on the same vintage): WDI;
+  on the same vintage): WDI; a remittance of 0 is no row: the October 2023
+  vintage's copy writes 0 where WDI has no figure (Singapore, Libya, Syria, ...;
+  data/raw/SOURCES.md), and no economy receives literally nothing;
 - `refugees_hosted`: UNHCR refugees by country of asylum, with `provisional`.
 """
 from __future__ import annotations
@@ -40,8 +42,10 @@ _STOCK_SQL = """
 """
 _WDI_SQL = """
     SELECT iso3, year, {value}::DOUBLE AS value, edition, """ + _EXTRA_NONE + """
-    FROM country_indicators WHERE edition = $edition AND year = $year AND {value} IS NOT NULL
+    FROM country_indicators WHERE edition = $edition AND year = $year AND {value} IS NOT NULL{positive}
 """
+# The remittance columns' zeros stand for "no figure" in one vintage (see the module's docstring).
+_POSITIVE = " AND {value} > 0"
 _SQL = {
     "immigrants": _STOCK_SQL.format(value="immigrants"),
     "emigrants": _STOCK_SQL.format(value="emigrants"),
@@ -59,9 +63,11 @@ _SQL = {
                s.refugees_added, s.imputed, NULL::BOOLEAN AS provisional, p.population_year, p.population_edition
         FROM stock s JOIN population p USING (iso3)
     """,
-    "net_migration": _WDI_SQL.format(value="net_migration"),
-    "remittances_received": _WDI_SQL.format(value="remittances_received_usd"),
-    "remittances_share_gdp": _WDI_SQL.format(value="remittances_pct_gdp"),
+    "net_migration": _WDI_SQL.format(value="net_migration", positive=""),
+    "remittances_received": _WDI_SQL.format(value="remittances_received_usd",
+                                            positive=_POSITIVE.format(value="remittances_received_usd")),
+    "remittances_share_gdp": _WDI_SQL.format(value="remittances_pct_gdp",
+                                             positive=_POSITIVE.format(value="remittances_pct_gdp")),
     "refugees_hosted": """
         SELECT asylum_iso3 AS iso3, year, sum(persons)::DOUBLE AS value, any_value(edition) AS edition,
                NULL::BOOLEAN AS basis_citizenship, NULL::BOOLEAN AS refugees_added, NULL::BOOLEAN AS imputed,
@@ -74,9 +80,19 @@ _SQL = {
 }
 
 
+_WDI_COLUMN = {"net_migration": "net_migration", "remittances_received": "remittances_received_usd",
+               "remittances_share_gdp": "remittances_pct_gdp"}
+
+
 def _check(indicator: str) -> None:
     if indicator not in INDICATORS:
         raise ValueError(f"indicator must be one of {INDICATORS}, not {indicator!r}")
+
+
+def dataset_of(indicator: str) -> str:
+    """The data set (as `editions` names it) an indicator is read from: its editions are the map's choice."""
+    _check(indicator)
+    return _DATASET[indicator]
 
 
 def indicator_by_country(cur, indicator: str, year: int, edition: str | None = None) -> pd.DataFrame:
@@ -103,8 +119,7 @@ def indicator_years(cur, indicator: str, edition: str | None = None) -> pd.DataF
     _check(indicator)
     edition = _edition(cur, _DATASET[indicator], edition)
     if _DATASET[indicator] == WDI:
-        column = {"net_migration": "net_migration", "remittances_received": "remittances_received_usd",
-                  "remittances_share_gdp": "remittances_pct_gdp"}[indicator]
+        column = _WDI_COLUMN[indicator]
         sql = f"SELECT DISTINCT year FROM country_indicators WHERE edition = $edition AND {column} IS NOT NULL"
     elif indicator == "refugees_hosted":
         sql = ("SELECT DISTINCT first_year AS year FROM country_years WHERE dataset = 'forcibly_displaced' "
@@ -112,3 +127,21 @@ def indicator_years(cur, indicator: str, edition: str | None = None) -> pd.DataF
     else:
         sql = "SELECT DISTINCT year FROM migrant_stock_totals WHERE edition = $edition"
     return cur.execute(f"SELECT year FROM ({sql}) ORDER BY year", {"edition": edition}).df()
+
+
+def indicator_countries(cur, indicator: str, edition: str | None = None) -> pd.DataFrame:
+    """The countries the indicator's data set (one edition) holds any row for, in any year (World map): one of
+    them without a figure in the year shown is "not reported" (Turkmenistan's remittances); a country outside
+    them is not covered by the data set at all. Column: iso3."""
+    _check(indicator)
+    edition = _edition(cur, _DATASET[indicator], edition)
+    if _DATASET[indicator] == WDI:
+        sql = "SELECT DISTINCT iso3 FROM country_indicators WHERE edition = $edition"
+    elif indicator == "refugees_hosted":
+        sql = ("SELECT DISTINCT asylum_iso3 AS iso3 FROM forcibly_displaced WHERE edition = $edition "
+               "AND population_type = 'refugee'")
+    else:
+        sql = "SELECT DISTINCT iso3 FROM migrant_stock_totals WHERE edition = $edition"
+    return cur.execute(f"""
+        SELECT d.iso3 FROM ({sql}) d SEMI JOIN countries c ON c.iso3 = d.iso3 AND c.kind = 'place' ORDER BY d.iso3
+    """, {"edition": edition}).df()

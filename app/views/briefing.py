@@ -24,6 +24,7 @@ from app.queries import briefing as queries
 from app.queries import uses_state
 from app.queries import measures as measure_queries
 from app.queries import refugees as refugee_queries
+from app.queries import revisions as revision_queries
 from app.queries.common import STOCK, UNHCR, WDI
 from app.queries.figures import STATE_VIEW
 from app.store.measures import COMMITTED, status_label
@@ -218,9 +219,12 @@ def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
                  f"{int(r.year)} · {source}")
         for r in largest.head(3).itertuples()]
     latest_year = int(largest["year"].iloc[0]) if not largest.empty else ""
+    revised, before_title = _corridor_revisions(largest, edition)
     figure = charts.largest_corridors(
         largest, name, str(latest_year), str(int(largest["previous_year"].iloc[0])) if not largest.empty else "",
-        str(int(largest["first_year"].iloc[0])) if not largest.empty else "")
+        str(int(largest["first_year"].iloc[0])) if not largest.empty else "",
+        [_("revised by the UN from {before} ({edition})").format(before=fmt_int(b), edition=before_title)
+         if b is not None else "" for b in revised])
     data = pd.DataFrame({
         _("Origin code"): largest["origin_iso3"], _("Origin"): [name(c) for c in largest["origin_iso3"]],
         _("Destination code"): largest["destination_iso3"],
@@ -230,6 +234,9 @@ def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
             largest["previous_persons"].astype("Int64"),
         _("In {year}").format(year=int(largest["first_year"].iloc[0]) if not largest.empty else 1990):
             largest["first_persons"].astype("Int64")})
+    if any(b is not None for b in revised):
+        data[_("In {year}, as {edition} gave it").format(year=int(largest["previous_year"].iloc[0]),
+                                                          edition=before_title)] = pd.array(revised, dtype="Int64")
     full, licence = _edition_source(edition)
     meta = ChartMeta(title=title, source=full, licence=licence, data_date=str(latest_year),
                      filters=((_("Corridors"), _("an OTS member or observer state at either end")),),
@@ -243,7 +250,33 @@ def _corridors(sources: pd.DataFrame, edition: str) -> Topic:
         first = headlines[0]
         lead = Headline(_("Largest corridor: {corridor}").format(corridor=first.label), first.value, first.delta,
                         first.delta_note, first.arrow, first.note)
-    return Topic("corridors", title, headlines, figure, data, meta, short=_("Largest corridors"), lead=lead)
+    remarks = []
+    if any(b is not None for b in revised):
+        listed = "; ".join(_("{corridor}: {after}, where {edition} gave {before}").format(
+            corridor=f"{name(r.origin_iso3)} → {name(r.destination_iso3)}", after=fmt_int(r.previous_persons),
+            edition=before_title, before=fmt_int(b)) for r, b in zip(largest.itertuples(), revised) if b is not None)
+        remarks.append(_("The UN revised the {year} figures (the marks |): {corridors}.").format(
+            year=int(largest["previous_year"].iloc[0]), corridors=listed))
+    return Topic("corridors", title, headlines, figure, data, meta, short=_("Largest corridors"), lead=lead,
+                 remarks=remarks)
+
+
+def _corridor_revisions(largest: pd.DataFrame, edition: str) -> tuple[list[int | None], str]:
+    """For each corridor, the previous edition's figure for the year before the latest (the mark |) where the UN
+    revised it, None where it did not or where the previous edition does not cover that year; and the previous
+    edition's title. Reads what the revisions view computes (`queries.revisions.corridor_revisions`)."""
+    before = editions.row(edition)["previous_edition"]
+    if largest.empty or not isinstance(before, str):
+        return [None] * len(largest), ""
+    year = int(largest["previous_year"].iloc[0])
+    if year not in {int(y) for y in load(revision_queries.revised_years, edition)["year"]}:
+        return [None] * len(largest), ""
+    shown = tuple(f"{o}>{d}" for o, d in zip(largest["origin_iso3"], largest["destination_iso3"]))
+    found = load(revision_queries.corridor_revisions, countries.OTS_STATES, year, None, edition, shown)
+    previous = {(o, d): int(b) for o, d, b in zip(found["origin_iso3"], found["destination_iso3"],
+                                                   found["previous_persons"])}
+    return [previous.get((o, d)) for o, d in zip(largest["origin_iso3"], largest["destination_iso3"])], \
+        editions.row(before)["title"]
 
 
 def _remittances(sources: pd.DataFrame, edition: str) -> Topic:

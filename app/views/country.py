@@ -22,6 +22,7 @@ from app.queries import common, measures
 from app.queries import country as queries
 from app.queries import labour as labour_queries
 from app.queries import refugees as refugee_queries
+from app.queries import revisions as revision_queries
 
 name = countries.name
 
@@ -107,10 +108,15 @@ def partners(p: Profile) -> None:
     only_ots = "" if p.iso3 in countries.OTS_STATES or editions.is_latest(p.stock) else " " + _(
         "Outside the OTS states, this edition holds only corridors with them.")
     titles = (_("Where its immigrants come from, {year}"), _("Where its emigrants live, {year}"))
+    partners_of = {side: load(queries.top_partners, p.iso3, year, side, 10, p.stock)
+                   for side in ("origins", "destinations")}
+    shown = tuple(f"{c}>{p.iso3}" for c in partners_of["origins"]["partner_iso3"]) + tuple(
+        f"{p.iso3}>{c}" for c in partners_of["destinations"]["partner_iso3"])
+    revised, before_title = partner_revisions(p, year, shown)
     for column, side, title in zip(st.columns(2), ("origins", "destinations"), titles):
         with column:
             st.markdown(f"**{title.format(year=year)}**")
-            partners = load(queries.top_partners, p.iso3, year, side, 10, p.stock)
+            partners = partners_of[side]
             if partners.empty:
                 ui.empty(_("No figure for {year}.").format(year=year) + only_ots)
                 continue
@@ -118,15 +124,48 @@ def partners(p: Profile) -> None:
             # Destinations each carry their own data types (marked); the origins share the country's own.
             marked = side == "destinations"
             footnote = stock_types.footnote(partners if marked else partners.head(1))
-            ui.chart(figure(charts.partner_bars, partners, colour, name, marked),
-                     charts.partner_table(partners, p.iso3, side, name, p.stock),
+            before = revised[side]
+            ui.chart(figure(charts.partner_bars, partners, colour, name, marked, before, before_title),
+                     charts.partner_table(partners, p.iso3, side, name, p.stock, before, before_title),
                      editions.meta(p.stock, title.format(year=year) + f" — {name(p.iso3)}",
                                    f"{side}-{p.iso3.lower()}-{year}", data_date=str(year),
                                    caveat=_("Share of all the country's immigrants (or emigrants) that year. "
                                             "“Other or unknown”: migrants whose origin the destination does not "
                                             "report.") + only_ots + (" " + (_("The country's count: {types}").format(
-                                                types=footnote) if not marked else footnote) if footnote else "")),
+                                                types=footnote) if not marked else footnote) if footnote else "")
+                                   + (" " + revision_caveat(p, before_title) if before_title else "")),
                      key=f"partners_{side}")
+
+
+def partner_revisions(p: Profile, year: int, shown: tuple[str, ...]) -> tuple[dict[str, dict[str, int]], str]:
+    """Per side ("origins", "destinations"), the previous edition's figure of each partner the UN revised for
+    `year` ({partner: persons}) among the corridors `shown` ("ORIGIN>DESTINATION"), and the previous edition's
+    title; empty unless the latest edition is shown and the previous one covers the year. Reads what the revisions
+    view computes (`corridor_revisions`). The previous edition's copy holds the corridors with an OTS state at one
+    end: for another country, only those."""
+    empty = {"origins": {}, "destinations": {}}
+    before = editions.of(common.STOCK, editions.PREVIOUS) if editions.is_latest(p.stock) else None
+    if before is None or int(year) not in {int(y) for y in load(revision_queries.revised_years, p.stock)["year"]}:
+        return empty, ""
+    found = load(revision_queries.corridor_revisions, (p.iso3,), int(year), None, p.stock, shown)
+    found = found[found["status"] != "not estimated"]
+    if p.iso3 not in countries.OTS_STATES:
+        found = found[found["origin_iso3"].isin(countries.OTS_STATES) | found["destination_iso3"].isin(
+            countries.OTS_STATES)]
+    origins = found[found["destination_iso3"] == p.iso3]
+    destinations = found[found["origin_iso3"] == p.iso3]
+    return ({"origins": dict(zip(origins["origin_iso3"], origins["previous_persons"].astype(int))),
+             "destinations": dict(zip(destinations["destination_iso3"], destinations["previous_persons"].astype(int)))},
+            editions.row(before)["title"])
+
+
+def revision_caveat(p: Profile, previous_title: str) -> str:
+    text = _("The hover and the CSV give the figure of {edition} where the UN revised it.").format(
+        edition=previous_title)
+    if p.iso3 not in countries.OTS_STATES:
+        text += " " + _("That edition's copy holds only the corridors with a member or observer state: for the "
+                        "others, whether the UN revised them is not known here.")
+    return text
 
 
 def corridors(p: Profile) -> None:

@@ -240,7 +240,9 @@ def draw_map(shown: pd.DataFrame, nodes: pd.DataFrame, selection: Selection, sou
     over the same outlines, built only when the button is clicked.
     """
     st.markdown(legend(), unsafe_allow_html=True)
-    deck = cached.figure(charts.corridor_map, shown, nodes, selection.period_text(), source_short(sources))
+    before = previous_of(selection) if "previous_persons" in shown else None
+    deck = cached.figure(charts.corridor_map, shown, nodes, selection.period_text(), source_short(sources),
+                         previous_name=editions.row(before)["title"] if before else "")
     st.pydeck_chart(deck, height=charts.MAP_HEIGHT, key="map_corridors")
     chart_meta = meta(selection, sources, _("Corridors on the map"), "corridor-map", map_caveat(selection))
     ui.caveat(chart_meta.caveat)

@@ -1,9 +1,13 @@
-"""The Country profiles page in a real browser: a link opens one country's profile with every chart drawn."""
+"""The Country profiles page in a real browser: a link opens one country's profile with every chart drawn, and a
+click on the World map opens the profile of the country clicked."""
+import math
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, choose_section, open_page, screenshot, wait_for_charts
+from app.charts.world import WORLD_VIEW
+from tests.browser.conftest import (assert_no_errors, choose_section, open_page, screenshot, wait_for_charts,
+                                    wait_for_url)
 
 pytestmark = pytest.mark.browser
 TALL = {"width": 1280, "height": 3000}  # Streamlit scrolls inside the page: a tall window shows it all
@@ -48,3 +52,34 @@ def test_a_country_without_data_says_so(dashboard_url, page):
     assert_no_errors(page)
     assert page.get_by_text("holds no migration", exact=False).count() == 1
     screenshot(page, "country-no-data")
+
+
+def test_the_world_map_draws_offline_and_a_click_opens_that_countrys_profile(dashboard_url, page):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_page(page, f"{dashboard_url}/world?lang=ru")
+    wait_for_charts(page, deck=1)
+    assert_no_errors(page)
+    page.wait_for_timeout(1500)  # the outlines are drawn a moment after the canvas
+    screenshot(page, "world-map-ru")
+    host = urlparse(dashboard_url).netloc
+    assert [u for u in requested if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host] == []
+    # Kazakhstan, where the map's first view puts it (Web Mercator: at zoom 0 the world is 512 pixels wide)
+    deck = page.locator('[data-testid="stDeckGlJsonChart"]')
+    deck.evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(500)
+    box = deck.bounding_box()
+    world = 512 * 2 ** WORLD_VIEW.zoom
+
+    def mercator(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2)) * world / (2 * math.pi)
+
+    x = box["x"] + box["width"] / 2 + (67.0 - WORLD_VIEW.longitude) / 360 * world
+    y = box["y"] + box["height"] / 2 - (mercator(48.0) - mercator(WORLD_VIEW.latitude))
+    page.mouse.move(x, y)
+    page.wait_for_function("() => (document.querySelector('.deck-tooltip') || {}).innerText?.includes('Казахстан')",
+                           timeout=10_000)
+    page.mouse.click(x, y)
+    wait_for_url(page, "/country", country="KAZ", lang="ru")
+    assert_no_errors(page)
+    assert page.get_by_role("heading", name="Казахстан").count() >= 1
