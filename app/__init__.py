@@ -11,6 +11,8 @@ def _navigation_only() -> None:
     run once in the process: the very first visitor who opens a link such as `/migration` gets that page
     run on its own (no page settings, no language switch, file names as navigation). The first import of
     this package, which every page makes, switches that off and reruns the request through the frame.
+    Known gap: a second visitor whose page run started before that import finished (two links opened in
+    the same instant after a start) runs its page on its own once; its next action goes through the frame.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager

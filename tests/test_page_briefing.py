@@ -105,7 +105,7 @@ def test_largest_corridor_and_its_bars_match_the_database(app_env, database):
     bars = plotly_specs(at)[0]["data"][0]
     assert f"{names[origin]} → {names[destination]}" in bars["y"]
     # the marks of 2020, a year both editions cover, say where the UN revised the figure (hover, and a remark)
-    marks = chart_specs(at)[0]["data"][1]
+    marks = plotly_specs(at)[0]["data"][1]
     hover = dict(zip(marks["y"], marks["customdata"]))
     assert hover["Kazakhstan → Russia"] == ["1,635,008", "<br>revised by the UN from 2,558,907 (International "
                                                         "Migrant Stock 2020)"]

@@ -120,7 +120,7 @@ def test_link_to_a_country_outside_the_ots(app_env):
 
 def test_partners_say_what_the_un_revised(app_env):
     at = open_page({"country": "KAZ", "year": "2020"}, sections=["partners"])
-    destinations = charts(at)["partners_destinations"]["data"][0]
+    destinations = plotly_specs_by_key(at)["partners_destinations"]["data"][0]
     hover = {label.rstrip("†‡*"): text for label, text in zip(destinations["y"], destinations["hovertext"])}
     assert hover["Russia"] == ("Russia: 1,635,008 persons in 2020<br>revised by the UN from 2,558,907 "
                                "(International Migrant Stock 2020)")
