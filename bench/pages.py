@@ -73,6 +73,7 @@ PAGES = {  # label -> path on the dashboard: each page's default view, then its 
     "Country profile of Russia, partners": "/country?country=RUS&section=partners",
     "Data and sources": "/data",
     "Submit figures": "/submit",
+    "World map": "/world",
 }
 # label -> (path, widget key of the page's most used control, its kind[, the tab it is in, counted from 0]): the
 # control is found by the class Streamlit gives a keyed widget (`st-key-<key>`; url_state keys its widgets
@@ -85,6 +86,7 @@ CHANGES = {
     "Agreed measures: measure": ("/measures", "url_measure", "select"),
     "Country profiles: country": ("/country", "url_country", "select"),
     "Data and sources: table": ("/data", "url_table", "select", 2),
+    "World map: indicator": ("/world", "url_indicator", "select"),
 }
 REFERENCE_CHANGE = ("/", "url_country", "select")
 # Watches the app's run state from before the click: the change counts as done once a run has ended after

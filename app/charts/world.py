@@ -116,10 +116,10 @@ def diverging_scale(values: pd.Series, per_side: int = 3) -> Scale:
 def _features(shown: pd.DataFrame, scale: Scale) -> tuple[list[dict], list[dict]]:
     """GeoJSON features of every drawn country (fill and tooltip in its properties), and of the OTS states' outlines.
     `shown`: one row per country with iso3, tip_title, tip_body, value and ots_status."""
-    rows = shown.set_index("iso3")
+    rows = shown.set_index("iso3").to_dict("index")
     countries, outlines = [], []
     for code, geometry in maps.country_shapes().items():
-        row = rows.loc[code] if code in rows.index else None
+        row = rows.get(code)
         value = row["value"] if row is not None else None
         properties = {"iso3": code, "fill": hex_to_rgb(scale.colour(value), 255),
                       "tip_title": row["tip_title"] if row is not None else code,
