@@ -499,6 +499,9 @@ def settle_table(alone: Findings, loaded: Findings, sessions: int) -> None:
               f"{cells(crowd_script.get(key, []))}{ratio}")
 
 
+RUN_P95_TARGET = 2.0  # the p95 of a page run with ten sessions, against one session alone
+
+
 def server_run_table(path: Path, sampler: "MemorySampler", sessions: int) -> dict[str, list[float]]:
     """The server's own time per page run (app.ui.run_page writes it), alone and under load, per page."""
     runs: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -524,8 +527,10 @@ def server_run_table(path: Path, sampler: "MemorySampler", sessions: int) -> dic
     pages = sorted({page for _, page in runs}, key=lambda page: (page == "all pages", page))
     for page in pages:
         alone, loaded = runs.get(("single", page), []), runs.get(("load", page), [])
-        ratio = f"{percentile(loaded, 95) / percentile(alone, 95):>10.1f}×" if alone and loaded else ""
-        print(f"{page:<12}{cells(alone)}{cells(loaded)}{ratio}")
+        ratio = percentile(loaded, 95) / percentile(alone, 95) if alone and loaded else None
+        verdict = "" if ratio is None else ("  PASS" if ratio <= RUN_P95_TARGET else "  MISS")
+        print(f"{page:<12}{cells(alone)}{cells(loaded)}" + (f"{ratio:>10.1f}×{verdict}" if ratio else ""))
+    print(f"Target: p95 of a page run under load at most {RUN_P95_TARGET:g}× one session's (all pages).")
     return {phase: runs.get((phase, "all pages"), []) for phase in ("single", "load")}
 
 
