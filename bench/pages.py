@@ -137,7 +137,8 @@ def reference_folder(work: Path) -> Path:
     (folder / "static").mkdir()
     shutil.copy(PROJECT_ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     shutil.copy(PROJECT_ROOT / "static" / "countries.geojson", folder / "static" / "countries.geojson")
-    for name in ("reference_plotly.py", "reference_map.py", "reference_filter.py", "reference_filter_map.py"):
+    for name in ("reference_plotly.py", "reference_map.py", "reference_filter.py", "reference_filter_map.py",
+                 "reference_parts.py"):
         shutil.copy(PROJECT_ROOT / "bench" / name, folder / name)
     return folder
 

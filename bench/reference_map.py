@@ -1,9 +1,10 @@
 """Reference page for bench/pages.py: one small plotly chart and a small offline pydeck map, the least a
 page with a map can cost. The map is built the way the dashboard builds its maps: country shapes from the
-GeoJSON served as a static file (a URL, not inline), a few arcs and circles, no base map provider."""
+GeoJSON served as a static file, a few arcs and circles, no base map provider (reference_parts.py)."""
 import plotly.graph_objects as go
-import pydeck as pdk
 import streamlit as st
+
+from reference_parts import offline_map
 
 st.set_page_config(page_title="Reference: chart and map", layout="wide")
 st.title("Reference: one plotly chart and a pydeck map")
@@ -16,12 +17,4 @@ arcs = [{"from": [68.7, 49.1], "to": [44.7, 58.2], "persons": 2558907},
         {"from": [34.5, 39.3], "to": [9.7, 51.0], "persons": 1837282},
         {"from": [47.2, 40.4], "to": [44.7, 58.2], "persons": 766918}]
 places = [{"at": a["from"]} for a in arcs] + [{"at": [44.7, 58.2]}, {"at": [9.7, 51.0]}]
-deck = pdk.Deck(
-    layers=[pdk.Layer("GeoJsonLayer", "/app/static/countries.geojson", filled=True, stroked=True,
-                      get_fill_color=[240, 240, 238], get_line_color=[180, 186, 190], line_width_min_pixels=0.5),
-            pdk.Layer("ArcLayer", arcs, get_source_position="from", get_target_position="to", get_width=4,
-                      get_source_color=[230, 159, 0], get_target_color=[0, 114, 178], get_tilt=90),
-            pdk.Layer("ScatterplotLayer", places, get_position="at", get_radius=8, radius_units="'pixels'",
-                      get_fill_color=[0, 104, 139])],
-    initial_view_state=pdk.ViewState(latitude=47, longitude=47, zoom=1.55), map_provider=None)
-st.pydeck_chart(deck, height=520)
+st.pydeck_chart(offline_map(arcs, places), height=520)
