@@ -80,6 +80,12 @@ def test_the_world_map_draws_offline_and_a_click_opens_that_countrys_profile(das
     page.wait_for_function("() => (document.querySelector('.deck-tooltip') || {}).innerText?.includes('Казахстан')",
                            timeout=10_000)
     page.mouse.click(x, y)
-    wait_for_url(page, "/country", country="KAZ", lang="ru")
+    # The profile in Russian is what the reader must get. The address is not waited on for `lang=ru`: after a
+    # page change Streamlit can put it back only at the reader's next action (the race README and
+    # app/i18n.py describe), while the session keeps the language.
+    try:
+        wait_for_url(page, "/country", country="KAZ")
+    except Exception as error:
+        raise AssertionError(f"the click on Kazakhstan left the reader at {page.url}") from error
     assert_no_errors(page)
-    assert page.get_by_role("heading", name="Казахстан").count() >= 1
+    page.get_by_role("heading", name="Казахстан").first.wait_for()
