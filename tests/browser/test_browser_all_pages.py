@@ -119,3 +119,16 @@ def test_first_visit_to_a_deep_link_gets_the_whole_app(built_db, tmp_path, page,
         assert_no_errors(page)
     finally:
         server.stop()
+
+
+def test_make_run_serves_the_dashboard_with_the_first_page_warmed(built_db, tmp_path, page):
+    """`make run` serves serve.py (the dashboard behind Streamlit's App, the Briefing's caches filled before
+    the server answers): the server starts, and its first visitor gets the Briefing with the navigation."""
+    server = Server(PROJECT_ROOT / "serve.py", server_env(built_db, tmp_path), tmp_path / "streamlit.log")
+    try:
+        open_page(page, f"{server.url}/")
+        assert_no_errors(page)
+        assert page.locator('[data-testid="stSidebar"]').get_by_text("Stocks and flows").count() == 1
+        assert page.title() == "Briefing · OTS Migration Dashboard"
+    finally:
+        server.stop()
