@@ -14,7 +14,7 @@ from app.store import submissions as submissions_store
 from app.export import read_csv_export
 from app.queries import common, figures
 from app.queries import data as catalog
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, run_page
 
 GOOD = (PROJECT_ROOT / "tests" / "fixtures" / "submissions" / "good_bom_crlf.csv").read_bytes()
 
@@ -23,11 +23,7 @@ TABLES_IN_BUILD = 21  # 13 loaded from data/raw, 2 derived by the build (country
 
 
 def open_page(params: dict | None = None, language: str = "en") -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = language
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/data.py").run()
+    at = run_page("data", {"lang": language, **(params or {})}, timeout=60)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at

@@ -8,14 +8,11 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from app.countries import MEMBERS, OTS_STATES
-from tests.conftest import PROJECT_ROOT, plotly_specs
+from tests.conftest import plotly_specs, run_page
 
 
 def open_migration(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/migration.py").run()
+    at = run_page("migration", params, timeout=90)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
