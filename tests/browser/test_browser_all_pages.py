@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 # url path -> screenshot name; "" is the default page (the briefing), served at "/".
 PATHS = {"": "briefing", "migration": "migration", "stranded": "stranded", "labour": "labour",
-         "measures": "measures", "country": "country", "data": "data", "submit": "submit"}
+         "measures": "measures", "country": "country", "data": "data", "submit": "submit",
+         "world": "world"}
 # What each page of this issue must draw at least (other pages: whatever they lay out must draw).
 AT_LEAST = {"": (1, 0), "migration": (1, 1)}
 LANGUAGES = [code.strip() for code in os.environ.get("OTS_PAGE_LANGUAGES", "en").split(",") if code.strip()]
